@@ -1,0 +1,2 @@
+package io.modelvitals;
+public class ModelVitals { public static void main(String[] a) { System.out.println("hi"); } }

@@ -1,0 +1,121 @@
+package io.modelvitals;
+
+import io.modelvitals.config.Durations;
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.AlertRecord;
+import io.modelvitals.events.BusinessEvent;
+import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.InputRecord;
+import io.modelvitals.events.JoinResult;
+import io.modelvitals.events.Label;
+import io.modelvitals.events.PartialVitals;
+import io.modelvitals.events.Prediction;
+import io.modelvitals.events.RuleCheck;
+import io.modelvitals.events.VitalRecord;
+import io.modelvitals.functions.AlertLifecycleFunction;
+import io.modelvitals.functions.ClassificationAggregator;
+import io.modelvitals.functions.ClassificationVitalsCollector;
+import io.modelvitals.functions.Keys;
+import io.modelvitals.functions.ModelWindowAssigner;
+import io.modelvitals.functions.PartialVitalsMerger;
+import io.modelvitals.functions.PartialVitalsTagger;
+import io.modelvitals.functions.PartialWindowAssigner;
+import io.modelvitals.functions.PredictionLabelJoinFunction;
+import io.modelvitals.functions.RuleEvaluator;
+import io.modelvitals.functions.SegmentSlicer;
+import io.modelvitals.functions.SideOutputs;
+import io.modelvitals.functions.ValidRecordRouter;
+import io.modelvitals.io.JobSinks;
+import io.modelvitals.io.JobSources;
+import io.modelvitals.io.OutputJson;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The model-vitals topology, top to bottom: sources → valid records → prediction–label join →
+ * segment slices → two-phase windowed vitals → rules → alert lifecycle → sinks. Sources and sinks are
+ * injected, so the same topology runs on Kafka, over replay files and in tests.
+ */
+public final class VitalsJob {
+    private VitalsJob() {}
+
+    /** Settings every run needs: Kryo off, so a type that is not a POJO fails at once instead of slowing down. */
+    public static void configure(StreamExecutionEnvironment env) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(conf);
+    }
+
+    public static void defineWorkflow(StreamExecutionEnvironment env, MonitorSpec spec, JobSources sources, JobSinks sinks) {
+        configure(env);
+        WatermarkStrategy<InputRecord> watermarks = WatermarkStrategy
+                .<InputRecord>forBoundedOutOfOrderness(Durations.parse(spec.job.maxOutOfOrderness))
+                .withTimestampAssigner((record, kafkaTs) -> record.eventTime())
+                .withIdleness(Durations.parse(spec.job.idleness));
+
+        // 1. Inputs, parsed in the source; dead letters go aside.
+        SingleOutputStreamOperator<Prediction> predictions = env
+                .fromSource(sources.predictions, watermarks, "Predictions").uid("source-predictions")
+                .process(new ValidRecordRouter<>(r -> r.prediction), TypeInformation.of(Prediction.class))
+                .uid("valid-predictions").name("Valid predictions");
+        SingleOutputStreamOperator<Label> labels = env
+                .fromSource(sources.labels, watermarks, "Labels").uid("source-labels")
+                .process(new ValidRecordRouter<>(r -> r.label), TypeInformation.of(Label.class))
+                .uid("valid-labels").name("Valid labels");
+        DataStream<DeadLetter> deadLetters = predictions.getSideOutput(SideOutputs.DEAD_LETTERS)
+                .union(labels.getSideOutput(SideOutputs.DEAD_LETTERS));
+        if (sources.businessEvents != null) {
+            // Validated now; business KPIs consume the valid events in a later stage.
+            SingleOutputStreamOperator<BusinessEvent> businessEvents = env
+                    .fromSource(sources.businessEvents, watermarks, "Business events").uid("source-business-events")
+                    .process(new ValidRecordRouter<>(r -> r.businessEvent), TypeInformation.of(BusinessEvent.class))
+                    .uid("valid-business-events").name("Valid business events");
+            deadLetters = deadLetters.union(businessEvents.getSideOutput(SideOutputs.DEAD_LETTERS));
+        }
+
+        // 2. Join by prediction_id: spreads by itself.
+        SingleOutputStreamOperator<JoinResult> joined = predictions
+                .connect(labels)
+                .keyBy(p -> p.predictionId, l -> l.predictionId)
+                .process(new PredictionLabelJoinFunction(spec))
+                .uid("prediction-label-join").name("Join predictions and labels");
+
+        // 3. Vitals in two phases: partial aggregates on (model, version, slice, bucket), merged per (model, version, slice).
+        int spread = spec.job.aggregationSpread;
+        SingleOutputStreamOperator<PartialVitals> partials = joined
+                .flatMap(new SegmentSlicer(spec)).uid("segment-slicer").name("Slice by segment")
+                .keyBy(r -> Keys.spread(r, spread))
+                .window(new ModelWindowAssigner(spec))
+                .sideOutputLateData(SideOutputs.LATE_JOIN_RESULTS)
+                .aggregate(new ClassificationAggregator(), new PartialVitalsTagger())
+                .uid("partial-vitals").name("Partial vitals per bucket");
+        SingleOutputStreamOperator<VitalRecord> vitals = partials
+                .keyBy(PartialVitals::mergeKey)
+                .window(new PartialWindowAssigner())
+                .aggregate(new PartialVitalsMerger(), new ClassificationVitalsCollector())
+                .uid("vitals").name("Vitals per model, version and segment");
+        deadLetters = deadLetters
+                .union(joined.getSideOutput(SideOutputs.DEAD_LETTERS))
+                .union(partials.getSideOutput(SideOutputs.LATE_JOIN_RESULTS)
+                        .map(r -> new DeadLetter("late: its window had already closed when this join result arrived",
+                                null, OutputJson.describe(r), "utf8"))
+                        .returns(DeadLetter.class).uid("late-join-results").name("Late join results"));
+
+        // 4. Rules and the alert lifecycle.
+        DataStream<AlertRecord> alerts = vitals
+                .flatMap(new RuleEvaluator(spec)).returns(RuleCheck.class).uid("rule-evaluator").name("Evaluate rules")
+                .keyBy(RuleCheck::alertKey)
+                .process(new AlertLifecycleFunction())
+                .uid("alert-lifecycle").name("Alert lifecycle");
+
+        // 5. Outputs.
+        sinks.vitals(vitals);
+        sinks.alerts(alerts);
+        sinks.deadLetters(deadLetters);
+    }
+}

@@ -1,0 +1,19 @@
+package io.modelvitals.config;
+
+import java.io.Serializable;
+
+/** Job-wide settings: time, checkpoints, parallel aggregation. */
+public class JobSpec implements Serializable {
+    /** How far out of order events may arrive before they are late (bounded out-of-orderness watermarks). */
+    public String maxOutOfOrderness = "30s";
+    /** A partition with no records for this long stops holding back the watermark. */
+    public String idleness = "1m";
+    public String checkpointInterval = "10s";
+    /** First-phase aggregation buckets per (model, version, slice): spreads a hot model over subtasks. */
+    public int aggregationSpread = 8;
+    public String transactionalIdPrefix = "model-vitals";
+    /** Predictions of models not declared in the spec: monitored with the defaults, or dead-lettered. */
+    public boolean monitorUndeclaredModels = true;
+
+    public JobSpec() {}
+}

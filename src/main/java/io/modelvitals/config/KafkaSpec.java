@@ -1,0 +1,26 @@
+package io.modelvitals.config;
+
+import java.io.Serializable;
+
+/** Where the job reads and writes. The command line's --bootstrap-servers overrides the spec. */
+public class KafkaSpec implements Serializable {
+    public String bootstrapServers = "localhost:9092";
+    public String groupId = "model-vitals";
+    /** earliest, latest or committed (committed offsets, falling back to earliest). */
+    public String startFrom = "committed";
+    public TopicsSpec topics = new TopicsSpec();
+
+    public KafkaSpec() {}
+
+    /** Topic names. */
+    public static class TopicsSpec implements Serializable {
+        public String predictions = "predictions";
+        public String labels = "labels";
+        public String businessEvents = "business-events";
+        public String vitals = "vitals";
+        public String alerts = "alerts";
+        public String deadLetters = "dead-letters";
+
+        public TopicsSpec() {}
+    }
+}

@@ -1,0 +1,41 @@
+package io.modelvitals.config;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The monitor spec: which models to watch, how, and the rules that raise alerts. Loaded and validated
+ * by {@link SpecLoader}; after loading every model has all its fields (defaults applied).
+ */
+public class MonitorSpec implements Serializable {
+    public JobSpec job = new JobSpec();
+    public KafkaSpec kafka = new KafkaSpec();
+    public ModelSpec defaults = new ModelSpec();
+    public List<ModelSpec> models = new ArrayList<>();
+
+    public MonitorSpec() {}
+
+    /** The model's spec, or the defaults (named after the model) for an undeclared one; null if those are off. */
+    public ModelSpec model(String name) {
+        for (ModelSpec m : models) {
+            if (m.name.equals(name)) return m;
+        }
+        return job.monitorUndeclaredModels ? defaults : null;
+    }
+
+    public Map<String, ModelSpec> modelsByName() {
+        Map<String, ModelSpec> byName = new LinkedHashMap<>();
+        for (ModelSpec m : models) byName.put(m.name, m);
+        return byName;
+    }
+
+    /** A label that arrives before its prediction waits this long, the longest label horizon. */
+    public long maxLabelHorizonMs() {
+        long max = defaults.labelHorizonMs();
+        for (ModelSpec m : models) max = Math.max(max, m.labelHorizonMs());
+        return max;
+    }
+}

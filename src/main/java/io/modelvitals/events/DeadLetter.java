@@ -1,0 +1,20 @@
+package io.modelvitals.events;
+
+/** A record the job could not use, with the reason and where it came from. */
+public class DeadLetter {
+    public String reason;
+    public Origin origin;
+    /** The original bytes: as text when they are valid UTF-8, else base64. Null for records rejected after parsing. */
+    public String payload;
+    /** "utf8" or "base64"; null when there is no payload. */
+    public String payloadEncoding;
+
+    public DeadLetter() {}
+
+    public DeadLetter(String reason, Origin origin, String payload, String payloadEncoding) {
+        this.reason = reason;
+        this.origin = origin;
+        this.payload = payload;
+        this.payloadEncoding = payloadEncoding;
+    }
+}

@@ -1,0 +1,58 @@
+package io.modelvitals.events;
+
+import java.util.Map;
+
+/**
+ * What the prediction–label join emits: a joined pair, the end of a prediction's label horizon (for
+ * label coverage), or a label that came too late or twice. Carries the prediction's attributes so that
+ * every later stage can key and slice it without another lookup.
+ */
+public class JoinResult {
+    public static final String PAIR = "pair";
+    public static final String EXPIRED = "expired";
+    public static final String LATE_LABEL = "late_label";
+    public static final String DUPLICATE_LABEL = "duplicate_label";
+
+    public String kind;
+    /** The event time at which this result counts: a pair at the later of its two times, an expiry at horizon end. */
+    public long ts;
+    public String predictionId;
+    public String model;
+    public String version;
+    public Map<String, String> segment;
+    /** Set by the segment slicer: "all" for the whole population, or "key=value". */
+    public String slice;
+    public String predictedLabel;
+    public Double predictedValue;
+    public String actualLabel;
+    public Double actualValue;
+    public long predictionTs;
+    public long labelTs;
+    /** For EXPIRED: whether a label was joined within the horizon. */
+    public boolean labeled;
+
+    public JoinResult() {}
+
+    public JoinResult copy() {
+        JoinResult c = new JoinResult();
+        c.kind = kind;
+        c.ts = ts;
+        c.predictionId = predictionId;
+        c.model = model;
+        c.version = version;
+        c.segment = segment;
+        c.slice = slice;
+        c.predictedLabel = predictedLabel;
+        c.predictedValue = predictedValue;
+        c.actualLabel = actualLabel;
+        c.actualValue = actualValue;
+        c.predictionTs = predictionTs;
+        c.labelTs = labelTs;
+        c.labeled = labeled;
+        return c;
+    }
+
+    public long labelDelayMs() {
+        return Math.max(0L, labelTs - predictionTs);
+    }
+}

@@ -1,0 +1,31 @@
+package io.modelvitals.events;
+
+/** One rule evaluated against one vital record: the input of the alert lifecycle. */
+public class RuleCheck {
+    public String rule;
+    public String model;
+    public String version;
+    public String segment;
+    public String vital;
+    public String cls;
+    public String severity;
+    public String op;
+    public double threshold;
+    public int forWindows;
+    public double value;
+    public long n;
+    /** False when the sample count is below the rule's minimum: such a window neither fires nor resolves. */
+    public boolean sufficient;
+    public boolean breached;
+    public long windowStart;
+    public long windowEnd;
+    /** How long after its last window an alert key is forgotten (a firing alert resolves then). */
+    public long staleAfterMs;
+
+    public RuleCheck() {}
+
+    /** The identity of an alert: one lifecycle per rule and key. */
+    public String alertKey() {
+        return String.join("\u001f", rule, model, version, segment, vital, cls == null ? "" : cls);
+    }
+}

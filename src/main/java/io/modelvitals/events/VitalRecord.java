@@ -1,0 +1,61 @@
+package io.modelvitals.events;
+
+import java.util.Objects;
+
+/** One vital of one key (model, version, segment slice) in one window. */
+public class VitalRecord {
+    public String model;
+    public String version;
+    /** "all" for the whole population, else "key=value". */
+    public String segment;
+    public String vital;
+    /** The class a per-class vital is about (precision, recall, f1, confusion's actual class); else null. */
+    public String cls;
+    /** For confusion counts: the predicted class. */
+    public String predictedCls;
+    public double value;
+    /** Sample count behind the value. */
+    public long n;
+    public long windowStart;
+    public long windowEnd;
+    /** 95% confidence interval, where the vital has one. */
+    public Double ciLower;
+    public Double ciUpper;
+
+    public VitalRecord() {}
+
+    public VitalRecord(String model, String version, String segment, String vital, String cls,
+                       double value, long n, long windowStart, long windowEnd) {
+        this.model = model;
+        this.version = version;
+        this.segment = segment;
+        this.vital = vital;
+        this.cls = cls;
+        this.value = value;
+        this.n = n;
+        this.windowStart = windowStart;
+        this.windowEnd = windowEnd;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof VitalRecord)) return false;
+        VitalRecord v = (VitalRecord) o;
+        return Double.compare(value, v.value) == 0 && n == v.n && windowStart == v.windowStart
+                && windowEnd == v.windowEnd && Objects.equals(model, v.model) && Objects.equals(version, v.version)
+                && Objects.equals(segment, v.segment) && Objects.equals(vital, v.vital) && Objects.equals(cls, v.cls)
+                && Objects.equals(predictedCls, v.predictedCls) && Objects.equals(ciLower, v.ciLower)
+                && Objects.equals(ciUpper, v.ciUpper);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(model, version, segment, vital, cls, predictedCls, value, n, windowStart, windowEnd);
+    }
+
+    @Override
+    public String toString() {
+        return model + "/" + version + "/" + segment + " " + vital + (cls == null ? "" : "[" + cls + (predictedCls == null ? "" : "→" + predictedCls) + "]")
+                + "=" + value + " n=" + n + " [" + windowStart + "," + windowEnd + ")";
+    }
+}

@@ -1,0 +1,26 @@
+package io.modelvitals.functions;
+
+import io.modelvitals.events.JoinResult;
+
+/**
+ * String keys of the keyed stages. Strings hash and compare fast and need no serializer of our own;
+ * the parts are joined with the unit separator, which no model name, version or segment contains.
+ */
+public final class Keys {
+    private static final char SEP = '\u001f';
+
+    private Keys() {}
+
+    /**
+     * First-phase key: (model, version, slice) plus a bucket derived from the prediction id, so one
+     * hot model is aggregated by up to {@code spread} subtasks before its buckets are merged.
+     */
+    public static String spread(JoinResult r, int spread) {
+        int bucket = Math.floorMod(r.predictionId.hashCode(), spread);
+        return r.model + SEP + r.version + SEP + r.slice + SEP + bucket;
+    }
+
+    public static String[] split(String key) {
+        return key.split(String.valueOf(SEP), -1);
+    }
+}

@@ -1,0 +1,190 @@
+package io.modelvitals.functions;
+
+import io.modelvitals.config.ModelSpec;
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.JoinResult;
+import io.modelvitals.events.Label;
+import io.modelvitals.events.Prediction;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Joins predictions and labels by prediction_id, whichever arrives first, within the model's label
+ * horizon. Emits each pair as soon as both sides are here, counted at the later of the two event
+ * times, so quality windows stay live even when labels arrive days later (an interval join would hold
+ * the watermark back by the whole horizon). When a prediction's horizon ends it emits an EXPIRED
+ * result that says whether a label came in time, for label coverage; it then keeps a tombstone for the
+ * late-label grace period, so labels that come too late are counted as late rather than orphaned.
+ *
+ * <p>State per prediction_id is one small value and one event-time timer; every path clears both.
+ */
+public class PredictionLabelJoinFunction extends KeyedCoProcessFunction<String, Prediction, Label, JoinResult> {
+
+    /** All the state of one prediction_id. */
+    public static class JoinState {
+        /** The prediction, trimmed to what the vitals need; null while a label waits for it. */
+        public Prediction prediction;
+        /** A label that arrived before its prediction. */
+        public Label pendingLabel;
+        /** Further copies of the pending label, counted as duplicates once the prediction arrives. */
+        public int pendingDuplicates;
+        public boolean labeled;
+        public boolean expired;
+        public long timer;
+
+        public JoinState() {}
+    }
+
+    private final MonitorSpec spec;
+    private transient ValueState<JoinState> state;
+    private transient Counter predictionErrors;
+
+    public PredictionLabelJoinFunction(MonitorSpec spec) {
+        this.spec = spec;
+    }
+
+    public static ValueStateDescriptor<JoinState> stateDescriptor(MonitorSpec spec) {
+        ValueStateDescriptor<JoinState> descriptor = new ValueStateDescriptor<>("join-state", JoinState.class);
+        // Timers clear every entry; the TTL is a safety net for a watermark that never advances
+        // (a partition that never goes idle), so a stalled stream cannot grow state without bound.
+        long longest = spec.maxLabelHorizonMs() + maxGraceMs(spec);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(2 * longest)).build());
+        return descriptor;
+    }
+
+    private static long maxGraceMs(MonitorSpec spec) {
+        long max = spec.defaults.lateLabelGraceMs();
+        for (ModelSpec m : spec.models) max = Math.max(max, m.lateLabelGraceMs());
+        return max;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(stateDescriptor(spec));
+        predictionErrors = getRuntimeContext().getMetricGroup().counter("predictionErrors");
+    }
+
+    @Override
+    public void processElement1(Prediction p, Context ctx, Collector<JoinResult> out) throws Exception {
+        if (p.error != null) {
+            // A failed prediction has no output to judge; it belongs to operational vitals, not to quality.
+            predictionErrors.inc();
+            return;
+        }
+        ModelSpec model = spec.model(p.model);
+        if (model == null) {
+            ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter(
+                    "model '" + p.model + "' is not declared in the spec (job.monitor_undeclared_models is false)", p.origin, null, null));
+            return;
+        }
+        JoinState st = state.value();
+        if (st != null && st.prediction != null) {
+            ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter(
+                    "duplicate prediction_id '" + p.predictionId + "': the first prediction is kept", p.origin, null, null));
+            return;
+        }
+        if (st == null) st = new JoinState();
+        st.prediction = trimmed(p);
+        long horizonEnd = p.ts + model.labelHorizonMs();
+        if (st.pendingLabel != null) {
+            ctx.timerService().deleteEventTimeTimer(st.timer);
+            Label label = st.pendingLabel;
+            st.pendingLabel = null;
+            if (label.ts > horizonEnd) {
+                out.collect(result(JoinResult.LATE_LABEL, st.prediction, label, label.ts));
+            } else {
+                st.labeled = true;
+                out.collect(result(JoinResult.PAIR, st.prediction, label, Math.max(label.ts, p.ts)));
+            }
+            for (int i = 0; i < st.pendingDuplicates; i++) {
+                out.collect(result(JoinResult.DUPLICATE_LABEL, st.prediction, label, label.ts));
+            }
+            st.pendingDuplicates = 0;
+        }
+        st.timer = horizonEnd;
+        ctx.timerService().registerEventTimeTimer(horizonEnd);
+        state.update(st);
+    }
+
+    @Override
+    public void processElement2(Label label, Context ctx, Collector<JoinResult> out) throws Exception {
+        JoinState st = state.value();
+        if (st == null) {
+            st = new JoinState();
+            st.pendingLabel = label;
+            st.timer = label.ts + spec.maxLabelHorizonMs();
+            ctx.timerService().registerEventTimeTimer(st.timer);
+        } else if (st.prediction == null) {
+            st.pendingDuplicates++;
+        } else if (st.labeled) {
+            out.collect(result(JoinResult.DUPLICATE_LABEL, st.prediction, label, label.ts));
+        } else if (st.expired || label.ts > st.prediction.ts + spec.model(st.prediction.model).labelHorizonMs()) {
+            out.collect(result(JoinResult.LATE_LABEL, st.prediction, label, label.ts));
+        } else {
+            st.labeled = true;
+            out.collect(result(JoinResult.PAIR, st.prediction, label, Math.max(label.ts, st.prediction.ts)));
+        }
+        state.update(st);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<JoinResult> out) throws Exception {
+        JoinState st = state.value();
+        if (st == null) return;
+        if (st.prediction == null) {
+            ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter(
+                    "orphan label: no prediction with prediction_id '" + ctx.getCurrentKey() + "' arrived within the longest label horizon",
+                    st.pendingLabel.origin, null, null));
+            state.clear();
+        } else if (!st.expired) {
+            JoinResult expiredResult = result(JoinResult.EXPIRED, st.prediction, null, timestamp);
+            expiredResult.labeled = st.labeled;
+            out.collect(expiredResult);
+            st.expired = true;
+            st.timer = timestamp + spec.model(st.prediction.model).lateLabelGraceMs();
+            ctx.timerService().registerEventTimeTimer(st.timer);
+            state.update(st);
+        } else {
+            state.clear();
+        }
+    }
+
+    /** What the join keeps of a prediction: the origin and the score map are not needed after it. */
+    private static Prediction trimmed(Prediction p) {
+        Prediction t = new Prediction();
+        t.predictionId = p.predictionId;
+        t.model = p.model;
+        t.version = p.version;
+        t.ts = p.ts;
+        t.label = p.label;
+        t.value = p.value;
+        t.segment = p.segment;
+        return t;
+    }
+
+    private static JoinResult result(String kind, Prediction p, Label label, long ts) {
+        JoinResult r = new JoinResult();
+        r.kind = kind;
+        r.ts = ts;
+        r.predictionId = p.predictionId;
+        r.model = p.model;
+        r.version = p.version;
+        r.segment = p.segment;
+        r.predictedLabel = p.label;
+        r.predictedValue = p.value;
+        r.predictionTs = p.ts;
+        if (label != null) {
+            r.actualLabel = label.label;
+            r.actualValue = label.value;
+            r.labelTs = label.ts;
+        }
+        return r;
+    }
+}

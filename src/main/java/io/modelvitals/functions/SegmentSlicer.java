@@ -1,0 +1,76 @@
+package io.modelvitals.functions;
+
+import io.modelvitals.config.ModelSpec;
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.JoinResult;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Emits each join result once for the whole population (slice "all") and once per configured segment
+ * key ("country=US"). A key admits at most segment_value_cap distinct values per model; later values
+ * are folded into "key=__other__" so that a high-cardinality attribute cannot explode the key space.
+ * The admitted values are checkpointed, so a restart slices exactly as before. Each subtask admits
+ * its own values, so the bound is cap × parallelism.
+ */
+public class SegmentSlicer extends RichFlatMapFunction<JoinResult, JoinResult> implements CheckpointedFunction {
+    public static final String ALL = "all";
+    public static final String OTHER = "__other__";
+
+    private final MonitorSpec spec;
+    private transient Map<String, Set<String>> admitted;
+    private transient ListState<String> admittedState;
+
+    public SegmentSlicer(MonitorSpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public void flatMap(JoinResult r, Collector<JoinResult> out) {
+        JoinResult whole = r.copy();
+        whole.slice = ALL;
+        out.collect(whole);
+        ModelSpec model = spec.model(r.model);
+        if (model == null || r.segment == null) return;
+        for (String key : model.segments) {
+            String value = r.segment.get(key);
+            if (value == null) continue;
+            Set<String> values = admitted.computeIfAbsent(r.model + '\u001f' + key, k -> new HashSet<>());
+            if (!values.contains(value)) {
+                if (values.size() >= model.segmentValueCap) value = OTHER;
+                else values.add(value);
+            }
+            JoinResult slice = r.copy();
+            slice.slice = key + "=" + value;
+            out.collect(slice);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        java.util.List<String> entries = new java.util.ArrayList<>();
+        admitted.forEach((modelAndKey, values) -> values.forEach(v -> entries.add(modelAndKey + '\u001f' + v)));
+        admittedState.update(entries);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        // Union state: after a rescale every subtask knows every admitted value.
+        admittedState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("admitted-segment-values", String.class));
+        admitted = new HashMap<>();
+        for (String entry : admittedState.get()) {
+            int cut = entry.lastIndexOf('\u001f');
+            admitted.computeIfAbsent(entry.substring(0, cut), k -> new HashSet<>()).add(entry.substring(cut + 1));
+        }
+    }
+}

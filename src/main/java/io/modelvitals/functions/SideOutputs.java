@@ -1,0 +1,15 @@
+package io.modelvitals.functions;
+
+import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.JoinResult;
+import org.apache.flink.util.OutputTag;
+
+/** Every side output of the topology, in one place. */
+public final class SideOutputs {
+    /** Records the job could not use, from any operator. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+    /** Join results whose window had already fired when they arrived. */
+    public static final OutputTag<JoinResult> LATE_JOIN_RESULTS = new OutputTag<>("late-join-results") {};
+
+    private SideOutputs() {}
+}

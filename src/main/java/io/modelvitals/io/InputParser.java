@@ -1,0 +1,189 @@
+package io.modelvitals.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelvitals.events.BusinessEvent;
+import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.InputRecord;
+import io.modelvitals.events.Label;
+import io.modelvitals.events.Origin;
+import io.modelvitals.events.Prediction;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Parses and validates the wire contract (docs/wire-contract.md). Never throws on input: anything that
+ * is not a valid event becomes a {@link DeadLetter} naming the first problem found and the record's origin.
+ */
+public final class InputParser {
+    /** The three input streams. */
+    public enum Kind { PREDICTION, LABEL, BUSINESS_EVENT }
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public InputRecord parse(Kind kind, byte[] bytes, Origin origin) {
+        if (bytes == null || bytes.length == 0) {
+            return InputRecord.of(new DeadLetter("empty record", origin, null, null));
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            return deadLetter("not valid JSON: " + e.getOriginalMessage(), bytes, origin);
+        } catch (java.io.IOException e) {
+            return deadLetter("unreadable record: " + e.getMessage(), bytes, origin);
+        }
+        if (node == null || !node.isObject()) {
+            return deadLetter("not a JSON object", bytes, origin);
+        }
+        try {
+            switch (kind) {
+                case PREDICTION: return InputRecord.of(prediction(node, origin));
+                case LABEL: return InputRecord.of(label(node, origin));
+                default: return InputRecord.of(businessEvent(node, origin));
+            }
+        } catch (Invalid e) {
+            return deadLetter(e.getMessage(), bytes, origin);
+        }
+    }
+
+    private static Prediction prediction(JsonNode n, Origin origin) {
+        Prediction p = new Prediction();
+        p.predictionId = requiredString(n, "prediction_id");
+        p.model = requiredString(n, "model");
+        p.version = requiredString(n, "version");
+        p.ts = timestamp(n);
+        p.error = optionalString(n, "error");
+        p.label = optionalString(n, "label");
+        p.value = optionalNumber(n, "value");
+        if (p.error == null && (p.label == null) == (p.value == null)) {
+            throw new Invalid("exactly one of 'label' (classifier) or 'value' (regressor) is required");
+        }
+        p.score = optionalNumber(n, "score");
+        if (p.score != null && (p.score < 0 || p.score > 1)) throw new Invalid("'score' must be in [0, 1], was " + p.score);
+        JsonNode scores = n.get("scores");
+        if (scores != null && !scores.isNull()) {
+            if (!scores.isObject()) throw new Invalid("'scores' must be an object of class → probability");
+            p.scores = new HashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = scores.properties().iterator(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                double v = finite(e.getValue(), "scores." + e.getKey());
+                if (v < 0 || v > 1) throw new Invalid("'scores." + e.getKey() + "' must be in [0, 1], was " + v);
+                p.scores.put(e.getKey(), v);
+            }
+        }
+        p.latencyMs = optionalNumber(n, "latency_ms");
+        if (p.latencyMs != null && p.latencyMs < 0) throw new Invalid("'latency_ms' must be ≥ 0, was " + p.latencyMs);
+        JsonNode segment = n.get("segment");
+        if (segment != null && !segment.isNull()) {
+            if (!segment.isObject()) throw new Invalid("'segment' must be an object of string → string");
+            p.segment = new HashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = segment.properties().iterator(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) throw new Invalid("'segment." + e.getKey() + "' must be a string");
+                p.segment.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        p.origin = origin;
+        return p;
+    }
+
+    private static Label label(JsonNode n, Origin origin) {
+        Label l = new Label();
+        l.predictionId = requiredString(n, "prediction_id");
+        l.ts = timestamp(n);
+        l.label = optionalString(n, "label");
+        l.value = optionalNumber(n, "value");
+        if ((l.label == null) == (l.value == null)) throw new Invalid("exactly one of 'label' or 'value' is required");
+        l.origin = origin;
+        return l;
+    }
+
+    private static BusinessEvent businessEvent(JsonNode n, Origin origin) {
+        BusinessEvent e = new BusinessEvent();
+        e.eventId = requiredString(n, "event_id");
+        e.ts = timestamp(n);
+        e.type = requiredString(n, "type");
+        e.predictionId = optionalString(n, "prediction_id");
+        e.model = optionalString(n, "model");
+        e.version = optionalString(n, "version");
+        e.value = optionalNumber(n, "value");
+        if (e.predictionId == null && (e.model == null || e.version == null)) {
+            throw new Invalid("a business event needs 'prediction_id', or 'model' and 'version'");
+        }
+        e.origin = origin;
+        return e;
+    }
+
+    private static String requiredString(JsonNode n, String field) {
+        String s = optionalString(n, field);
+        if (s == null) throw new Invalid("missing required field '" + field + "'");
+        return s;
+    }
+
+    private static String optionalString(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw new Invalid("'" + field + "' must be a string");
+        if (v.asText().isEmpty()) throw new Invalid("'" + field + "' must not be empty");
+        return v.asText();
+    }
+
+    private static Double optionalNumber(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        return finite(v, field);
+    }
+
+    private static double finite(JsonNode v, String field) {
+        if (!v.isNumber()) throw new Invalid("'" + field + "' must be a number");
+        double d = v.doubleValue();
+        if (!Double.isFinite(d)) throw new Invalid("'" + field + "' must be a finite number");
+        return d;
+    }
+
+    private static long timestamp(JsonNode n) {
+        JsonNode v = n.get("ts");
+        if (v == null || v.isNull()) throw new Invalid("missing required field 'ts'");
+        if (v.isIntegralNumber()) {
+            if (!v.canConvertToLong() || v.longValue() < 0) throw new Invalid("'ts' must be epoch milliseconds ≥ 0");
+            return v.longValue();
+        }
+        if (v.isTextual()) {
+            try {
+                return Instant.parse(v.asText()).toEpochMilli();
+            } catch (DateTimeParseException | ArithmeticException e) {
+                throw new Invalid("'ts' is not an ISO-8601 instant: '" + v.asText() + "'");
+            }
+        }
+        throw new Invalid("'ts' must be epoch milliseconds (integer) or an ISO-8601 instant (string)");
+    }
+
+    private static InputRecord deadLetter(String reason, byte[] bytes, Origin origin) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return InputRecord.of(new DeadLetter(reason, origin, text, "utf8"));
+        } catch (CharacterCodingException e) {
+            return InputRecord.of(new DeadLetter(reason, origin, Base64.getEncoder().encodeToString(bytes), "base64"));
+        }
+    }
+
+    /** A validation failure; its message is the dead letter's reason. */
+    private static final class Invalid extends RuntimeException {
+        Invalid(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.modelvitals.io;
+
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.AlertRecord;
+import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.InputRecord;
+import io.modelvitals.events.VitalRecord;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Kafka sources and exactly-once sinks for the job, built from the spec. */
+public final class KafkaIO {
+    /** Below the broker's default transaction.max.timeout.ms (15 min), or the sink cannot start. */
+    static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private KafkaIO() {}
+
+    /** Sources on the spec's topics; bounded at the offsets current at start when {@code bounded}. */
+    public static JobSources sources(MonitorSpec spec, boolean bounded) {
+        return new JobSources(
+                source(spec, spec.kafka.topics.predictions, InputParser.Kind.PREDICTION, bounded),
+                source(spec, spec.kafka.topics.labels, InputParser.Kind.LABEL, bounded),
+                source(spec, spec.kafka.topics.businessEvents, InputParser.Kind.BUSINESS_EVENT, bounded));
+    }
+
+    private static KafkaSource<InputRecord> source(MonitorSpec spec, String topic, InputParser.Kind kind, boolean bounded) {
+        KafkaSourceBuilder<InputRecord> builder = KafkaSource.<InputRecord>builder()
+                .setBootstrapServers(spec.kafka.bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(spec.kafka.groupId)
+                .setStartingOffsets(startingOffsets(spec.kafka.startFrom))
+                .setDeserializer(new KafkaInputDeserializer(kind))
+                // Upstream producers may be transactional: never read what they aborted.
+                .setProperty("isolation.level", "read_committed");
+        if (bounded) builder.setBounded(OffsetsInitializer.latest());
+        return builder.build();
+    }
+
+    // The connector (5.0.0-2.2) takes Kafka's OffsetResetStrategy, deprecated in kafka-clients 4 with no
+    // replacement in the connector's API yet.
+    @SuppressWarnings("deprecation")
+    private static OffsetsInitializer startingOffsets(String startFrom) {
+        switch (startFrom) {
+            case "earliest": return OffsetsInitializer.earliest();
+            case "latest": return OffsetsInitializer.latest();
+            default: return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+    }
+
+    /** Exactly-once sinks: records become visible to read_committed consumers when a checkpoint completes. */
+    public static JobSinks sinks(MonitorSpec spec) {
+        String servers = spec.kafka.bootstrapServers;
+        String prefix = spec.job.transactionalIdPrefix;
+        return new JobSinks() {
+            @Override
+            public void vitals(DataStream<VitalRecord> vitals) {
+                vitals.sinkTo(sink(servers, spec.kafka.topics.vitals, prefix + "-vitals",
+                                v -> (v.model + "/" + v.version).getBytes(StandardCharsets.UTF_8), OutputJson::vitalBytes))
+                        .uid("sink-vitals").name("Vitals to Kafka");
+            }
+
+            @Override
+            public void alerts(DataStream<AlertRecord> alerts) {
+                // Keyed by fingerprint: every change of one alert lands in one partition, in order.
+                alerts.sinkTo(sink(servers, spec.kafka.topics.alerts, prefix + "-alerts",
+                                a -> a.fingerprint.getBytes(StandardCharsets.UTF_8), OutputJson::alertBytes))
+                        .uid("sink-alerts").name("Alerts to Kafka");
+            }
+
+            @Override
+            public void deadLetters(DataStream<DeadLetter> deadLetters) {
+                deadLetters.sinkTo(sink(servers, spec.kafka.topics.deadLetters, prefix + "-dead-letters",
+                                d -> null, OutputJson::deadLetterBytes))
+                        .uid("sink-dead-letters").name("Dead letters to Kafka");
+            }
+        };
+    }
+
+    private static <T> KafkaSink<T> sink(String servers, String topic, String transactionalIdPrefix,
+                                         SerializationSchema<T> key, SerializationSchema<T> value) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(servers)
+                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
+                        .setTopic(topic)
+                        .setKeySerializationSchema(key)
+                        .setValueSerializationSchema(value)
+                        .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+}

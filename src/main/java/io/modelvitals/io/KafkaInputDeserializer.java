@@ -1,0 +1,35 @@
+package io.modelvitals.io;
+
+import io.modelvitals.events.InputRecord;
+import io.modelvitals.events.Origin;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Parses each Kafka record into an event or a dead letter that keeps its topic, partition and offset. */
+public class KafkaInputDeserializer implements KafkaRecordDeserializationSchema<InputRecord> {
+    private final InputParser.Kind kind;
+    private transient InputParser parser;
+
+    public KafkaInputDeserializer(InputParser.Kind kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        parser = new InputParser();
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputRecord> out) {
+        if (parser == null) parser = new InputParser();
+        out.collect(parser.parse(kind, record.value(), new Origin(record.topic(), record.partition(), record.offset())));
+    }
+
+    @Override
+    public TypeInformation<InputRecord> getProducedType() {
+        return TypeInformation.of(InputRecord.class);
+    }
+}

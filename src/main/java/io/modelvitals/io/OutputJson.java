@@ -1,0 +1,109 @@
+package io.modelvitals.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelvitals.events.AlertRecord;
+import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.JoinResult;
+import io.modelvitals.events.VitalRecord;
+import io.modelvitals.functions.AlertLifecycleFunction;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/** The JSON shapes of the output topics (docs/wire-contract.md). One shared, thread-safe mapper. */
+public final class OutputJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private OutputJson() {}
+
+    public static ObjectNode vital(VitalRecord v) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("model", v.model);
+        o.put("version", v.version);
+        o.put("segment", v.segment);
+        o.put("vital", v.vital);
+        if (v.cls != null) o.put("class", v.cls);
+        if (v.predictedCls != null) o.put("predicted_class", v.predictedCls);
+        o.put("value", v.value);
+        o.put("n", v.n);
+        o.put("window_start", v.windowStart);
+        o.put("window_end", v.windowEnd);
+        if (v.ciLower != null) {
+            o.put("ci_lower", v.ciLower);
+            o.put("ci_upper", v.ciUpper);
+        }
+        return o;
+    }
+
+    /** An Alertmanager alert (labels, annotations, startsAt, endsAt) plus status, fingerprint and window. */
+    public static ObjectNode alert(AlertRecord a) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("status", a.status);
+        ObjectNode labels = o.putObject("labels");
+        AlertLifecycleFunction.labels(a).forEach(labels::put);
+        ObjectNode annotations = o.putObject("annotations");
+        annotations.put("summary", a.summary);
+        annotations.put("description", a.description);
+        annotations.put("value", String.valueOf(a.value));
+        annotations.put("threshold", String.valueOf(a.threshold));
+        o.put("startsAt", Instant.ofEpochMilli(a.startsAt).toString());
+        if (a.endsAt != null) o.put("endsAt", Instant.ofEpochMilli(a.endsAt).toString());
+        o.put("fingerprint", a.fingerprint);
+        o.put("window_start", a.windowStart);
+        o.put("window_end", a.windowEnd);
+        return o;
+    }
+
+    public static ObjectNode deadLetter(DeadLetter d) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("reason", d.reason);
+        ObjectNode origin = o.putObject("origin");
+        if (d.origin != null) {
+            origin.put("topic", d.origin.topic);
+            origin.put("partition", d.origin.partition);
+            origin.put("offset", d.origin.offset);
+        }
+        if (d.payload != null) {
+            o.put("payload", d.payload);
+            o.put("payload_encoding", d.payloadEncoding);
+        }
+        return o;
+    }
+
+    /** A join result that came too late for its window, described for the dead-letter topic. */
+    public static String describe(JoinResult r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("kind", r.kind);
+        o.put("prediction_id", r.predictionId);
+        o.put("model", r.model);
+        o.put("version", r.version);
+        o.put("ts", r.ts);
+        return o.toString();
+    }
+
+    public static byte[] vitalBytes(VitalRecord v) {
+        return bytes(vital(v));
+    }
+
+    public static byte[] alertBytes(AlertRecord a) {
+        return bytes(alert(a));
+    }
+
+    public static byte[] deadLetterBytes(DeadLetter d) {
+        return bytes(deadLetter(d));
+    }
+
+    public static String line(ObjectNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] bytes(ObjectNode node) {
+        return line(node).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,103 @@
+package io.modelvitals.vitals;
+
+import io.modelvitals.events.VitalRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Turns a window's {@link ClassificationAccumulator} into vital records. Definitions follow
+ * scikit-learn: per-class precision is undefined (not emitted) when a class was never predicted, and
+ * counts as 0 in its F1, as in {@code f1_score(average="macro", zero_division=0)} over the classes
+ * seen as actual or predicted.
+ */
+public final class ClassificationVitals {
+    private ClassificationVitals() {}
+
+    public static List<VitalRecord> compute(String model, String version, String segment,
+                                            long windowStart, long windowEnd, ClassificationAccumulator acc) {
+        List<VitalRecord> out = new ArrayList<>();
+        Emitter emit = new Emitter(model, version, segment, windowStart, windowEnd, out);
+
+        if (acc.classifiedPairs > 0) {
+            long n = acc.classifiedPairs;
+            TreeSet<String> classes = new TreeSet<>(acc.confusion.keySet());
+            acc.confusion.values().forEach(row -> classes.addAll(row.keySet()));
+            long correct = 0;
+            for (String c : classes) correct += count(acc, c, c);
+            emit.proportion(Vitals.ACCURACY, null, correct, n);
+
+            double f1Sum = 0;
+            for (String c : classes) {
+                long tp = count(acc, c, c);
+                long actual = acc.confusion.getOrDefault(c, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+                long predicted = 0;
+                for (Map<String, Long> row : acc.confusion.values()) predicted += row.getOrDefault(c, 0L);
+                double precision = predicted > 0 ? (double) tp / predicted : 0.0;
+                double recall = actual > 0 ? (double) tp / actual : 0.0;
+                if (predicted > 0) emit.proportion(Vitals.PRECISION, c, tp, predicted);
+                if (actual > 0) emit.proportion(Vitals.RECALL, c, tp, actual);
+                double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0;
+                emit.value(Vitals.F1, c, f1, actual);
+                f1Sum += f1;
+            }
+            emit.value(Vitals.MACRO_F1, null, f1Sum / classes.size(), n);
+
+            for (String actual : classes) {
+                for (Map.Entry<String, Long> cell : new java.util.TreeMap<>(acc.confusion.getOrDefault(actual, Map.of())).entrySet()) {
+                    VitalRecord v = emit.value(Vitals.CONFUSION, actual, cell.getValue(), n);
+                    v.predictedCls = cell.getKey();
+                }
+            }
+        }
+        if (acc.regressionPairs > 0) {
+            long n = acc.regressionPairs;
+            emit.value(Vitals.MAE, null, acc.sumAbsError / n, n);
+            emit.value(Vitals.RMSE, null, Math.sqrt(acc.sumSquaredError / n), n);
+        }
+        long pairs = acc.classifiedPairs + acc.regressionPairs;
+        emit.value(Vitals.LABELED_COUNT, null, pairs, pairs);
+        long delays = acc.labelDelayMs.count();
+        if (delays > 0) {
+            emit.value(Vitals.LABEL_DELAY_P50_MS, null, acc.labelDelayMs.quantile(0.5), delays);
+            emit.value(Vitals.LABEL_DELAY_P95_MS, null, acc.labelDelayMs.quantile(0.95), delays);
+        }
+        if (acc.expired > 0) emit.proportion(Vitals.LABEL_COVERAGE, null, acc.expiredLabeled, acc.expired);
+        emit.value(Vitals.LATE_LABELS, null, acc.lateLabels, acc.lateLabels);
+        emit.value(Vitals.DUPLICATE_LABELS, null, acc.duplicateLabels, acc.duplicateLabels);
+        return out;
+    }
+
+    private static long count(ClassificationAccumulator acc, String actual, String predicted) {
+        return acc.confusion.getOrDefault(actual, Map.of()).getOrDefault(predicted, 0L);
+    }
+
+    private static final class Emitter {
+        final String model, version, segment;
+        final long windowStart, windowEnd;
+        final List<VitalRecord> out;
+
+        Emitter(String model, String version, String segment, long windowStart, long windowEnd, List<VitalRecord> out) {
+            this.model = model;
+            this.version = version;
+            this.segment = segment;
+            this.windowStart = windowStart;
+            this.windowEnd = windowEnd;
+            this.out = out;
+        }
+
+        VitalRecord value(String vital, String cls, double value, long n) {
+            VitalRecord v = new VitalRecord(model, version, segment, vital, cls, value, n, windowStart, windowEnd);
+            out.add(v);
+            return v;
+        }
+
+        void proportion(String vital, String cls, long x, long n) {
+            VitalRecord v = value(vital, cls, (double) x / n, n);
+            double[] ci = Proportions.wilson(x, n, Proportions.Z95);
+            v.ciLower = ci[0];
+            v.ciUpper = ci[1];
+        }
+    }
+}
