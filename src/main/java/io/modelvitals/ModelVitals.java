@@ -1,2 +1,74 @@
 package io.modelvitals;
-public class ModelVitals { public static void main(String[] a) { System.out.println("hi"); } }
+
+import io.modelvitals.config.Durations;
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.config.SpecException;
+import io.modelvitals.config.SpecLoader;
+import io.modelvitals.io.KafkaIO;
+import io.modelvitals.io.Replay;
+import java.nio.file.Path;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The command line: run, replay, demo, simulate. See the README for every flag. */
+public final class ModelVitals {
+    private static final String USAGE = String.join("\n",
+            "usage: model-vitals <command> [flags]",
+            "  run       --spec FILE [--bootstrap-servers HOST:PORT] [--parallelism N]",
+            "            the job on Kafka (submit the jar to a Flink cluster, or run locally)",
+            "  replay    --spec FILE --predictions FILE --labels FILE [--business-events FILE] --out DIR [--parallelism N]",
+            "            the same topology over JSONL files; writes vitals, alerts and dead letters as JSONL",
+            "  demo      [--duration 60s] [--seed N] [--spec FILE]",
+            "            embedded Kafka + local Flink + simulated traffic with an incident",
+            "  simulate  --bootstrap-servers HOST:PORT [--duration 60s] [--seed N] [--rate N]",
+            "            the demo's traffic, written to any Kafka");
+
+    private ModelVitals() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            System.out.println(USAGE);
+            return;
+        }
+        try {
+            Args flags = new Args(args, 1);
+            switch (args[0]) {
+                case "run": run(flags); break;
+                case "replay": replay(flags); break;
+                case "demo": io.modelvitals.demo.Demo.run(flags); break;
+                case "simulate": io.modelvitals.demo.TrafficSimulator.command(flags); break;
+                default: throw new IllegalArgumentException("unknown command '" + args[0] + "'");
+            }
+        } catch (SpecException | IllegalArgumentException e) {
+            System.err.println("model-vitals: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+    }
+
+    static void run(Args flags) throws Exception {
+        MonitorSpec spec = SpecLoader.load(Path.of(flags.required("spec")));
+        if (flags.has("bootstrap-servers")) spec.kafka.bootstrapServers = flags.required("bootstrap-servers");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (flags.has("parallelism")) env.setParallelism(Integer.parseInt(flags.required("parallelism")));
+        defineKafkaJob(env, spec, false);
+        env.execute("model-vitals");
+    }
+
+    /** The job on Kafka: checkpointed, so the exactly-once sinks commit a transaction per checkpoint. */
+    public static void defineKafkaJob(StreamExecutionEnvironment env, MonitorSpec spec, boolean bounded) {
+        env.enableCheckpointing(Durations.parse(spec.job.checkpointInterval).toMillis());
+        VitalsJob.defineWorkflow(env, spec, KafkaIO.sources(spec, bounded), KafkaIO.sinks(spec));
+    }
+
+    static void replay(Args flags) throws Exception {
+        MonitorSpec spec = SpecLoader.load(Path.of(flags.required("spec")));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(Integer.parseInt(flags.get("parallelism", "1")));
+        Path out = Path.of(flags.required("out"));
+        Replay.Outputs outputs = Replay.run(env, spec, Path.of(flags.required("predictions")), Path.of(flags.required("labels")),
+                flags.has("business-events") ? Path.of(flags.required("business-events")) : null);
+        outputs.writeTo(out);
+        System.out.printf("replay: %d vitals, %d alerts, %d dead letters written to %s%n",
+                outputs.vitals.size(), outputs.alerts.size(), outputs.deadLetters.size(), out);
+    }
+}

@@ -1,0 +1,103 @@
+package io.modelvitals.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelvitals.config.MonitorSpec;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/**
+ * The demo's live view: one row per model version and window (whole population) once the window's
+ * vitals are committed, and a line per alert as it fires or resolves.
+ */
+final class DemoConsole {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
+    private final PrintStream out;
+    private final Demo.Result result;
+    private final ObjectMapper mapper = new ObjectMapper();
+    /** (window end, model/version) → vital → record; printed when a later window of that version shows up. */
+    private final TreeMap<String, Map<String, JsonNode>> pending = new TreeMap<>();
+    private final Map<String, Long> latestWindow = new TreeMap<>();
+
+    DemoConsole(PrintStream out, Demo.Result result) {
+        this.out = out;
+        this.result = result;
+    }
+
+    void printHeader() {
+        out.printf("%-11s  %-16s %7s  %-22s %8s %8s %9s%n", "window end", "model/version", "labeled",
+                "accuracy [95% CI]", "macro-F1", "coverage", "delay p50");
+    }
+
+    void follow(String bootstrapServers, MonitorSpec spec, AtomicBoolean running) {
+        try (KafkaConsumer<String, String> consumer = Demo.outputConsumer(bootstrapServers, "demo-console")) {
+            consumer.subscribe(List.of(spec.kafka.topics.vitals, spec.kafka.topics.alerts, spec.kafka.topics.deadLetters));
+            while (running.get()) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode node = Demo.parse(mapper, record);
+                    if (node == null) continue;
+                    if (record.topic().equals(spec.kafka.topics.vitals)) vital(node);
+                    else if (record.topic().equals(spec.kafka.topics.alerts)) alert(node);
+                    else result.deadLetters++;
+                }
+            }
+            pending.keySet().forEach(k -> printRow(k, pending.get(k)));
+            pending.clear();
+        }
+    }
+
+    private void vital(JsonNode v) {
+        result.vitals++;
+        if (!"all".equals(v.path("segment").asText())) return;
+        String version = v.path("model").asText() + "/" + v.path("version").asText();
+        long windowEnd = v.path("window_end").asLong();
+        String key = String.format("%015d|%s", windowEnd, version);
+        pending.computeIfAbsent(key, k -> new TreeMap<>()).put(v.path("vital").asText() + "|" + v.path("class").asText(""), v);
+        Long latest = latestWindow.get(version);
+        if (latest == null || windowEnd > latest) {
+            latestWindow.put(version, windowEnd);
+            // Every window of this version before the new one is complete: print those rows.
+            for (String k : List.copyOf(pending.headMap(String.format("%015d|", windowEnd)).keySet())) {
+                if (k.endsWith("|" + version)) printRow(k, pending.remove(k));
+            }
+        }
+    }
+
+    private void printRow(String key, Map<String, JsonNode> vitals) {
+        String[] parts = key.split("\\|");
+        Instant end = Instant.ofEpochMilli(Long.parseLong(parts[0]));
+        JsonNode accuracy = vitals.get("accuracy|");
+        JsonNode f1 = vitals.get("macro_f1|");
+        JsonNode coverage = vitals.get("label_coverage|");
+        JsonNode delay = vitals.get("label_delay_p50_ms|");
+        JsonNode labeled = vitals.get("labeled_count|");
+        out.printf(Locale.ROOT, "%-11s  %-16s %7s  %-22s %8s %8s %9s%n", TIME.format(end), parts[1],
+                labeled == null ? "-" : String.valueOf(labeled.path("value").asLong()),
+                accuracy == null ? "-" : String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", accuracy.path("value").asDouble(),
+                        accuracy.path("ci_lower").asDouble(), accuracy.path("ci_upper").asDouble()),
+                f1 == null ? "-" : String.format(Locale.ROOT, "%.3f", f1.path("value").asDouble()),
+                coverage == null ? "-" : String.format(Locale.ROOT, "%.3f", coverage.path("value").asDouble()),
+                delay == null ? "-" : String.format(Locale.ROOT, "%.1f min", delay.path("value").asDouble() / 60000));
+    }
+
+    private void alert(JsonNode a) {
+        result.alerts.add(a);
+        JsonNode labels = a.path("labels");
+        boolean firing = "firing".equals(a.path("status").asText());
+        out.printf(Locale.ROOT, "%s %-8s %s [%s] %s %s %s: %s%n",
+                firing ? ">>" : "<<", firing ? "FIRING" : "RESOLVED", labels.path("alertname").asText(),
+                labels.path("severity").asText(), labels.path("model").asText(), labels.path("version").asText(),
+                labels.path("segment").asText(), a.path("annotations").path("summary").asText());
+    }
+}
