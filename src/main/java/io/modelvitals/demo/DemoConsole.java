@@ -93,6 +93,9 @@ final class DemoConsole {
 
     private void alert(JsonNode a) {
         result.alerts.add(a);
+        // Rows up to the alert's window first, so the alert reads after the numbers that raised it.
+        String upTo = String.format("%015d|~", a.path("window_end").asLong());
+        for (String k : List.copyOf(pending.headMap(upTo, true).keySet())) printRow(k, pending.remove(k));
         JsonNode labels = a.path("labels");
         boolean firing = "firing".equals(a.path("status").asText());
         out.printf(Locale.ROOT, "%s %-8s %s [%s] %s %s %s: %s%n",

@@ -5,10 +5,10 @@ import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.InputRecord;
 import io.modelvitals.events.VitalRecord;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchemaBuilder;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -63,22 +63,21 @@ public final class KafkaIO {
             @Override
             public void vitals(DataStream<VitalRecord> vitals) {
                 vitals.sinkTo(sink(servers, spec.kafka.topics.vitals, prefix + "-vitals",
-                                v -> (v.model + "/" + v.version).getBytes(StandardCharsets.UTF_8), OutputJson::vitalBytes))
+                                new OutputJson.VitalKey(), new OutputJson.VitalValue()))
                         .uid("sink-vitals").name("Vitals to Kafka");
             }
 
             @Override
             public void alerts(DataStream<AlertRecord> alerts) {
-                // Keyed by fingerprint: every change of one alert lands in one partition, in order.
                 alerts.sinkTo(sink(servers, spec.kafka.topics.alerts, prefix + "-alerts",
-                                a -> a.fingerprint.getBytes(StandardCharsets.UTF_8), OutputJson::alertBytes))
+                                new OutputJson.AlertKey(), new OutputJson.AlertValue()))
                         .uid("sink-alerts").name("Alerts to Kafka");
             }
 
             @Override
             public void deadLetters(DataStream<DeadLetter> deadLetters) {
                 deadLetters.sinkTo(sink(servers, spec.kafka.topics.deadLetters, prefix + "-dead-letters",
-                                d -> null, OutputJson::deadLetterBytes))
+                                null, new OutputJson.DeadLetterValue()))
                         .uid("sink-dead-letters").name("Dead letters to Kafka");
             }
         };
@@ -86,13 +85,13 @@ public final class KafkaIO {
 
     private static <T> KafkaSink<T> sink(String servers, String topic, String transactionalIdPrefix,
                                          SerializationSchema<T> key, SerializationSchema<T> value) {
+        KafkaRecordSerializationSchemaBuilder<T> records = KafkaRecordSerializationSchema.<T>builder()
+                .setTopic(topic)
+                .setValueSerializationSchema(value);
+        if (key != null) records = records.setKeySerializationSchema(key);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(servers)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(topic)
-                        .setKeySerializationSchema(key)
-                        .setValueSerializationSchema(value)
-                        .build())
+                .setRecordSerializer(records.build())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)

@@ -9,6 +9,7 @@ import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.functions.AlertLifecycleFunction;
 import java.io.UncheckedIOException;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -105,5 +106,45 @@ public final class OutputJson {
 
     private static byte[] bytes(ObjectNode node) {
         return line(node).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Kafka value of a vital record. */
+    public static final class VitalValue implements SerializationSchema<VitalRecord> {
+        @Override
+        public byte[] serialize(VitalRecord v) {
+            return vitalBytes(v);
+        }
+    }
+
+    /** Kafka key of a vital record: model/version, so a version's vitals stay in order in one partition. */
+    public static final class VitalKey implements SerializationSchema<VitalRecord> {
+        @Override
+        public byte[] serialize(VitalRecord v) {
+            return (v.model + "/" + v.version).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Kafka value of an alert. */
+    public static final class AlertValue implements SerializationSchema<AlertRecord> {
+        @Override
+        public byte[] serialize(AlertRecord a) {
+            return alertBytes(a);
+        }
+    }
+
+    /** Kafka key of an alert: its fingerprint, so every change of one alert lands in one partition, in order. */
+    public static final class AlertKey implements SerializationSchema<AlertRecord> {
+        @Override
+        public byte[] serialize(AlertRecord a) {
+            return a.fingerprint.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Kafka value of a dead letter. */
+    public static final class DeadLetterValue implements SerializationSchema<DeadLetter> {
+        @Override
+        public byte[] serialize(DeadLetter d) {
+            return deadLetterBytes(d);
+        }
     }
 }

@@ -10,8 +10,11 @@ import java.util.Map;
  * is derived from these at window end, so partial accumulators from many subtasks merge exactly.
  */
 public class ClassificationAccumulator {
-    /** actual class → predicted class → count. */
-    public Map<String, Map<String, Long>> confusion = new HashMap<>();
+    /**
+     * Confusion counts keyed by {@link #cell}(actual, predicted). Flat, because Flink serializes a
+     * Map of basic types natively but would fall back to Kryo for a Map of Maps.
+     */
+    public Map<String, Long> confusion = new HashMap<>();
     public long classifiedPairs;
     public long regressionPairs;
     public double sumAbsError;
@@ -29,7 +32,7 @@ public class ClassificationAccumulator {
             case JoinResult.PAIR:
                 labelDelayMs.update(r.labelDelayMs());
                 if (r.predictedLabel != null && r.actualLabel != null) {
-                    confusion.computeIfAbsent(r.actualLabel, k -> new HashMap<>()).merge(r.predictedLabel, 1L, Long::sum);
+                    confusion.merge(cell(r.actualLabel, r.predictedLabel), 1L, Long::sum);
                     classifiedPairs++;
                 } else if (r.predictedValue != null && r.actualValue != null) {
                     double error = r.predictedValue - r.actualValue;
@@ -53,11 +56,19 @@ public class ClassificationAccumulator {
         }
     }
 
+    /** The confusion-map key of an (actual, predicted) pair; class names never contain the unit separator. */
+    public static String cell(String actual, String predicted) {
+        return actual + '\u001f' + predicted;
+    }
+
+    /** The inverse of {@link #cell}: {actual, predicted}. */
+    public static String[] classes(String cell) {
+        int cut = cell.indexOf('\u001f');
+        return new String[] {cell.substring(0, cut), cell.substring(cut + 1)};
+    }
+
     public ClassificationAccumulator merge(ClassificationAccumulator o) {
-        o.confusion.forEach((actual, row) -> {
-            Map<String, Long> mine = confusion.computeIfAbsent(actual, k -> new HashMap<>());
-            row.forEach((predicted, count) -> mine.merge(predicted, count, Long::sum));
-        });
+        o.confusion.forEach((cell, count) -> confusion.merge(cell, count, Long::sum));
         classifiedPairs += o.classifiedPairs;
         regressionPairs += o.regressionPairs;
         sumAbsError += o.sumAbsError;

@@ -2,6 +2,8 @@ package io.modelvitals.vitals;
 
 import io.modelvitals.events.VitalRecord;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -22,18 +24,27 @@ public final class ClassificationVitals {
 
         if (acc.classifiedPairs > 0) {
             long n = acc.classifiedPairs;
-            TreeSet<String> classes = new TreeSet<>(acc.confusion.keySet());
-            acc.confusion.values().forEach(row -> classes.addAll(row.keySet()));
+            // Sorted, so records come out in a stable order.
+            TreeMap<String, Long> cells = new TreeMap<>(acc.confusion);
+            TreeSet<String> classes = new TreeSet<>();
+            Map<String, Long> actualTotals = new HashMap<>();
+            Map<String, Long> predictedTotals = new HashMap<>();
             long correct = 0;
-            for (String c : classes) correct += count(acc, c, c);
+            for (Map.Entry<String, Long> cell : cells.entrySet()) {
+                String[] ap = ClassificationAccumulator.classes(cell.getKey());
+                classes.add(ap[0]);
+                classes.add(ap[1]);
+                actualTotals.merge(ap[0], cell.getValue(), Long::sum);
+                predictedTotals.merge(ap[1], cell.getValue(), Long::sum);
+                if (ap[0].equals(ap[1])) correct += cell.getValue();
+            }
             emit.proportion(Vitals.ACCURACY, null, correct, n);
 
             double f1Sum = 0;
             for (String c : classes) {
-                long tp = count(acc, c, c);
-                long actual = acc.confusion.getOrDefault(c, Map.of()).values().stream().mapToLong(Long::longValue).sum();
-                long predicted = 0;
-                for (Map<String, Long> row : acc.confusion.values()) predicted += row.getOrDefault(c, 0L);
+                long tp = acc.confusion.getOrDefault(ClassificationAccumulator.cell(c, c), 0L);
+                long actual = actualTotals.getOrDefault(c, 0L);
+                long predicted = predictedTotals.getOrDefault(c, 0L);
                 double precision = predicted > 0 ? (double) tp / predicted : 0.0;
                 double recall = actual > 0 ? (double) tp / actual : 0.0;
                 if (predicted > 0) emit.proportion(Vitals.PRECISION, c, tp, predicted);
@@ -44,11 +55,10 @@ public final class ClassificationVitals {
             }
             emit.value(Vitals.MACRO_F1, null, f1Sum / classes.size(), n);
 
-            for (String actual : classes) {
-                for (Map.Entry<String, Long> cell : new java.util.TreeMap<>(acc.confusion.getOrDefault(actual, Map.of())).entrySet()) {
-                    VitalRecord v = emit.value(Vitals.CONFUSION, actual, cell.getValue(), n);
-                    v.predictedCls = cell.getKey();
-                }
+            for (Map.Entry<String, Long> cell : cells.entrySet()) {
+                String[] ap = ClassificationAccumulator.classes(cell.getKey());
+                VitalRecord v = emit.value(Vitals.CONFUSION, ap[0], cell.getValue(), n);
+                v.predictedCls = ap[1];
             }
         }
         if (acc.regressionPairs > 0) {
@@ -67,10 +77,6 @@ public final class ClassificationVitals {
         emit.value(Vitals.LATE_LABELS, null, acc.lateLabels, acc.lateLabels);
         emit.value(Vitals.DUPLICATE_LABELS, null, acc.duplicateLabels, acc.duplicateLabels);
         return out;
-    }
-
-    private static long count(ClassificationAccumulator acc, String actual, String predicted) {
-        return acc.confusion.getOrDefault(actual, Map.of()).getOrDefault(predicted, 0L);
     }
 
     private static final class Emitter {
