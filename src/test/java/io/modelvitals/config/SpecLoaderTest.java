@@ -1,0 +1,117 @@
+package io.modelvitals.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelvitals.demo.Demo;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecLoaderTest {
+
+    @Test
+    void appliesDefaults() {
+        MonitorSpec spec = SpecLoader.parse(String.join("\n",
+                "defaults:",
+                "  window: {size: 10m, slide: 5m}",
+                "  label_horizon: 2d",
+                "models:",
+                "  - name: fraud",
+                "    segments: [country]",
+                "    rules:",
+                "      - name: low-accuracy",
+                "        vital: accuracy",
+                "        op: '<'",
+                "        threshold: 0.9",
+                "  - name: churn",
+                "    task: regression",
+                "    window: {size: 1h}",
+                ""), "spec.yaml");
+        ModelSpec fraud = spec.model("fraud");
+        assertEquals(600_000, fraud.windowSizeMs());
+        assertEquals(300_000, fraud.windowSlideMs());
+        assertEquals(2 * 86_400_000L, fraud.labelHorizonMs());
+        assertEquals("classification", fraud.task);
+        assertEquals(List.of("country"), fraud.segments);
+        assertEquals(100L, fraud.rules.get(0).minSamples);
+        assertEquals(1, fraud.rules.get(0).forWindows);
+        assertEquals("warning", fraud.rules.get(0).severity);
+        assertEquals(3_000_000, fraud.alertStaleAfterMs(), "10 slides by default");
+        ModelSpec churn = spec.model("churn");
+        assertEquals(3_600_000, churn.windowSlideMs(), "tumbling when no slide is given");
+        assertSame(spec.defaults, spec.model("undeclared"));
+        assertEquals(2 * 86_400_000L, spec.maxLabelHorizonMs());
+        assertEquals("predictions", spec.kafka.topics.predictions);
+    }
+
+    @Test
+    void undeclaredModelsCanBeRefused() {
+        MonitorSpec spec = SpecLoader.parse("job: {monitor_undeclared_models: false}\n", "spec.yaml");
+        assertNull(spec.model("anything"));
+    }
+
+    @Test
+    void anUnknownFieldNamesItsLineAndPath() {
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(String.join("\n",
+                "models:",
+                "  - name: fraud",
+                "    windw: {size: 10m}",
+                ""), "spec.yaml"));
+        assertTrue(e.getMessage().contains("spec.yaml line 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("models[0].windw"), e.getMessage());
+    }
+
+    @Test
+    void aWrongTypeNamesItsLine() {
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(String.join("\n",
+                "job:",
+                "  aggregation_spread: many",
+                ""), "spec.yaml"));
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("job.aggregation_spread"), e.getMessage());
+    }
+
+    @Test
+    void invalidValuesAreAllReportedByField() {
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(String.join("\n",
+                "models:",
+                "  - name: fraud",
+                "    window: {size: 10 minutes}",
+                "    rules:",
+                "      - name: r1",
+                "        vital: recall",
+                "        op: '=='",
+                "        threshold: 0.9",
+                "        for: 0",
+                "      - name: r1",
+                "        vital: happiness",
+                "        op: '<'",
+                "        threshold: 1",
+                "  - name: fraud",
+                ""), "spec.yaml"));
+        String m = e.getMessage();
+        assertTrue(m.contains("models[0].window.size: '10 minutes' is not a duration"), m);
+        assertTrue(m.contains("models[0].rules[0].class: required for the per-class vital recall"), m);
+        assertTrue(m.contains("models[0].rules[0].op: must be one of"), m);
+        assertTrue(m.contains("models[0].rules[0].for: must be ≥ 1 window"), m);
+        assertTrue(m.contains("models[0].rules[1].name: rule 'r1' is declared twice"), m);
+        assertTrue(m.contains("models[0].rules[1].vital: unknown vital 'happiness'"), m);
+        assertTrue(m.contains("models[1].name: model 'fraud' is declared twice"), m);
+    }
+
+    @Test
+    void slideMustDivideSize() {
+        SpecException e = assertThrows(SpecException.class,
+                () -> SpecLoader.parse("defaults: {window: {size: 10m, slide: 3m}}\n", "spec.yaml"));
+        assertTrue(e.getMessage().contains("defaults.window: size must be a multiple of slide"), e.getMessage());
+    }
+
+    @Test
+    void theBundledDemoSpecIsValid() throws Exception {
+        MonitorSpec spec = Demo.bundledSpec();
+        assertEquals(3, spec.model("recommender").rules.size());
+    }
+}

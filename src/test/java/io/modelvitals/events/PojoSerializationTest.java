@@ -1,0 +1,70 @@
+package io.modelvitals.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.modelvitals.functions.AlertLifecycleFunction;
+import io.modelvitals.functions.PredictionLabelJoinFunction;
+import io.modelvitals.vitals.ClassificationAccumulator;
+import io.modelvitals.vitals.QuantileSketch;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.types.PojoTestUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every type that crosses the network or sits in state is a POJO Flink serializes without Kryo. */
+class PojoSerializationTest {
+
+    @ParameterizedTest
+    @ValueSource(classes = {Origin.class, Prediction.class, Label.class, BusinessEvent.class, DeadLetter.class,
+            InputRecord.class, JoinResult.class, VitalRecord.class, RuleCheck.class, AlertRecord.class,
+            PartialVitals.class, ClassificationAccumulator.class,
+            PredictionLabelJoinFunction.JoinState.class, AlertLifecycleFunction.AlertState.class})
+    void serializedAsPojoWithoutKryo(Class<?> type) {
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
+    }
+
+    @Test
+    void aMapOfMapsWouldFallBackToKryo() {
+        // Guards the test above: it does fail on a type Flink cannot serialize natively.
+        assertThrows(AssertionError.class, () -> PojoTestUtils.assertSerializedAsPojoWithoutKryo(NestedMap.class));
+    }
+
+    /** A type the check must reject. */
+    public static class NestedMap {
+        public java.util.Map<String, java.util.Map<String, Long>> cells;
+
+        public NestedMap() {}
+    }
+
+    @Test
+    void accumulatorRoundTripsThroughItsSerializer() throws Exception {
+        ClassificationAccumulator acc = new ClassificationAccumulator();
+        acc.confusion.put(ClassificationAccumulator.cell("a", "b"), 3L);
+        acc.classifiedPairs = 3;
+        acc.expired = 7;
+        for (int i = 1; i <= 500; i++) acc.labelDelayMs.update(i);
+
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        TypeInformation<ClassificationAccumulator> info = TypeInformation.of(ClassificationAccumulator.class);
+        assertEquals(PojoTypeInfo.class, info.getClass());
+        TypeSerializer<ClassificationAccumulator> serializer = info.createSerializer(config);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(acc, out);
+        ClassificationAccumulator back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+        assertEquals(3L, back.confusion.get(ClassificationAccumulator.cell("a", "b")));
+        assertEquals(7, back.expired);
+        assertEquals(500, back.labelDelayMs.count());
+        assertEquals(acc.labelDelayMs.quantile(0.5), back.labelDelayMs.quantile(0.5));
+        QuantileSketch copy = serializer.copy(acc).labelDelayMs;
+        assertEquals(500, copy.count());
+    }
+}

@@ -1,0 +1,125 @@
+package io.modelvitals.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelvitals.events.InputRecord;
+import io.modelvitals.events.Origin;
+import io.modelvitals.events.Prediction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class InputParserTest {
+    private static final Origin ORIGIN = new Origin("predictions", 3, 42);
+    private final InputParser parser = new InputParser();
+
+    private InputRecord prediction(String json) {
+        return parser.parse(InputParser.Kind.PREDICTION, json.getBytes(StandardCharsets.UTF_8), ORIGIN);
+    }
+
+    @Test
+    void parsesAFullPrediction() {
+        InputRecord r = prediction("{\"prediction_id\":\"p1\",\"model\":\"m\",\"version\":\"v1\",\"ts\":1767225600000,"
+                + "\"label\":\"cat\",\"score\":0.7,\"scores\":{\"cat\":0.7,\"dog\":0.3},\"latency_ms\":12.5,"
+                + "\"segment\":{\"country\":\"US\"},\"unknown_field\":true}");
+        assertNull(r.deadLetter);
+        Prediction p = r.prediction;
+        assertEquals("p1", p.predictionId);
+        assertEquals(1767225600000L, p.ts);
+        assertEquals("cat", p.label);
+        assertEquals(0.7, p.score);
+        assertEquals(Map.of("cat", 0.7, "dog", 0.3), p.scores);
+        assertEquals(12.5, p.latencyMs);
+        assertEquals(Map.of("country", "US"), p.segment);
+        assertEquals(ORIGIN, p.origin);
+        assertEquals(1767225600000L, r.eventTime());
+    }
+
+    @Test
+    void acceptsAnIsoInstantAsTs() {
+        InputRecord r = prediction("{\"prediction_id\":\"p1\",\"model\":\"m\",\"version\":\"v1\",\"ts\":\"2026-01-01T00:00:01.500Z\",\"value\":3.5}");
+        assertNull(r.deadLetter);
+        assertEquals(1767225601500L, r.prediction.ts);
+        assertEquals(3.5, r.prediction.value);
+    }
+
+    @Test
+    void aFailedPredictionNeedsNoOutput() {
+        InputRecord r = prediction("{\"prediction_id\":\"p1\",\"model\":\"m\",\"version\":\"v1\",\"ts\":1,\"error\":\"timeout\"}");
+        assertNull(r.deadLetter);
+        assertEquals("timeout", r.prediction.error);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{not json|not valid JSON",
+            "[1,2]|not a JSON object",
+            "{\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\"}|missing required field 'prediction_id'",
+            "{\"prediction_id\":\"p\",\"version\":\"v\",\"ts\":1,\"label\":\"a\"}|missing required field 'model'",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"label\":\"a\"}|missing required field 'ts'",
+            "{\"prediction_id\":7,\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\"}|'prediction_id' must be a string",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":\"yesterday\",\"label\":\"a\"}|'ts' is not an ISO-8601 instant",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":-5,\"label\":\"a\"}|'ts' must be epoch milliseconds ≥ 0",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1.5,\"label\":\"a\"}|'ts' must be epoch milliseconds (integer)",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1}|exactly one of 'label' (classifier) or 'value' (regressor)",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\",\"value\":1}|exactly one of 'label' (classifier) or 'value' (regressor)",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"value\":1e400}|'value' must be a finite number",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\",\"score\":1.2}|'score' must be in [0, 1]",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\",\"scores\":{\"a\":\"high\"}}|'scores.a' must be a number",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\",\"latency_ms\":-1}|'latency_ms' must be ≥ 0",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\",\"segment\":{\"country\":1}}|'segment.country' must be a string",
+            "{\"prediction_id\":\"\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\"}|'prediction_id' must not be empty",
+    })
+    void invalidPredictionsBecomeDeadLettersWithTheirReason(String json, String reason) {
+        InputRecord r = prediction(json);
+        assertNull(r.prediction);
+        assertNotNull(r.deadLetter);
+        assertTrue(r.deadLetter.reason.startsWith(reason), r.deadLetter.reason);
+        assertEquals(ORIGIN, r.deadLetter.origin);
+        assertEquals(json, r.deadLetter.payload);
+        assertEquals("utf8", r.deadLetter.payloadEncoding);
+        assertEquals(Long.MIN_VALUE, r.eventTime());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreKeptAsBase64() {
+        byte[] bytes = {(byte) 0xff, (byte) 0xfe, '{', '}'};
+        InputRecord r = parser.parse(InputParser.Kind.LABEL, bytes, ORIGIN);
+        assertNotNull(r.deadLetter);
+        assertEquals("base64", r.deadLetter.payloadEncoding);
+        assertEquals(Base64.getEncoder().encodeToString(bytes), r.deadLetter.payload);
+    }
+
+    @Test
+    void anEmptyRecordIsADeadLetter() {
+        InputRecord r = parser.parse(InputParser.Kind.LABEL, null, ORIGIN);
+        assertEquals("empty record", r.deadLetter.reason);
+    }
+
+    @Test
+    void labelsAndBusinessEvents() {
+        InputRecord label = parser.parse(InputParser.Kind.LABEL,
+                "{\"prediction_id\":\"p1\",\"ts\":5,\"label\":\"cat\"}".getBytes(StandardCharsets.UTF_8), ORIGIN);
+        assertEquals("cat", label.label.label);
+        InputRecord noOutput = parser.parse(InputParser.Kind.LABEL,
+                "{\"prediction_id\":\"p1\",\"ts\":5}".getBytes(StandardCharsets.UTF_8), ORIGIN);
+        assertEquals("exactly one of 'label' or 'value' is required", noOutput.deadLetter.reason);
+
+        InputRecord play = parser.parse(InputParser.Kind.BUSINESS_EVENT,
+                "{\"event_id\":\"e1\",\"ts\":5,\"type\":\"play\",\"prediction_id\":\"p1\",\"value\":120}".getBytes(StandardCharsets.UTF_8), ORIGIN);
+        assertEquals("play", play.businessEvent.type);
+        assertEquals(120.0, play.businessEvent.value);
+        InputRecord direct = parser.parse(InputParser.Kind.BUSINESS_EVENT,
+                "{\"event_id\":\"e2\",\"ts\":5,\"type\":\"purchase\",\"model\":\"m\",\"version\":\"v1\"}".getBytes(StandardCharsets.UTF_8), ORIGIN);
+        assertNull(direct.deadLetter);
+        InputRecord unattributed = parser.parse(InputParser.Kind.BUSINESS_EVENT,
+                "{\"event_id\":\"e3\",\"ts\":5,\"type\":\"click\",\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8), ORIGIN);
+        assertEquals("a business event needs 'prediction_id', or 'model' and 'version'", unattributed.deadLetter.reason);
+    }
+}
