@@ -1,0 +1,239 @@
+package io.modelvitals.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.config.SpecLoader;
+import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.JoinResult;
+import io.modelvitals.events.Label;
+import io.modelvitals.events.Origin;
+import io.modelvitals.events.Prediction;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The join with watermarks driven by hand: horizon 10 s, late-label grace 5 s. */
+class PredictionLabelJoinFunctionTest {
+    private static final long HORIZON = 10_000;
+    private static final long GRACE = 5_000;
+    // Defaults count too: an orphan label waits for the longest horizon, undeclared models included.
+    private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
+            "defaults:",
+            "  label_horizon: 10s",
+            "  late_label_grace: 5s",
+            "models:",
+            "  - name: m",
+            ""), "test");
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Label, JoinResult> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new PredictionLabelJoinFunction(SPEC)),
+                p -> p.predictionId, l -> l.predictionId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private static Prediction prediction(String id, long ts, String label) {
+        Prediction p = new Prediction();
+        p.predictionId = id;
+        p.model = "m";
+        p.version = "v1";
+        p.ts = ts;
+        p.label = label;
+        p.segment = Map.of("country", "US");
+        p.origin = new Origin("predictions", 0, ts);
+        return p;
+    }
+
+    private static Label label(String id, long ts, String label) {
+        Label l = new Label();
+        l.predictionId = id;
+        l.ts = ts;
+        l.label = label;
+        l.origin = new Origin("labels", 1, ts);
+        return l;
+    }
+
+    private void watermark(long ts) throws Exception {
+        harness.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(ts));
+    }
+
+    private List<JoinResult> results() {
+        return harness.extractOutputValues();
+    }
+
+    private List<DeadLetter> deadLetters() {
+        return harness.getSideOutput(SideOutputs.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    private void assertNoState() {
+        assertEquals(0, harness.numKeyedStateEntries(), "state entries");
+        assertEquals(0, harness.numEventTimeTimers(), "event-time timers");
+    }
+
+    @Test
+    void predictionThenLabelJoinsAtTheLabelsTimeThenExpiresAndCleansUp() throws Exception {
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        harness.processElement2(label("p1", 4_000, "dog"), 4_000);
+
+        assertEquals(1, results().size());
+        JoinResult pair = results().get(0);
+        assertEquals(JoinResult.PAIR, pair.kind);
+        assertEquals(4_000, pair.ts, "a pair counts when its label became known");
+        assertEquals("cat", pair.predictedLabel);
+        assertEquals("dog", pair.actualLabel);
+        assertEquals(3_000, pair.labelDelayMs());
+        assertEquals(Map.of("country", "US"), pair.segment);
+        assertEquals(1, harness.numEventTimeTimers());
+
+        watermark(1_000 + HORIZON);
+        JoinResult expired = results().get(1);
+        assertEquals(JoinResult.EXPIRED, expired.kind);
+        assertEquals(1_000 + HORIZON, expired.ts);
+        assertTrue(expired.labeled);
+        assertEquals(1, harness.numKeyedStateEntries(), "a tombstone stays for the grace period");
+
+        watermark(1_000 + HORIZON + GRACE);
+        assertEquals(2, results().size());
+        assertNoState();
+    }
+
+    @Test
+    void labelBeforePredictionJoinsWhenThePredictionArrives() throws Exception {
+        harness.processElement2(label("p1", 5_000, "cat"), 5_000);
+        assertEquals(0, results().size());
+        assertEquals(1, harness.numEventTimeTimers(), "the label waits for the longest horizon");
+        harness.processElement1(prediction("p1", 2_000, "cat"), 2_000);
+
+        JoinResult pair = results().get(0);
+        assertEquals(JoinResult.PAIR, pair.kind);
+        assertEquals(5_000, pair.ts);
+        assertEquals(1, harness.numEventTimeTimers(), "the orphan timer is replaced by the horizon timer");
+
+        watermark(2_000 + HORIZON + GRACE);
+        assertEquals(List.of(JoinResult.PAIR, JoinResult.EXPIRED), results().stream().map(r -> r.kind).collect(Collectors.toList()));
+        assertTrue(results().get(1).labeled);
+        assertNoState();
+    }
+
+    @Test
+    void aDuplicateLabelDoesNotCountTwice() throws Exception {
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        harness.processElement2(label("p1", 2_000, "cat"), 2_000);
+        harness.processElement2(label("p1", 3_000, "cat"), 3_000);
+        assertEquals(List.of(JoinResult.PAIR, JoinResult.DUPLICATE_LABEL),
+                results().stream().map(r -> r.kind).collect(Collectors.toList()));
+    }
+
+    @Test
+    void duplicateLabelsBeforeThePredictionAreCountedWhenItArrives() throws Exception {
+        harness.processElement2(label("p1", 2_000, "cat"), 2_000);
+        harness.processElement2(label("p1", 2_500, "cat"), 2_500);
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        assertEquals(List.of(JoinResult.PAIR, JoinResult.DUPLICATE_LABEL),
+                results().stream().map(r -> r.kind).collect(Collectors.toList()));
+    }
+
+    @Test
+    void aLabelAfterTheHorizonIsLateNotJoined() throws Exception {
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        // Its event time is past the horizon, even though the watermark has not got there yet.
+        harness.processElement2(label("p1", 1_000 + HORIZON + 1, "cat"), 1_000 + HORIZON + 1);
+        assertEquals(JoinResult.LATE_LABEL, results().get(0).kind);
+
+        watermark(1_000 + HORIZON);
+        JoinResult expired = results().get(1);
+        assertEquals(JoinResult.EXPIRED, expired.kind);
+        assertEquals(false, expired.labeled, "a late label does not count toward coverage");
+
+        // During the grace period a label arriving after expiry is still attributed, as late.
+        harness.processElement2(label("p2", 100, "x"), 100);
+        harness.processElement2(label("p1", 1_000 + HORIZON + 2_000, "cat"), 1_000 + HORIZON + 2_000);
+        assertEquals(JoinResult.LATE_LABEL, results().get(2).kind);
+        assertEquals("v1", results().get(2).version);
+    }
+
+    @Test
+    void aLabelArrivingBeforeThePredictionButPastItsHorizonIsLate() throws Exception {
+        harness.processElement2(label("p1", 1_000 + HORIZON + 1, "cat"), 1_000 + HORIZON + 1);
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        assertEquals(JoinResult.LATE_LABEL, results().get(0).kind);
+        watermark(1_000 + HORIZON);
+        assertEquals(false, results().get(1).labeled);
+    }
+
+    @Test
+    void aPredictionWithoutALabelExpiresUnlabeled() throws Exception {
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        watermark(1_000 + HORIZON - 1);
+        assertEquals(0, results().size());
+        watermark(1_000 + HORIZON + GRACE);
+        assertEquals(1, results().size());
+        assertEquals(JoinResult.EXPIRED, results().get(0).kind);
+        assertEquals(false, results().get(0).labeled);
+        assertNoState();
+    }
+
+    @Test
+    void anOrphanLabelGoesToTheDeadLettersWithItsOrigin() throws Exception {
+        harness.processElement2(label("ghost", 1_000, "cat"), 1_000);
+        watermark(1_000 + HORIZON);
+        assertEquals(0, results().size());
+        assertEquals(1, deadLetters().size());
+        DeadLetter d = deadLetters().get(0);
+        assertTrue(d.reason.startsWith("orphan label"), d.reason);
+        assertEquals(new Origin("labels", 1, 1_000), d.origin);
+        assertNoState();
+    }
+
+    @Test
+    void aDuplicatePredictionIsDeadLetteredAndTheFirstKept() throws Exception {
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        Prediction again = prediction("p1", 1_500, "dog");
+        harness.processElement1(again, 1_500);
+        harness.processElement2(label("p1", 2_000, "cat"), 2_000);
+        assertEquals("cat", results().get(0).predictedLabel);
+        assertEquals(1, deadLetters().size());
+        assertTrue(deadLetters().get(0).reason.startsWith("duplicate prediction_id 'p1'"));
+        assertEquals(new Origin("predictions", 0, 1_500), deadLetters().get(0).origin);
+    }
+
+    @Test
+    void aFailedPredictionIsNotJoinedAndKeepsNoState() throws Exception {
+        Prediction failed = prediction("p1", 1_000, null);
+        failed.error = "timeout";
+        harness.processElement1(failed, 1_000);
+        assertEquals(0, results().size());
+        assertNoState();
+    }
+
+    @Test
+    void undeclaredModelsAreRefusedWhenTheSpecSaysSo() throws Exception {
+        MonitorSpec strict = SpecLoader.parse("job: {monitor_undeclared_models: false}\nmodels: [{name: m}]\n", "test");
+        try (KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Label, JoinResult> h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new PredictionLabelJoinFunction(strict)), p -> p.predictionId, l -> l.predictionId, Types.STRING)) {
+            h.open();
+            Prediction p = prediction("p1", 1_000, "cat");
+            p.model = "other";
+            h.processElement1(p, 1_000);
+            assertEquals(0, h.numKeyedStateEntries());
+            assertTrue(h.getSideOutput(SideOutputs.DEAD_LETTERS).peek().getValue().reason.contains("not declared"));
+        }
+    }
+}
