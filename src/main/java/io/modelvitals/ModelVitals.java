@@ -19,8 +19,11 @@ public final class ModelVitals {
             "            the same topology over JSONL files; writes vitals, alerts and dead letters as JSONL",
             "  demo      [--duration 60s] [--seed N] [--spec FILE]",
             "            embedded Kafka + local Flink + simulated traffic with an incident",
-            "  simulate  --bootstrap-servers HOST:PORT [--duration 60s] [--seed N] [--rate N]",
-            "            the demo's traffic, written to any Kafka");
+            "  simulate  --bootstrap-servers HOST:PORT [--duration 60s | --fast] [--seed N]",
+            "            [--predictions-topic T] [--labels-topic T] [--business-events-topic T]",
+            "            the demo's traffic, written to any Kafka",
+            "  simulate  --out-dir DIR [--seed N]",
+            "            the demo's traffic as predictions.jsonl, labels.jsonl, business-events.jsonl");
 
     private ModelVitals() {}
 
@@ -62,11 +65,10 @@ public final class ModelVitals {
 
     static void replay(Args flags) throws Exception {
         MonitorSpec spec = SpecLoader.load(Path.of(flags.required("spec")));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(Integer.parseInt(flags.get("parallelism", "1")));
         Path out = Path.of(flags.required("out"));
-        Replay.Outputs outputs = Replay.run(env, spec, Path.of(flags.required("predictions")), Path.of(flags.required("labels")),
-                flags.has("business-events") ? Path.of(flags.required("business-events")) : null);
+        Replay.Outputs outputs = Replay.runLocal(spec, Path.of(flags.required("predictions")), Path.of(flags.required("labels")),
+                flags.has("business-events") ? Path.of(flags.required("business-events")) : null,
+                Integer.parseInt(flags.get("parallelism", "2")));
         outputs.writeTo(out);
         System.out.printf("replay: %d vitals, %d alerts, %d dead letters written to %s%n",
                 outputs.vitals.size(), outputs.alerts.size(), outputs.deadLetters.size(), out);

@@ -140,6 +140,12 @@ public final class TrafficSimulator {
                 if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
         }
+        // Labels and plays of the last predictions still come, as they would in production, so the
+        // last horizons do not look unlabeled just because the traffic stopped.
+        while (!delayed.isEmpty() && keepGoing.getAsBoolean()) {
+            Pending p = delayed.poll();
+            sink.send(p.stream, p.key, p.json);
+        }
     }
 
     private void generate(long ts, PriorityQueue<Pending> delayed) {

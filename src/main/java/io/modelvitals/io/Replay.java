@@ -7,6 +7,11 @@ import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.InputRecord;
 import io.modelvitals.events.VitalRecord;
 import java.io.IOException;
+import java.net.URI;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +67,36 @@ public final class Replay {
         CompletableFuture<List<String>> vitals = drain(sinks.vitals, v -> OutputJson.line(OutputJson.vital(v)));
         CompletableFuture<List<String>> alerts = drain(sinks.alerts, a -> OutputJson.line(OutputJson.alert(a)));
         CompletableFuture<List<String>> deadLetters = drain(sinks.deadLetters, d -> OutputJson.line(OutputJson.deadLetter(d)));
+        // Drain first: the iterators end once the job has finished and every result is fetched; the
+        // local cluster goes away right after the job result, taking unfetched results with it.
+        Outputs outputs = new Outputs(vitals.get(), alerts.get(), deadLetters.get());
         client.getJobExecutionResult().get();
-        return new Outputs(vitals.get(), alerts.get(), deadLetters.get());
+        return outputs;
+    }
+
+    /**
+     * Replays on a Flink cluster started here, kept up until every output has been fetched (a plain
+     * local environment shuts its cluster down as soon as the job ends, racing the result fetchers).
+     */
+    public static Outputs runLocal(MonitorSpec spec, Path predictions, Path labels, Path businessEvents,
+                                   int parallelism) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setCommonBindAddress("127.0.0.1")
+                .withRandomPorts()
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(parallelism)
+                .build();
+        try (MiniCluster miniCluster = new MiniCluster(cluster)) {
+            miniCluster.start();
+            URI rest = miniCluster.getRestAddress().get();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(rest.getHost(), rest.getPort());
+            env.setParallelism(parallelism);
+            return run(env, spec, predictions, labels, businessEvents);
+        }
     }
 
     private static FileSource<InputRecord> file(Path path, InputParser.Kind kind) {
