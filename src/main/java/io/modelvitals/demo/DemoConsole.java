@@ -82,6 +82,7 @@ final class DemoConsole {
         JsonNode coverage = vitals.get("label_coverage|");
         JsonNode delay = vitals.get("label_delay_p50_ms|");
         JsonNode labeled = vitals.get("labeled_count|");
+        if (accuracy == null && coverage == null) return; // only late or duplicate-label counts: nothing to show
         out.printf(Locale.ROOT, "%-11s  %-16s %7s  %-22s %8s %8s %9s%n", TIME.format(end), parts[1],
                 labeled == null ? "-" : String.valueOf(labeled.path("value").asLong()),
                 accuracy == null ? "-" : String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", accuracy.path("value").asDouble(),
