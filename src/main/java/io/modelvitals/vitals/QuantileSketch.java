@@ -41,6 +41,20 @@ public final class QuantileSketch {
         return sketch.isEmpty() ? Double.NaN : sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
     }
 
+    /** The share of values ≤ x (NaN when empty). */
+    public double rank(double x) {
+        return sketch.isEmpty() ? Double.NaN : sketch.getRank(x, QuantileSearchCriteria.INCLUSIVE);
+    }
+
+    /** The sorted values the sketch retains: every value while exact (fewer than k), a weighted subset after. */
+    public double[] retained() {
+        return sketch.isEmpty() ? new double[0] : sketch.getSortedView().getQuantiles();
+    }
+
+    public boolean isExact() {
+        return !sketch.isEstimationMode();
+    }
+
     byte[] toBytes() {
         return sketch.toByteArray();
     }
