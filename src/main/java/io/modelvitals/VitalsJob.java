@@ -8,6 +8,7 @@ import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.InputRecord;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.Label;
+import io.modelvitals.events.OutputSummary;
 import io.modelvitals.events.PartialVitals;
 import io.modelvitals.events.Prediction;
 import io.modelvitals.events.RuleCheck;
@@ -22,7 +23,13 @@ import io.modelvitals.functions.PartialVitalsTagger;
 import io.modelvitals.functions.PartialWindowAssigner;
 import io.modelvitals.functions.PredictionLabelJoinFunction;
 import io.modelvitals.functions.RuleEvaluator;
-import io.modelvitals.functions.SegmentSlicer;
+import io.modelvitals.functions.JoinResultSlicer;
+import io.modelvitals.functions.OutputAggregator;
+import io.modelvitals.functions.OutputDistributionVitals;
+import io.modelvitals.functions.OutputDriftFunction;
+import io.modelvitals.functions.OutputSummaryMerger;
+import io.modelvitals.functions.OutputSummaryTagger;
+import io.modelvitals.functions.PredictionSlicer;
 import io.modelvitals.functions.SideOutputs;
 import io.modelvitals.functions.ValidRecordRouter;
 import io.modelvitals.io.JobSinks;
@@ -38,7 +45,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The model-vitals topology, top to bottom: sources → valid records → prediction–label join →
- * segment slices → two-phase windowed vitals → rules → alert lifecycle → sinks. Sources and sinks are
+ * segment slices → two-phase windowed quality vitals; predictions → segment slices → two-phase
+ * output distribution → drift against references; all vitals → rules → alert lifecycle → sinks. Sources and sinks are
  * injected, so the same topology runs on Kafka, over replay files and in tests.
  */
 public final class VitalsJob {
@@ -85,35 +93,62 @@ public final class VitalsJob {
                 .process(new PredictionLabelJoinFunction(spec))
                 .uid("prediction-label-join").name("Join predictions and labels");
 
-        // 3. Vitals in two phases: partial aggregates on (model, version, slice, bucket), merged per (model, version, slice).
+        // 3. Quality vitals in two phases: partial aggregates on (model, version, slice, bucket), merged per (model, version, slice).
         int spread = spec.job.aggregationSpread;
         SingleOutputStreamOperator<PartialVitals> partials = joined
-                .flatMap(new SegmentSlicer(spec)).uid("segment-slicer").name("Slice by segment")
+                .flatMap(new JoinResultSlicer(spec)).uid("segment-slicer").name("Slice join results by segment")
                 .keyBy(r -> Keys.spread(r, spread))
-                .window(new ModelWindowAssigner(spec))
+                .window(ModelWindowAssigner.forJoinResults(spec))
                 .sideOutputLateData(SideOutputs.LATE_JOIN_RESULTS)
                 .aggregate(new ClassificationAggregator(), new PartialVitalsTagger())
-                .uid("partial-vitals").name("Partial vitals per bucket");
-        SingleOutputStreamOperator<VitalRecord> vitals = partials
+                .uid("partial-vitals").name("Partial quality vitals per bucket");
+        SingleOutputStreamOperator<VitalRecord> qualityVitals = partials
                 .keyBy(PartialVitals::mergeKey)
-                .window(new PartialWindowAssigner())
+                .window(PartialWindowAssigner.forVitals())
                 .aggregate(new PartialVitalsMerger(), new ClassificationVitalsCollector())
-                .uid("vitals").name("Vitals per model, version and segment");
+                .uid("vitals").name("Quality vitals per model, version and segment");
+
+        // 4. Output distribution (no labels needed), in the same two phases, then drift against the references.
+        SingleOutputStreamOperator<OutputSummary> outputPartials = predictions
+                .filter(p -> p.error == null).uid("successful-predictions").name("Successful predictions")
+                .flatMap(new PredictionSlicer(spec)).uid("prediction-slicer").name("Slice predictions by segment")
+                .keyBy(s -> Keys.spread(s, spread))
+                .window(ModelWindowAssigner.forOutputs(spec))
+                .sideOutputLateData(SideOutputs.LATE_OUTPUT_SAMPLES)
+                .aggregate(new OutputAggregator(), new OutputSummaryTagger())
+                .uid("partial-outputs").name("Partial output distribution per bucket");
+        SingleOutputStreamOperator<OutputSummary> outputs = outputPartials
+                .keyBy(OutputSummary::mergeKey)
+                .window(PartialWindowAssigner.forOutputs())
+                .aggregate(new OutputSummaryMerger(), new OutputSummaryTagger())
+                .uid("outputs").name("Output distribution per model, version and segment");
+        DataStream<VitalRecord> outputVitals = outputs
+                .flatMap(new OutputDistributionVitals(spec)).uid("output-vitals").name("Output distribution vitals");
+        DataStream<VitalRecord> driftVitals = outputs
+                .keyBy(OutputSummary::driftKey)
+                .process(new OutputDriftFunction(spec))
+                .uid("output-drift").name("Output drift against references");
+        DataStream<VitalRecord> vitals = qualityVitals.union(outputVitals, driftVitals);
+
         deadLetters = deadLetters
                 .union(joined.getSideOutput(SideOutputs.DEAD_LETTERS))
                 .union(partials.getSideOutput(SideOutputs.LATE_JOIN_RESULTS)
                         .map(r -> new DeadLetter("late: its window had already closed when this join result arrived",
                                 null, OutputJson.describe(r), "utf8"))
-                        .returns(DeadLetter.class).uid("late-join-results").name("Late join results"));
+                        .returns(DeadLetter.class).uid("late-join-results").name("Late join results"))
+                .union(outputPartials.getSideOutput(SideOutputs.LATE_OUTPUT_SAMPLES)
+                        .map(s -> new DeadLetter("late: its window had already closed when this prediction arrived",
+                                null, OutputJson.describe(s), "utf8"))
+                        .returns(DeadLetter.class).uid("late-output-samples").name("Late predictions"));
 
-        // 4. Rules and the alert lifecycle.
+        // 5. Rules and the alert lifecycle.
         DataStream<AlertRecord> alerts = vitals
                 .flatMap(new RuleEvaluator(spec)).returns(RuleCheck.class).uid("rule-evaluator").name("Evaluate rules")
                 .keyBy(RuleCheck::alertKey)
                 .process(new AlertLifecycleFunction())
                 .uid("alert-lifecycle").name("Alert lifecycle");
 
-        // 5. Outputs.
+        // 6. Outputs.
         sinks.vitals(vitals);
         sinks.alerts(alerts);
         sinks.deadLetters(deadLetters);

@@ -16,6 +16,7 @@ public class ModelSpec implements Serializable {
     public List<String> segments;
     public Integer segmentValueCap;
     public String alertStaleAfter;
+    public DriftSpec drift;
     public List<RuleSpec> rules = new ArrayList<>();
 
     public ModelSpec() {}

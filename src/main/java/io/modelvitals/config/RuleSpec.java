@@ -10,6 +10,8 @@ public class RuleSpec implements Serializable {
     /** The class, for per-class vitals (precision, recall, f1, confusion). */
     @JsonProperty("class")
     public String cls;
+    /** For drift vitals: the reference (previous, fixed, champion, baseline). */
+    public String reference;
     public String op;
     public Double threshold;
     public Long minSamples;

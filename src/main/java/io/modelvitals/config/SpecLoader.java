@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Reads a monitor spec from YAML, applies defaults and validates it, failing with the line or field at fault. */
@@ -26,13 +27,18 @@ public final class SpecLoader {
 
     public static MonitorSpec load(Path file) {
         try {
-            return parse(Files.readString(file), file.toString());
+            return parse(Files.readString(file), file.toString(), file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new SpecException("cannot read spec " + file + ": " + e.getMessage(), e);
         }
     }
 
     public static MonitorSpec parse(String yaml, String sourceName) {
+        return parse(yaml, sourceName, Path.of("."));
+    }
+
+    /** Parses a spec; {@code baseDir} resolves relative file names in it (a baseline's sample_file). */
+    public static MonitorSpec parse(String yaml, String sourceName, Path baseDir) {
         ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -50,6 +56,7 @@ public final class SpecLoader {
         if (spec == null) throw new SpecException(sourceName + ": the spec is empty");
         applyDefaults(spec);
         List<String> errors = validate(spec);
+        if (errors.isEmpty()) loadSampleFiles(spec, baseDir, errors);
         if (!errors.isEmpty()) {
             throw new SpecException(sourceName + ": invalid spec:\n  - " + String.join("\n  - ", errors));
         }
@@ -84,6 +91,8 @@ public final class SpecLoader {
         if (d.segmentValueCap == null) d.segmentValueCap = 100;
         if (d.rules == null) d.rules = new ArrayList<>();
         if (d.name == null) d.name = "*";
+        if (d.drift == null) d.drift = new DriftSpec();
+        applyDriftDefaults(d.drift);
         for (ModelSpec m : spec.models) {
             if (m.task == null) m.task = d.task;
             if (m.window == null) m.window = d.window;
@@ -93,6 +102,8 @@ public final class SpecLoader {
             if (m.segmentValueCap == null) m.segmentValueCap = d.segmentValueCap;
             if (m.alertStaleAfter == null) m.alertStaleAfter = d.alertStaleAfter;
             if (m.rules == null) m.rules = new ArrayList<>();
+            if (m.drift == null) m.drift = d.drift;
+            else applyDriftDefaults(m.drift);
         }
         List<ModelSpec> all = new ArrayList<>(spec.models);
         all.add(d);
@@ -102,6 +113,45 @@ public final class SpecLoader {
                 if (r.forWindows == null) r.forWindows = 1;
                 if (r.severity == null) r.severity = "warning";
                 if (r.perSegment == null) r.perSegment = false;
+            }
+        }
+    }
+
+    private static void applyDriftDefaults(DriftSpec d) {
+        if (d.references == null) {
+            d.references = new ArrayList<>(List.of(DriftSpec.PREVIOUS, DriftSpec.FIXED, DriftSpec.CHAMPION));
+            if (d.baseline != null) d.references.add(DriftSpec.BASELINE);
+        }
+        if (d.minSamples == null) d.minSamples = 100L;
+        if (d.previousWindowsBack == null) d.previousWindowsBack = 1;
+        if (d.fixedWindows == null) d.fixedWindows = 6;
+    }
+
+    private static void loadSampleFiles(MonitorSpec spec, Path baseDir, List<String> errors) {
+        List<ModelSpec> all = new ArrayList<>(spec.models);
+        all.add(spec.defaults);
+        for (ModelSpec m : all) {
+            DriftSpec.Baseline b = m.drift.baseline;
+            if (b == null || b.sampleFile == null || b.sample != null) continue;
+            Path file = baseDir.resolve(b.sampleFile);
+            try {
+                List<Double> sample = new ArrayList<>();
+                int line = 0;
+                for (String s : Files.readAllLines(file)) {
+                    line++;
+                    if (s.isBlank()) continue;
+                    try {
+                        double v = Double.parseDouble(s.trim());
+                        if (!Double.isFinite(v)) throw new NumberFormatException();
+                        sample.add(v);
+                    } catch (NumberFormatException e) {
+                        throw new SpecException(file + " line " + line + ": not a finite number: '" + s + "'");
+                    }
+                }
+                if (sample.isEmpty()) throw new SpecException(file + ": the baseline sample is empty");
+                b.sample = sample;
+            } catch (IOException e) {
+                throw new SpecException("cannot read baseline sample_file " + file + ": " + e.getMessage(), e);
             }
         }
     }
@@ -139,6 +189,7 @@ public final class SpecLoader {
         duration(errors, at + ".late_label_grace", m.lateLabelGrace);
         if (m.alertStaleAfter != null) duration(errors, at + ".alert_stale_after", m.alertStaleAfter);
         if (m.segmentValueCap < 1) errors.add(at + ".segment_value_cap: must be ≥ 1");
+        validateDrift(errors, at + ".drift", m.drift);
         Set<String> ruleNames = new HashSet<>();
         for (int j = 0; j < m.rules.size(); j++) {
             RuleSpec r = m.rules.get(j);
@@ -148,11 +199,67 @@ public final class SpecLoader {
             if (r.vital == null) errors.add(rat + ".vital: required");
             else if (!Vitals.ALL.contains(r.vital)) errors.add(rat + ".vital: unknown vital '" + r.vital + "'; known: " + new java.util.TreeSet<>(Vitals.ALL));
             else if (Vitals.PER_CLASS.contains(r.vital) && r.cls == null) errors.add(rat + ".class: required for the per-class vital " + r.vital);
+            else if (Vitals.DRIFT.contains(r.vital) && r.reference == null) errors.add(rat + ".reference: required for the drift vital " + r.vital + ": one of " + m.drift.references);
+            else if (r.reference != null && !m.drift.references.contains(r.reference)) errors.add(rat + ".reference: '" + r.reference + "' is not among this model's drift.references " + m.drift.references);
             if (r.op == null || !OPS.contains(r.op)) errors.add(rat + ".op: must be one of " + OPS);
             if (r.threshold == null || !Double.isFinite(r.threshold)) errors.add(rat + ".threshold: a finite number is required");
             if (r.minSamples < 1) errors.add(rat + ".min_samples: must be ≥ 1");
             if (r.forWindows < 1) errors.add(rat + ".for: must be ≥ 1 window");
             if (!SEVERITIES.contains(r.severity)) errors.add(rat + ".severity: must be one of " + SEVERITIES);
+        }
+    }
+
+    private static final Set<String> REFERENCES = Set.of(DriftSpec.PREVIOUS, DriftSpec.FIXED, DriftSpec.CHAMPION, DriftSpec.BASELINE);
+
+    private static void validateDrift(List<String> errors, String at, DriftSpec d) {
+        for (String r : d.references) {
+            if (!REFERENCES.contains(r)) errors.add(at + ".references: unknown reference '" + r + "'; known: " + new java.util.TreeSet<>(REFERENCES));
+        }
+        if (d.references.contains(DriftSpec.BASELINE) && d.baseline == null) errors.add(at + ".baseline: required when references include baseline");
+        if (d.minSamples < 1) errors.add(at + ".min_samples: must be ≥ 1");
+        if (d.previousWindowsBack < 1) errors.add(at + ".previous_windows_back: must be ≥ 1");
+        if (d.fixedWindows < 1) errors.add(at + ".fixed_windows: must be ≥ 1");
+        if (d.histogramEdges != null) increasing(errors, at + ".histogram_edges", d.histogramEdges);
+        DriftSpec.Baseline b = d.baseline;
+        if (b == null) return;
+        String bat = at + ".baseline";
+        if (b.classShares == null && b.binEdges == null && b.sample == null && b.sampleFile == null) {
+            errors.add(bat + ": give class_shares, bin_edges with bin_counts, sample or sample_file");
+        }
+        if (b.classShares != null) {
+            double sum = 0;
+            for (Map.Entry<String, Double> e : b.classShares.entrySet()) {
+                if (e.getValue() == null || !(e.getValue() >= 0)) errors.add(bat + ".class_shares." + e.getKey() + ": must be ≥ 0");
+                else sum += e.getValue();
+            }
+            if (!(sum > 0)) errors.add(bat + ".class_shares: must not all be 0");
+        }
+        if ((b.binEdges == null) != (b.binCounts == null)) errors.add(bat + ": bin_edges and bin_counts go together");
+        if (b.binEdges != null && b.binCounts != null) {
+            increasing(errors, bat + ".bin_edges", b.binEdges);
+            if (b.binCounts.size() != b.binEdges.size() - 1) errors.add(bat + ".bin_counts: needs one count per bin (" + (b.binEdges.size() - 1) + ")");
+            if (b.binCounts.stream().anyMatch(c -> c == null || c < 0) || b.binCounts.stream().mapToLong(c -> c == null ? 0 : c).sum() == 0) {
+                errors.add(bat + ".bin_counts: counts must be ≥ 0 and not all 0");
+            }
+        }
+        if ((b.binEdges != null ? 1 : 0) + (b.sample != null || b.sampleFile != null ? 1 : 0) > 1) {
+            errors.add(bat + ": give either bin_edges with bin_counts or a sample, not both");
+        }
+        if (b.sample != null && (b.sample.isEmpty() || b.sample.stream().anyMatch(v -> v == null || !Double.isFinite(v)))) {
+            errors.add(bat + ".sample: must be a non-empty list of finite numbers");
+        }
+    }
+
+    private static void increasing(List<String> errors, String at, List<Double> edges) {
+        if (edges.size() < 2) {
+            errors.add(at + ": needs at least two edges");
+            return;
+        }
+        for (int i = 1; i < edges.size(); i++) {
+            if (edges.get(i) == null || edges.get(i - 1) == null || !(edges.get(i) > edges.get(i - 1))) {
+                errors.add(at + ": must be finite and strictly increasing");
+                return;
+            }
         }
     }
 

@@ -14,6 +14,7 @@ public class AlertRecord {
     public String segment;
     public String vital;
     public String cls;
+    public String reference;
     public String severity;
     public String summary;
     public String description;

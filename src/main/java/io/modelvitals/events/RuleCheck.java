@@ -8,6 +8,7 @@ public class RuleCheck {
     public String segment;
     public String vital;
     public String cls;
+    public String reference;
     public String severity;
     public String op;
     public double threshold;
@@ -26,6 +27,7 @@ public class RuleCheck {
 
     /** The identity of an alert: one lifecycle per rule and key. */
     public String alertKey() {
-        return String.join("\u001f", rule, model, version, segment, vital, cls == null ? "" : cls);
+        return String.join("\u001f", rule, model, version, segment, vital, cls == null ? "" : cls,
+                reference == null ? "" : reference);
     }
 }

@@ -13,6 +13,8 @@ public class VitalRecord {
     public String cls;
     /** For confusion counts: the predicted class. */
     public String predictedCls;
+    /** For drift vitals: what the window was compared with (previous, fixed, champion, baseline). */
+    public String reference;
     public double value;
     /** Sample count behind the value. */
     public long n;
@@ -44,7 +46,7 @@ public class VitalRecord {
         return Double.compare(value, v.value) == 0 && n == v.n && windowStart == v.windowStart
                 && windowEnd == v.windowEnd && Objects.equals(model, v.model) && Objects.equals(version, v.version)
                 && Objects.equals(segment, v.segment) && Objects.equals(vital, v.vital) && Objects.equals(cls, v.cls)
-                && Objects.equals(predictedCls, v.predictedCls) && Objects.equals(ciLower, v.ciLower)
+                && Objects.equals(predictedCls, v.predictedCls) && Objects.equals(reference, v.reference) && Objects.equals(ciLower, v.ciLower)
                 && Objects.equals(ciUpper, v.ciUpper);
     }
 

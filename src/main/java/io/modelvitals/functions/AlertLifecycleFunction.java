@@ -92,6 +92,7 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         a.segment = c.segment;
         a.vital = c.vital;
         a.cls = c.cls;
+        a.reference = c.reference;
         a.severity = c.severity;
         a.value = c.value;
         a.threshold = c.threshold;
@@ -99,7 +100,8 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         a.endsAt = endsAt;
         a.windowStart = c.windowStart;
         a.windowEnd = c.windowEnd;
-        String subject = c.vital + (c.cls == null ? "" : "[" + c.cls + "]") + " of " + c.model + " " + c.version
+        String subject = c.vital + (c.cls == null ? "" : "[" + c.cls + "]")
+                + (c.reference == null ? "" : " vs " + c.reference) + " of " + c.model + " " + c.version
                 + (c.segment.equals(SegmentSlicer.ALL) ? "" : " (" + c.segment + ")");
         a.summary = String.format(Locale.ROOT, "%s is %.4g, %s %s %s", subject, c.value,
                 status.equals(AlertRecord.FIRING) ? "breaching" : "back from", c.op, fmt(c.threshold));
@@ -121,6 +123,7 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         labels.put("vital", a.vital);
         labels.put("severity", a.severity);
         if (a.cls != null) labels.put("class", a.cls);
+        if (a.reference != null) labels.put("reference", a.reference);
         return labels;
     }
 

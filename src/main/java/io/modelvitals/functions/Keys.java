@@ -20,6 +20,12 @@ public final class Keys {
         return r.model + SEP + r.version + SEP + r.slice + SEP + bucket;
     }
 
+    /** First-phase key of an output sample, bucketed the same way. */
+    public static String spread(io.modelvitals.events.OutputSample s, int spread) {
+        int bucket = Math.floorMod(s.predictionId.hashCode(), spread);
+        return s.model + SEP + s.version + SEP + s.slice + SEP + bucket;
+    }
+
     public static String[] split(String key) {
         return key.split(String.valueOf(SEP), -1);
     }

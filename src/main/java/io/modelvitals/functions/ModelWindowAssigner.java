@@ -3,6 +3,8 @@ package io.modelvitals.functions;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.JoinResult;
+import io.modelvitals.events.OutputSample;
+import org.apache.flink.util.function.SerializableFunction;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,34 +16,48 @@ import org.apache.flink.streaming.api.windowing.triggers.Trigger;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
 /**
- * Event-time windows whose size and slide come from each result's model in the spec (tumbling when
- * they are equal). Windows by the result's own event time ({@link JoinResult#ts}): a pair counts when
- * its label became known, an expiry at its horizon's end.
+ * Event-time windows whose size and slide come from each element's model in the spec (tumbling when
+ * they are equal), by a time the element carries rather than its stream timestamp.
  */
-public class ModelWindowAssigner extends WindowAssigner<JoinResult, TimeWindow> {
+public class ModelWindowAssigner<T> extends WindowAssigner<T, TimeWindow> {
     private final MonitorSpec spec;
+    private final SerializableFunction<T, String> modelOf;
+    private final SerializableFunction<T, Long> timeOf;
 
-    public ModelWindowAssigner(MonitorSpec spec) {
+    private ModelWindowAssigner(MonitorSpec spec, SerializableFunction<T, String> modelOf, SerializableFunction<T, Long> timeOf) {
         this.spec = spec;
+        this.modelOf = modelOf;
+        this.timeOf = timeOf;
+    }
+
+    /** Join results, by the time they count at: a pair when its label became known, an expiry at its horizon's end. */
+    public static ModelWindowAssigner<JoinResult> forJoinResults(MonitorSpec spec) {
+        return new ModelWindowAssigner<>(spec, r -> r.model, r -> r.ts);
+    }
+
+    /** Output samples, by their prediction's time. */
+    public static ModelWindowAssigner<OutputSample> forOutputs(MonitorSpec spec) {
+        return new ModelWindowAssigner<>(spec, s -> s.model, s -> s.ts);
     }
 
     @Override
-    public Collection<TimeWindow> assignWindows(JoinResult r, long timestamp, WindowAssignerContext context) {
-        ModelSpec model = spec.model(r.model);
+    public Collection<TimeWindow> assignWindows(T element, long timestamp, WindowAssignerContext context) {
+        ModelSpec model = spec.model(modelOf.apply(element));
+        long ts = timeOf.apply(element);
         long size = model.windowSizeMs();
         long slide = model.windowSlideMs();
-        long lastStart = TimeWindow.getWindowStartWithOffset(r.ts, 0, slide);
+        long lastStart = TimeWindow.getWindowStartWithOffset(ts, 0, slide);
         List<TimeWindow> windows = new ArrayList<>((int) (size / slide));
-        for (long start = lastStart; start > r.ts - size; start -= slide) {
+        for (long start = lastStart; start > ts - size; start -= slide) {
             windows.add(new TimeWindow(start, start + size));
         }
         return windows;
     }
 
     @Override
-    public Trigger<JoinResult, TimeWindow> getDefaultTrigger() {
+    public Trigger<T, TimeWindow> getDefaultTrigger() {
         @SuppressWarnings("unchecked")
-        Trigger<JoinResult, TimeWindow> trigger = (Trigger<JoinResult, TimeWindow>) (Trigger<?, ?>) EventTimeTrigger.create();
+        Trigger<T, TimeWindow> trigger = (Trigger<T, TimeWindow>) (Trigger<?, ?>) EventTimeTrigger.create();
         return trigger;
     }
 

@@ -1,6 +1,8 @@
 package io.modelvitals.functions;
 
+import io.modelvitals.events.OutputSummary;
 import io.modelvitals.events.PartialVitals;
+import org.apache.flink.util.function.SerializableFunction;
 import java.util.Collection;
 import java.util.List;
 import org.apache.flink.api.common.ExecutionConfig;
@@ -15,17 +17,30 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * merges the spread buckets of one window (re-windowing by timestamp would copy a partial into
  * several sliding windows).
  */
-public class PartialWindowAssigner extends WindowAssigner<PartialVitals, TimeWindow> {
+public class PartialWindowAssigner<T> extends WindowAssigner<T, TimeWindow> {
+    private final SerializableFunction<T, TimeWindow> windowOf;
 
-    @Override
-    public Collection<TimeWindow> assignWindows(PartialVitals p, long timestamp, WindowAssignerContext context) {
-        return List.of(new TimeWindow(p.windowStart, p.windowEnd));
+    private PartialWindowAssigner(SerializableFunction<T, TimeWindow> windowOf) {
+        this.windowOf = windowOf;
+    }
+
+    public static PartialWindowAssigner<PartialVitals> forVitals() {
+        return new PartialWindowAssigner<>(p -> new TimeWindow(p.windowStart, p.windowEnd));
+    }
+
+    public static PartialWindowAssigner<OutputSummary> forOutputs() {
+        return new PartialWindowAssigner<>(s -> new TimeWindow(s.windowStart, s.windowEnd));
     }
 
     @Override
-    public Trigger<PartialVitals, TimeWindow> getDefaultTrigger() {
+    public Collection<TimeWindow> assignWindows(T partial, long timestamp, WindowAssignerContext context) {
+        return List.of(windowOf.apply(partial));
+    }
+
+    @Override
+    public Trigger<T, TimeWindow> getDefaultTrigger() {
         @SuppressWarnings("unchecked")
-        Trigger<PartialVitals, TimeWindow> trigger = (Trigger<PartialVitals, TimeWindow>) (Trigger<?, ?>) EventTimeTrigger.create();
+        Trigger<T, TimeWindow> trigger = (Trigger<T, TimeWindow>) (Trigger<?, ?>) EventTimeTrigger.create();
         return trigger;
     }
 

@@ -23,6 +23,7 @@ public class RuleEvaluator implements FlatMapFunction<VitalRecord, RuleCheck> {
         for (RuleSpec rule : model.rules) {
             if (!rule.vital.equals(v.vital)) continue;
             if (rule.cls != null && !rule.cls.equals(v.cls)) continue;
+            if (rule.reference != null && !rule.reference.equals(v.reference)) continue;
             if (!SegmentSlicer.ALL.equals(v.segment) && !rule.perSegment) continue;
             RuleCheck c = new RuleCheck();
             c.rule = rule.name;
@@ -31,6 +32,7 @@ public class RuleEvaluator implements FlatMapFunction<VitalRecord, RuleCheck> {
             c.segment = v.segment;
             c.vital = v.vital;
             c.cls = v.cls;
+            c.reference = v.reference;
             c.severity = rule.severity;
             c.op = rule.op;
             c.threshold = rule.threshold;

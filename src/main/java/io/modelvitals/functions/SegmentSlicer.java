@@ -2,9 +2,10 @@ package io.modelvitals.functions;
 
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
-import io.modelvitals.events.JoinResult;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -16,13 +17,13 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Emits each join result once for the whole population (slice "all") and once per configured segment
- * key ("country=US"). A key admits at most segment_value_cap distinct values per model; later values
- * are folded into "key=__other__" so that a high-cardinality attribute cannot explode the key space.
- * The admitted values are checkpointed, so a restart slices exactly as before. Each subtask admits
- * its own values, so the bound is cap × parallelism.
+ * Emits each record once for the whole population (slice "all") and once per configured segment key
+ * present on it ("country=US"). A key admits at most segment_value_cap distinct values per model;
+ * later values are folded into "key=__other__" so that a high-cardinality attribute cannot explode
+ * the key space. The admitted values are checkpointed, so a restart slices exactly as before. Each
+ * subtask admits its own values, so the bound is cap × parallelism.
  */
-public class SegmentSlicer extends RichFlatMapFunction<JoinResult, JoinResult> implements CheckpointedFunction {
+public abstract class SegmentSlicer<IN, OUT> extends RichFlatMapFunction<IN, OUT> implements CheckpointedFunction {
     public static final String ALL = "all";
     public static final String OTHER = "__other__";
 
@@ -30,34 +31,39 @@ public class SegmentSlicer extends RichFlatMapFunction<JoinResult, JoinResult> i
     private transient Map<String, Set<String>> admitted;
     private transient ListState<String> admittedState;
 
-    public SegmentSlicer(MonitorSpec spec) {
+    protected SegmentSlicer(MonitorSpec spec) {
         this.spec = spec;
     }
 
+    protected abstract String model(IN in);
+
+    protected abstract Map<String, String> segment(IN in);
+
+    /** The record for one slice. */
+    protected abstract OUT slice(IN in, String slice);
+
     @Override
-    public void flatMap(JoinResult r, Collector<JoinResult> out) {
-        JoinResult whole = r.copy();
-        whole.slice = ALL;
-        out.collect(whole);
-        ModelSpec model = spec.model(r.model);
-        if (model == null || r.segment == null) return;
+    public void flatMap(IN in, Collector<OUT> out) {
+        ModelSpec model = spec.model(model(in));
+        if (model == null) return; // an undeclared model, refused by the spec: the join dead-letters it
+        out.collect(slice(in, ALL));
+        Map<String, String> segment = segment(in);
+        if (segment == null) return;
         for (String key : model.segments) {
-            String value = r.segment.get(key);
+            String value = segment.get(key);
             if (value == null) continue;
-            Set<String> values = admitted.computeIfAbsent(r.model + '\u001f' + key, k -> new HashSet<>());
+            Set<String> values = admitted.computeIfAbsent(model(in) + '\u001f' + key, k -> new HashSet<>());
             if (!values.contains(value)) {
                 if (values.size() >= model.segmentValueCap) value = OTHER;
                 else values.add(value);
             }
-            JoinResult slice = r.copy();
-            slice.slice = key + "=" + value;
-            out.collect(slice);
+            out.collect(slice(in, key + "=" + value));
         }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        java.util.List<String> entries = new java.util.ArrayList<>();
+        List<String> entries = new ArrayList<>();
         admitted.forEach((modelAndKey, values) -> values.forEach(v -> entries.add(modelAndKey + '\u001f' + v)));
         admittedState.update(entries);
     }

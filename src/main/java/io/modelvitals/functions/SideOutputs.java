@@ -2,6 +2,7 @@ package io.modelvitals.functions;
 
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.JoinResult;
+import io.modelvitals.events.OutputSample;
 import org.apache.flink.util.OutputTag;
 
 /** Every side output of the topology, in one place. */
@@ -10,6 +11,9 @@ public final class SideOutputs {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     /** Join results whose window had already fired when they arrived. */
     public static final OutputTag<JoinResult> LATE_JOIN_RESULTS = new OutputTag<>("late-join-results") {};
+
+    /** Predictions whose output-distribution window had already fired when they arrived. */
+    public static final OutputTag<OutputSample> LATE_OUTPUT_SAMPLES = new OutputTag<>("late-output-samples") {};
 
     private SideOutputs() {}
 }

@@ -27,6 +27,7 @@ public final class OutputJson {
         o.put("vital", v.vital);
         if (v.cls != null) o.put("class", v.cls);
         if (v.predictedCls != null) o.put("predicted_class", v.predictedCls);
+        if (v.reference != null) o.put("reference", v.reference);
         o.put("value", v.value);
         o.put("n", v.n);
         o.put("window_start", v.windowStart);
@@ -81,6 +82,17 @@ public final class OutputJson {
         o.put("model", r.model);
         o.put("version", r.version);
         o.put("ts", r.ts);
+        return o.toString();
+    }
+
+    /** A prediction that came too late for its output window, described for the dead-letter topic. */
+    public static String describe(io.modelvitals.events.OutputSample s) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("kind", "prediction");
+        o.put("prediction_id", s.predictionId);
+        o.put("model", s.model);
+        o.put("version", s.version);
+        o.put("ts", s.ts);
         return o.toString();
     }
 

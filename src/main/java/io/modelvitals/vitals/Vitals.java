@@ -19,11 +19,43 @@ public final class Vitals {
     public static final String LATE_LABELS = "late_labels";
     public static final String DUPLICATE_LABELS = "duplicate_labels";
 
-    /** Vitals that are about one class and need a rule's {@code class}. */
-    public static final Set<String> PER_CLASS = Set.of(PRECISION, RECALL, F1, CONFUSION);
 
-    public static final Set<String> ALL = Set.of(ACCURACY, PRECISION, RECALL, F1, MACRO_F1, CONFUSION, LABELED_COUNT,
-            MAE, RMSE, LABEL_COVERAGE, LABEL_DELAY_P50_MS, LABEL_DELAY_P95_MS, LATE_LABELS, DUPLICATE_LABELS);
+    // Output distribution, per window (no labels needed).
+    public static final String PREDICTION_COUNT = "prediction_count";
+    public static final String CLASS_COUNT = "class_count";
+    public static final String CLASS_SHARE = "class_share";
+    public static final String VALUE_MEAN = "value_mean";
+    public static final String VALUE_VARIANCE = "value_variance";
+    public static final String VALUE_P5 = "value_p5";
+    public static final String VALUE_P25 = "value_p25";
+    public static final String VALUE_P50 = "value_p50";
+    public static final String VALUE_P75 = "value_p75";
+    public static final String VALUE_P95 = "value_p95";
+    public static final String VALUE_HISTOGRAM = "value_histogram";
+
+    // Output drift against a reference (the record's {@code reference}).
+    public static final String CLASS_PSI = "class_psi";
+    public static final String CLASS_JS_DISTANCE = "class_js_distance";
+    public static final String CLASS_CHI2_P_VALUE = "class_chi2_p_value";
+    public static final String VALUE_PSI = "value_psi";
+    public static final String VALUE_JS_DISTANCE = "value_js_distance";
+    public static final String VALUE_KS_STATISTIC = "value_ks_statistic";
+    public static final String VALUE_KS_P_VALUE = "value_ks_p_value";
+    public static final String VALUE_WASSERSTEIN = "value_wasserstein";
+
+    /** Vitals that are about one class and need a rule's {@code class}. */
+    public static final Set<String> PER_CLASS = Set.of(PRECISION, RECALL, F1, CLASS_COUNT, CLASS_SHARE);
+
+    /** Vitals that compare with a reference and need a rule's {@code reference}. */
+    public static final Set<String> DRIFT = Set.of(CLASS_PSI, CLASS_JS_DISTANCE, CLASS_CHI2_P_VALUE, VALUE_PSI,
+            VALUE_JS_DISTANCE, VALUE_KS_STATISTIC, VALUE_KS_P_VALUE, VALUE_WASSERSTEIN);
+
+    /** Every vital a rule can watch (confusion cells and histogram bins are for reading, not alerting). */
+    public static final Set<String> ALL = Set.of(ACCURACY, PRECISION, RECALL, F1, MACRO_F1, LABELED_COUNT,
+            MAE, RMSE, LABEL_COVERAGE, LABEL_DELAY_P50_MS, LABEL_DELAY_P95_MS, LATE_LABELS, DUPLICATE_LABELS,
+            PREDICTION_COUNT, CLASS_COUNT, CLASS_SHARE, VALUE_MEAN, VALUE_VARIANCE, VALUE_P5, VALUE_P25, VALUE_P50,
+            VALUE_P75, VALUE_P95, CLASS_PSI, CLASS_JS_DISTANCE, CLASS_CHI2_P_VALUE, VALUE_PSI, VALUE_JS_DISTANCE,
+            VALUE_KS_STATISTIC, VALUE_KS_P_VALUE, VALUE_WASSERSTEIN);
 
     private Vitals() {}
 }

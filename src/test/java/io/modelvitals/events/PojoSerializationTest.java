@@ -24,7 +24,8 @@ class PojoSerializationTest {
     @ParameterizedTest
     @ValueSource(classes = {Origin.class, Prediction.class, Label.class, BusinessEvent.class, DeadLetter.class,
             InputRecord.class, JoinResult.class, VitalRecord.class, RuleCheck.class, AlertRecord.class,
-            PartialVitals.class, ClassificationAccumulator.class,
+            PartialVitals.class, ClassificationAccumulator.class, OutputSample.class, OutputSummary.class,
+            io.modelvitals.vitals.OutputAccumulator.class, io.modelvitals.functions.OutputDriftFunction.FixedReference.class,
             PredictionLabelJoinFunction.JoinState.class, AlertLifecycleFunction.AlertState.class})
     void serializedAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);

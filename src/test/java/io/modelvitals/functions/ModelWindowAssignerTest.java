@@ -11,7 +11,7 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.junit.jupiter.api.Test;
 
 class ModelWindowAssignerTest {
-    private final ModelWindowAssigner assigner = new ModelWindowAssigner(SpecLoader.parse(String.join("\n",
+    private final ModelWindowAssigner<JoinResult> assigner = ModelWindowAssigner.forJoinResults(SpecLoader.parse(String.join("\n",
             "defaults: {window: {size: 1m}}",
             "models:",
             "  - {name: sliding, window: {size: 30s, slide: 10s}}",

@@ -35,7 +35,7 @@ class SegmentSlicerTest {
     void slicesByEachConfiguredKeyAndCapsDistinctValues() throws Exception {
         OperatorSubtaskState snapshot;
         try (OneInputStreamOperatorTestHarness<JoinResult, JoinResult> h =
-                     new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new SegmentSlicer(SPEC)))) {
+                     new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new JoinResultSlicer(SPEC)))) {
             h.open();
             h.processElement(result("US"), 1);
             h.processElement(result("GB"), 2);
@@ -47,7 +47,7 @@ class SegmentSlicerTest {
         }
         // After a restart the same values are admitted, so FR still goes to __other__ and GB is kept.
         try (OneInputStreamOperatorTestHarness<JoinResult, JoinResult> h =
-                     new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new SegmentSlicer(SPEC)))) {
+                     new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new JoinResultSlicer(SPEC)))) {
             h.initializeState(snapshot);
             h.open();
             h.processElement(result("FR"), 6);

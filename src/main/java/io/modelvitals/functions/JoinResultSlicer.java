@@ -1,0 +1,29 @@
+package io.modelvitals.functions;
+
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.JoinResult;
+import java.util.Map;
+
+/** Slices join results by segment, for the quality vitals. */
+public class JoinResultSlicer extends SegmentSlicer<JoinResult, JoinResult> {
+    public JoinResultSlicer(MonitorSpec spec) {
+        super(spec);
+    }
+
+    @Override
+    protected String model(JoinResult r) {
+        return r.model;
+    }
+
+    @Override
+    protected Map<String, String> segment(JoinResult r) {
+        return r.segment;
+    }
+
+    @Override
+    protected JoinResult slice(JoinResult r, String slice) {
+        JoinResult copy = r.copy();
+        copy.slice = slice;
+        return copy;
+    }
+}
