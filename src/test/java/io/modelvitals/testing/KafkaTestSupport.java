@@ -1,0 +1,88 @@
+package io.modelvitals.testing;
+
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.io.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Fresh topics, producing and read_committed reading on the in-process broker, for ITCases. */
+public final class KafkaTestSupport {
+    private KafkaTestSupport() {}
+
+    /** Points the spec at fresh, randomly named topics (inputs with two partitions) on the broker. */
+    public static MonitorSpec onFreshTopics(MonitorSpec spec, EmbeddedKafka kafka) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        var t = spec.kafka.topics;
+        t.predictions = "predictions-" + suffix;
+        t.labels = "labels-" + suffix;
+        t.businessEvents = "business-events-" + suffix;
+        t.vitals = "vitals-" + suffix;
+        t.alerts = "alerts-" + suffix;
+        t.deadLetters = "dead-letters-" + suffix;
+        spec.kafka.bootstrapServers = kafka.bootstrapServers();
+        spec.kafka.groupId = "it-" + suffix;
+        spec.job.transactionalIdPrefix = "it-" + suffix;
+        kafka.createTopics(2, t.predictions, t.labels, t.businessEvents);
+        kafka.createTopics(1, t.vitals, t.alerts, t.deadLetters);
+        return spec;
+    }
+
+    /** Writes the values round-robin over the topic's two partitions, so each partition stays in order. */
+    public static void produce(EmbeddedKafka kafka, String topic, List<byte[]> values) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            int i = 0;
+            for (byte[] value : values) producer.send(new ProducerRecord<>(topic, i++ % 2, null, value));
+            producer.flush();
+        }
+    }
+
+    public static List<byte[]> utf8(List<String> lines) {
+        List<byte[]> out = new ArrayList<>();
+        for (String l : lines) out.add(l.getBytes(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    /** Everything committed to partition 0 of a topic, read as an alerting system would: read_committed. */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(EmbeddedKafka kafka, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            while (consumer.position(tp) < end) consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        }
+        return records;
+    }
+
+    /** The records' values as sorted UTF-8 lines. */
+    public static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
+        List<String> lines = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) lines.add(new String(r.value(), StandardCharsets.UTF_8));
+        java.util.Collections.sort(lines);
+        return lines;
+    }
+}
