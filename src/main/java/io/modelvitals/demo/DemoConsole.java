@@ -36,8 +36,8 @@ final class DemoConsole {
     }
 
     void printHeader() {
-        out.printf("%-11s  %-16s %7s  %-22s %8s %8s %9s%n", "window end", "model/version", "labeled",
-                "accuracy [95% CI]", "macro-F1", "coverage", "delay p50");
+        out.printf("%-11s  %-16s %7s  %-22s %8s %8s %9s %11s%n", "window end", "model/version", "labeled",
+                "accuracy [95% CI]", "macro-F1", "coverage", "delay p50", "PSI vs v1");
     }
 
     void follow(String bootstrapServers, MonitorSpec spec, AtomicBoolean running) {
@@ -63,7 +63,8 @@ final class DemoConsole {
         String version = v.path("model").asText() + "/" + v.path("version").asText();
         long windowEnd = v.path("window_end").asLong();
         String key = String.format("%015d|%s", windowEnd, version);
-        pending.computeIfAbsent(key, k -> new TreeMap<>()).put(v.path("vital").asText() + "|" + v.path("class").asText(""), v);
+        pending.computeIfAbsent(key, k -> new TreeMap<>())
+                .put(v.path("vital").asText() + "|" + v.path("class").asText("") + v.path("reference").asText(""), v);
         Long latest = latestWindow.get(version);
         if (latest == null || windowEnd > latest) {
             latestWindow.put(version, windowEnd);
@@ -82,14 +83,16 @@ final class DemoConsole {
         JsonNode coverage = vitals.get("label_coverage|");
         JsonNode delay = vitals.get("label_delay_p50_ms|");
         JsonNode labeled = vitals.get("labeled_count|");
+        JsonNode drift = vitals.get("class_psi|champion");
         if (accuracy == null && coverage == null) return; // only late or duplicate-label counts: nothing to show
-        out.printf(Locale.ROOT, "%-11s  %-16s %7s  %-22s %8s %8s %9s%n", TIME.format(end), parts[1],
+        out.printf(Locale.ROOT, "%-11s  %-16s %7s  %-22s %8s %8s %9s %11s%n", TIME.format(end), parts[1],
                 labeled == null ? "-" : String.valueOf(labeled.path("value").asLong()),
                 accuracy == null ? "-" : String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", accuracy.path("value").asDouble(),
                         accuracy.path("ci_lower").asDouble(), accuracy.path("ci_upper").asDouble()),
                 f1 == null ? "-" : String.format(Locale.ROOT, "%.3f", f1.path("value").asDouble()),
                 coverage == null ? "-" : String.format(Locale.ROOT, "%.3f", coverage.path("value").asDouble()),
-                delay == null ? "-" : String.format(Locale.ROOT, "%.1f min", delay.path("value").asDouble() / 60000));
+                delay == null ? "-" : String.format(Locale.ROOT, "%.1f min", delay.path("value").asDouble() / 60000),
+                drift == null ? "" : String.format(Locale.ROOT, "%.3f", drift.path("value").asDouble()));
     }
 
     private void alert(JsonNode a) {

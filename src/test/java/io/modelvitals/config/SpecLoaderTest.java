@@ -112,6 +112,50 @@ class SpecLoaderTest {
     @Test
     void theBundledDemoSpecIsValid() throws Exception {
         MonitorSpec spec = Demo.bundledSpec();
-        assertEquals(3, spec.model("recommender").rules.size());
+        assertEquals(4, spec.model("recommender").rules.size());
+        assertEquals("v1", spec.model("recommender").drift.champion);
+    }
+
+    @Test
+    void driftDefaultsAndValidation() {
+        MonitorSpec spec = SpecLoader.parse("models: [{name: m}, {name: n, drift: {baseline: {class_shares: {a: 1}}}}]\n", "spec.yaml");
+        assertEquals(List.of("previous", "fixed", "champion"), spec.model("m").drift.references);
+        assertEquals(List.of("previous", "fixed", "champion", "baseline"), spec.model("n").drift.references);
+        assertEquals(100L, spec.model("n").drift.minSamples);
+
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(String.join("\n",
+                "models:",
+                "  - name: m",
+                "    drift:",
+                "      references: [baseline, yesterday]",
+                "      histogram_edges: [1, 0]",
+                "    rules:",
+                "      - {name: r1, vital: class_psi, op: '>', threshold: 0.25}",
+                "      - {name: r2, vital: class_psi, reference: champion, op: '>', threshold: 0.25}",
+                "  - name: n",
+                "    drift: {baseline: {bin_edges: [0, 1, 2], bin_counts: [5]}}",
+                ""), "spec.yaml"));
+        String m = e.getMessage();
+        assertTrue(m.contains("models[0].drift.references: unknown reference 'yesterday'"), m);
+        assertTrue(m.contains("models[0].drift.baseline: required when references include baseline"), m);
+        assertTrue(m.contains("models[0].drift.histogram_edges: must be finite and strictly increasing"), m);
+        assertTrue(m.contains("models[0].rules[0].reference: required for the drift vital class_psi"), m);
+        assertTrue(m.contains("models[0].rules[1].reference: 'champion' is not among this model's drift.references"), m);
+        assertTrue(m.contains("models[1].drift.baseline.bin_counts: needs one count per bin (2)"), m);
+    }
+
+    @Test
+    void aBaselineSampleFileIsReadRelativeToTheSpec(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("scores.txt"), "0.1\n0.25\n\n0.9\n");
+        java.nio.file.Files.writeString(dir.resolve("spec.yaml"),
+                "models: [{name: m, drift: {baseline: {sample_file: scores.txt}}}]\n");
+        MonitorSpec spec = SpecLoader.load(dir.resolve("spec.yaml"));
+        assertEquals(List.of(0.1, 0.25, 0.9), spec.model("m").drift.baseline.sample);
+
+        java.nio.file.Files.writeString(dir.resolve("bad.txt"), "0.1\nlots\n");
+        java.nio.file.Files.writeString(dir.resolve("bad.yaml"),
+                "models: [{name: m, drift: {baseline: {sample_file: bad.txt}}}]\n");
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(dir.resolve("bad.yaml")));
+        assertTrue(e.getMessage().contains("bad.txt line 2: not a finite number: 'lots'"), e.getMessage());
     }
 }

@@ -47,10 +47,20 @@ class DemoITCase {
         assertTrue(startsAt.isBefore(traffic.incidentStartsAt().plus(Duration.ofMinutes(40))), "starts " + startsAt);
         assertTrue(endsAt.isAfter(traffic.incidentEndsAt()), "ends " + endsAt);
         assertTrue(endsAt.isBefore(traffic.incidentEndsAt().plus(Duration.ofHours(1))), "ends " + endsAt);
+        // The label-free vital: the challenger's outputs move away from the champion's while the incident lasts.
+        List<JsonNode> driftAlerts = result.alerts.stream()
+                .filter(a -> a.path("labels").path("alertname").asText().equals("output-drift-vs-champion"))
+                .collect(Collectors.toList());
+        assertEquals(List.of("firing", "resolved"),
+                driftAlerts.stream().map(a -> a.path("status").asText()).collect(Collectors.toList()), result.alerts.toString());
+        Instant driftStarts = Instant.parse(driftAlerts.get(0).path("startsAt").asText());
+        assertTrue(!driftStarts.isBefore(traffic.incidentStartsAt()) && !driftStarts.isAfter(startsAt),
+                "output drift is seen no later than the accuracy drop: " + driftStarts + " vs " + startsAt);
         assertTrue(result.deadLetters >= 3, "the demo's three broken records reach the dead-letter topic");
 
         String out = console.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("FIRING   accuracy-below-goal"), out);
         assertTrue(out.contains("recommender/v1"), out);
+        assertTrue(out.contains("FIRING   output-drift-vs-champion"), out);
     }
 }
