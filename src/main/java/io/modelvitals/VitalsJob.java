@@ -23,7 +23,9 @@ import io.modelvitals.functions.PartialVitalsTagger;
 import io.modelvitals.functions.PartialWindowAssigner;
 import io.modelvitals.functions.PredictionLabelJoinFunction;
 import io.modelvitals.functions.RuleEvaluator;
+import io.modelvitals.functions.DeadLetterCounter;
 import io.modelvitals.functions.JoinResultSlicer;
+import io.modelvitals.functions.SegmentSlicer;
 import io.modelvitals.functions.OutputAggregator;
 import io.modelvitals.functions.OutputDistributionVitals;
 import io.modelvitals.functions.OutputDriftFunction;
@@ -32,6 +34,7 @@ import io.modelvitals.functions.OutputSummaryTagger;
 import io.modelvitals.functions.PredictionSlicer;
 import io.modelvitals.functions.SideOutputs;
 import io.modelvitals.functions.ValidRecordRouter;
+import io.modelvitals.io.DeadLetterBlindWatermarks;
 import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.JobSources;
 import io.modelvitals.io.OutputJson;
@@ -59,12 +62,18 @@ public final class VitalsJob {
         env.configure(conf);
     }
 
+    /** Bounded out-of-orderness per partition, idleness, and dead letters invisible to both. */
+    static WatermarkStrategy<InputRecord> watermarks(MonitorSpec spec) {
+        WatermarkStrategy<InputRecord> events = WatermarkStrategy
+                .<InputRecord>forBoundedOutOfOrderness(Durations.parse(spec.job.maxOutOfOrderness))
+                .withIdleness(Durations.parse(spec.job.idleness));
+        return WatermarkStrategy.<InputRecord>forGenerator(ctx -> new DeadLetterBlindWatermarks(events.createWatermarkGenerator(ctx)))
+                .withTimestampAssigner((record, kafkaTs) -> record.eventTime());
+    }
+
     public static void defineWorkflow(StreamExecutionEnvironment env, MonitorSpec spec, JobSources sources, JobSinks sinks) {
         configure(env);
-        WatermarkStrategy<InputRecord> watermarks = WatermarkStrategy
-                .<InputRecord>forBoundedOutOfOrderness(Durations.parse(spec.job.maxOutOfOrderness))
-                .withTimestampAssigner((record, kafkaTs) -> record.eventTime())
-                .withIdleness(Durations.parse(spec.job.idleness));
+        WatermarkStrategy<InputRecord> watermarks = watermarks(spec);
 
         // 1. Inputs, parsed in the source; dead letters go aside.
         SingleOutputStreamOperator<Prediction> predictions = env
@@ -109,8 +118,7 @@ public final class VitalsJob {
                 .uid("vitals").name("Quality vitals per model, version and segment");
 
         // 4. Output distribution (no labels needed), in the same two phases, then drift against the references.
-        SingleOutputStreamOperator<OutputSummary> outputPartials = predictions
-                .filter(p -> p.error == null).uid("successful-predictions").name("Successful predictions")
+        SingleOutputStreamOperator<OutputSummary> outputPartials = joined.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS)
                 .flatMap(new PredictionSlicer(spec)).uid("prediction-slicer").name("Slice predictions by segment")
                 .keyBy(s -> Keys.spread(s, spread))
                 .window(ModelWindowAssigner.forOutputs(spec))
@@ -128,15 +136,20 @@ public final class VitalsJob {
                 .keyBy(OutputSummary::driftKey)
                 .process(new OutputDriftFunction(spec))
                 .uid("output-drift").name("Output drift against references");
-        DataStream<VitalRecord> vitals = qualityVitals.union(outputVitals, driftVitals);
+        // A vital that overflowed (values near ±1e308) is not a number anyone can act on, nor valid JSON.
+        DataStream<VitalRecord> vitals = qualityVitals.union(outputVitals, driftVitals)
+                .filter(v -> Double.isFinite(v.value)).uid("finite-vitals").name("Finite vitals");
 
         deadLetters = deadLetters
                 .union(joined.getSideOutput(SideOutputs.DEAD_LETTERS))
+                // Each late result arrives once per slice; the population copy stands for all of them.
                 .union(partials.getSideOutput(SideOutputs.LATE_JOIN_RESULTS)
+                        .filter(r -> SegmentSlicer.ALL.equals(r.slice)).uid("late-join-results-once").name("Late join results, once")
                         .map(r -> new DeadLetter("late: its window had already closed when this join result arrived",
                                 null, OutputJson.describe(r), "utf8"))
                         .returns(DeadLetter.class).uid("late-join-results").name("Late join results"))
                 .union(outputPartials.getSideOutput(SideOutputs.LATE_OUTPUT_SAMPLES)
+                        .filter(s -> SegmentSlicer.ALL.equals(s.slice)).uid("late-output-samples-once").name("Late predictions, once")
                         .map(s -> new DeadLetter("late: its window had already closed when this prediction arrived",
                                 null, OutputJson.describe(s), "utf8"))
                         .returns(DeadLetter.class).uid("late-output-samples").name("Late predictions"));
@@ -151,6 +164,6 @@ public final class VitalsJob {
         // 6. Outputs.
         sinks.vitals(vitals);
         sinks.alerts(alerts);
-        sinks.deadLetters(deadLetters);
+        sinks.deadLetters(deadLetters.map(new DeadLetterCounter()).uid("dead-letter-counter").name("Count dead letters"));
     }
 }

@@ -9,6 +9,8 @@ public class JobSpec implements Serializable {
     /** A partition with no records for this long stops holding back the watermark. */
     public String idleness = "1m";
     public String checkpointInterval = "10s";
+    /** An input whose ts is further ahead of the wall clock is dead-lettered ("0s": no limit). */
+    public String maxFutureSkew = "1d";
     /** First-phase aggregation buckets per (model, version, slice): spreads a hot model over subtasks. */
     public int aggregationSpread = 8;
     public String transactionalIdPrefix = "model-vitals";
@@ -16,4 +18,8 @@ public class JobSpec implements Serializable {
     public boolean monitorUndeclaredModels = true;
 
     public JobSpec() {}
+
+    public long maxFutureSkewMs() {
+        return Durations.parse(maxFutureSkew).toMillis();
+    }
 }

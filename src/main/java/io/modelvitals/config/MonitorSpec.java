@@ -26,6 +26,12 @@ public class MonitorSpec implements Serializable {
         return job.monitorUndeclaredModels ? defaults : null;
     }
 
+    /** The model's spec, or the defaults: for state restored after its model left the spec. */
+    public ModelSpec modelOrDefaults(String name) {
+        ModelSpec m = model(name);
+        return m != null ? m : defaults;
+    }
+
     public Map<String, ModelSpec> modelsByName() {
         Map<String, ModelSpec> byName = new LinkedHashMap<>();
         for (ModelSpec m : models) byName.put(m.name, m);

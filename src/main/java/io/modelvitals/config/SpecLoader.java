@@ -161,6 +161,7 @@ public final class SpecLoader {
         duration(errors, "job.max_out_of_orderness", spec.job.maxOutOfOrderness);
         duration(errors, "job.idleness", spec.job.idleness);
         duration(errors, "job.checkpoint_interval", spec.job.checkpointInterval);
+        duration(errors, "job.max_future_skew", spec.job.maxFutureSkew);
         if (spec.job.aggregationSpread < 1) errors.add("job.aggregation_spread: must be ≥ 1");
         if (!START_FROM.contains(spec.kafka.startFrom)) errors.add("kafka.start_from: must be one of " + START_FROM);
         validateModel(errors, "defaults", spec.defaults);
@@ -187,7 +188,11 @@ public final class SpecLoader {
         }
         duration(errors, at + ".label_horizon", m.labelHorizon);
         duration(errors, at + ".late_label_grace", m.lateLabelGrace);
-        if (m.alertStaleAfter != null) duration(errors, at + ".alert_stale_after", m.alertStaleAfter);
+        if (m.alertStaleAfter != null && duration(errors, at + ".alert_stale_after", m.alertStaleAfter) && sizeOk && slideOk
+                && m.alertStaleAfterMs() < 2 * m.windowSlideMs()) {
+            // Shorter, and a firing alert would resolve for lack of data between two of its own windows.
+            errors.add(at + ".alert_stale_after: must be at least two window slides");
+        }
         if (m.segmentValueCap < 1) errors.add(at + ".segment_value_cap: must be ≥ 1");
         validateDrift(errors, at + ".drift", m.drift);
         Set<String> ruleNames = new HashSet<>();
@@ -201,6 +206,8 @@ public final class SpecLoader {
             else if (Vitals.PER_CLASS.contains(r.vital) && r.cls == null) errors.add(rat + ".class: required for the per-class vital " + r.vital);
             else if (Vitals.DRIFT.contains(r.vital) && r.reference == null) errors.add(rat + ".reference: required for the drift vital " + r.vital + ": one of " + m.drift.references);
             else if (r.reference != null && !m.drift.references.contains(r.reference)) errors.add(rat + ".reference: '" + r.reference + "' is not among this model's drift.references " + m.drift.references);
+            if (r.cls != null && r.vital != null && !Vitals.PER_CLASS.contains(r.vital)) errors.add(rat + ".class: " + r.vital + " is not a per-class vital");
+            if (r.reference != null && r.vital != null && !Vitals.DRIFT.contains(r.vital)) errors.add(rat + ".reference: " + r.vital + " is not a drift vital");
             if (r.op == null || !OPS.contains(r.op)) errors.add(rat + ".op: must be one of " + OPS);
             if (r.threshold == null || !Double.isFinite(r.threshold)) errors.add(rat + ".threshold: a finite number is required");
             if (r.minSamples < 1) errors.add(rat + ".min_samples: must be ≥ 1");

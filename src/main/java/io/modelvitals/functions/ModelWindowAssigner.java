@@ -42,7 +42,7 @@ public class ModelWindowAssigner<T> extends WindowAssigner<T, TimeWindow> {
 
     @Override
     public Collection<TimeWindow> assignWindows(T element, long timestamp, WindowAssignerContext context) {
-        ModelSpec model = spec.model(modelOf.apply(element));
+        ModelSpec model = spec.modelOrDefaults(modelOf.apply(element));
         long ts = timeOf.apply(element);
         long size = model.windowSizeMs();
         long slide = model.windowSlideMs();

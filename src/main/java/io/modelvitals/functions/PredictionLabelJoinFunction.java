@@ -36,8 +36,13 @@ public class PredictionLabelJoinFunction extends KeyedCoProcessFunction<String, 
         /** Further copies of the pending label, counted as duplicates once the prediction arrives. */
         public int pendingDuplicates;
         public boolean labeled;
+        /** A label past the horizon has been seen: further labels are duplicates, whatever the arrival order. */
+        public boolean lateSeen;
         public boolean expired;
         public long timer;
+        /** Fixed when the prediction arrives, so a changed spec on restore cannot change a running horizon. */
+        public long horizonEnd;
+        public long graceMs;
 
         public JoinState() {}
     }
@@ -92,24 +97,31 @@ public class PredictionLabelJoinFunction extends KeyedCoProcessFunction<String, 
         }
         if (st == null) st = new JoinState();
         st.prediction = trimmed(p);
-        long horizonEnd = p.ts + model.labelHorizonMs();
+        st.horizonEnd = saturatedAdd(p.ts, model.labelHorizonMs());
+        st.graceMs = model.lateLabelGraceMs();
+        // Every accepted prediction, once: the output-distribution vitals count these, not raw duplicates.
+        ctx.output(SideOutputs.ACCEPTED_PREDICTIONS, p);
         if (st.pendingLabel != null) {
             ctx.timerService().deleteEventTimeTimer(st.timer);
             Label label = st.pendingLabel;
             st.pendingLabel = null;
-            if (label.ts > horizonEnd) {
-                out.collect(result(JoinResult.LATE_LABEL, st.prediction, label, label.ts));
+            long ts = Math.max(label.ts, p.ts);
+            if (!compatible(st.prediction, label)) {
+                ctx.output(SideOutputs.DEAD_LETTERS, mismatch(st.prediction, label));
+            } else if (label.ts > st.horizonEnd) {
+                st.lateSeen = true;
+                out.collect(result(JoinResult.LATE_LABEL, st.prediction, label, ts));
             } else {
                 st.labeled = true;
-                out.collect(result(JoinResult.PAIR, st.prediction, label, Math.max(label.ts, p.ts)));
+                out.collect(result(JoinResult.PAIR, st.prediction, label, ts));
             }
             for (int i = 0; i < st.pendingDuplicates; i++) {
-                out.collect(result(JoinResult.DUPLICATE_LABEL, st.prediction, label, label.ts));
+                out.collect(result(JoinResult.DUPLICATE_LABEL, st.prediction, label, ts));
             }
             st.pendingDuplicates = 0;
         }
-        st.timer = horizonEnd;
-        ctx.timerService().registerEventTimeTimer(horizonEnd);
+        st.timer = st.horizonEnd;
+        ctx.timerService().registerEventTimeTimer(st.timer);
         state.update(st);
     }
 
@@ -119,19 +131,37 @@ public class PredictionLabelJoinFunction extends KeyedCoProcessFunction<String, 
         if (st == null) {
             st = new JoinState();
             st.pendingLabel = label;
-            st.timer = label.ts + spec.maxLabelHorizonMs();
+            st.timer = saturatedAdd(label.ts, spec.maxLabelHorizonMs());
             ctx.timerService().registerEventTimeTimer(st.timer);
         } else if (st.prediction == null) {
             st.pendingDuplicates++;
-        } else if (st.labeled) {
-            out.collect(result(JoinResult.DUPLICATE_LABEL, st.prediction, label, label.ts));
-        } else if (st.expired || label.ts > st.prediction.ts + spec.model(st.prediction.model).labelHorizonMs()) {
-            out.collect(result(JoinResult.LATE_LABEL, st.prediction, label, label.ts));
+        } else if (st.labeled || st.lateSeen) {
+            out.collect(result(JoinResult.DUPLICATE_LABEL, st.prediction, label, Math.max(label.ts, st.prediction.ts)));
+        } else if (!compatible(st.prediction, label)) {
+            ctx.output(SideOutputs.DEAD_LETTERS, mismatch(st.prediction, label));
+        } else if (st.expired || label.ts > st.horizonEnd) {
+            st.lateSeen = true;
+            out.collect(result(JoinResult.LATE_LABEL, st.prediction, label, Math.max(label.ts, st.prediction.ts)));
         } else {
             st.labeled = true;
             out.collect(result(JoinResult.PAIR, st.prediction, label, Math.max(label.ts, st.prediction.ts)));
         }
         state.update(st);
+    }
+
+    /** A class is judged against a class, a value against a value. */
+    private static boolean compatible(Prediction p, Label label) {
+        return (p.label != null) == (label.label != null);
+    }
+
+    private static DeadLetter mismatch(Prediction p, Label label) {
+        return new DeadLetter("label does not match its prediction: the prediction has a "
+                + (p.label != null ? "class ('label')" : "value ('value')") + ", the label a "
+                + (label.label != null ? "class" : "value"), label.origin, null, null);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
     }
 
     @Override
@@ -148,7 +178,7 @@ public class PredictionLabelJoinFunction extends KeyedCoProcessFunction<String, 
             expiredResult.labeled = st.labeled;
             out.collect(expiredResult);
             st.expired = true;
-            st.timer = timestamp + spec.model(st.prediction.model).lateLabelGraceMs();
+            st.timer = saturatedAdd(timestamp, st.graceMs);
             ctx.timerService().registerEventTimeTimer(st.timer);
             state.update(st);
         } else {

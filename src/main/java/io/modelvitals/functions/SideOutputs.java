@@ -3,6 +3,7 @@ package io.modelvitals.functions;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.OutputSample;
+import io.modelvitals.events.Prediction;
 import org.apache.flink.util.OutputTag;
 
 /** Every side output of the topology, in one place. */
@@ -14,6 +15,9 @@ public final class SideOutputs {
 
     /** Predictions whose output-distribution window had already fired when they arrived. */
     public static final OutputTag<OutputSample> LATE_OUTPUT_SAMPLES = new OutputTag<>("late-output-samples") {};
+
+    /** Each prediction the join accepted, once (duplicates and undeclared models removed). */
+    public static final OutputTag<Prediction> ACCEPTED_PREDICTIONS = new OutputTag<>("accepted-predictions") {};
 
     private SideOutputs() {}
 }

@@ -1,6 +1,7 @@
 package io.modelvitals.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelvitals.events.BusinessEvent;
@@ -28,7 +29,23 @@ public final class InputParser {
     /** The three input streams. */
     public enum Kind { PREDICTION, LABEL, BUSINESS_EVENT }
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** A ts further than this ahead of the wall clock is rejected (0: no limit). */
+    private final long maxFutureSkewMs;
+
+    /** A parser without a limit on future timestamps. */
+    public InputParser() {
+        this(0);
+    }
+
+    /**
+     * @param maxFutureSkewMs a record whose ts is more than this ahead of now is dead-lettered: one clock
+     *     gone wrong would otherwise push its partition's watermark to the future and make everything
+     *     after it late. 0 turns the check off.
+     */
+    public InputParser(long maxFutureSkewMs) {
+        this.maxFutureSkewMs = maxFutureSkewMs;
+    }
 
     public InputRecord parse(Kind kind, byte[] bytes, Origin origin) {
         if (bytes == null || bytes.length == 0) {
@@ -47,21 +64,21 @@ public final class InputParser {
         }
         try {
             switch (kind) {
-                case PREDICTION: return InputRecord.of(prediction(node, origin));
-                case LABEL: return InputRecord.of(label(node, origin));
-                default: return InputRecord.of(businessEvent(node, origin));
+                case PREDICTION: return InputRecord.of(prediction(node, origin, this));
+                case LABEL: return InputRecord.of(label(node, origin, this));
+                default: return InputRecord.of(businessEvent(node, origin, this));
             }
         } catch (Invalid e) {
             return deadLetter(e.getMessage(), bytes, origin);
         }
     }
 
-    private static Prediction prediction(JsonNode n, Origin origin) {
+    private static Prediction prediction(JsonNode n, Origin origin, InputParser parser) {
         Prediction p = new Prediction();
         p.predictionId = requiredString(n, "prediction_id");
         p.model = requiredString(n, "model");
         p.version = requiredString(n, "version");
-        p.ts = timestamp(n);
+        p.ts = parser.timestamp(n);
         p.error = optionalString(n, "error");
         p.label = optionalString(n, "label");
         p.value = optionalNumber(n, "value");
@@ -90,6 +107,8 @@ public final class InputParser {
             for (Iterator<Map.Entry<String, JsonNode>> it = segment.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isTextual()) throw new Invalid("'segment." + e.getKey() + "' must be a string");
+                noControlCharacters("segment key", e.getKey());
+                noControlCharacters("segment." + e.getKey(), e.getValue().asText());
                 p.segment.put(e.getKey(), e.getValue().asText());
             }
         }
@@ -97,10 +116,10 @@ public final class InputParser {
         return p;
     }
 
-    private static Label label(JsonNode n, Origin origin) {
+    private static Label label(JsonNode n, Origin origin, InputParser parser) {
         Label l = new Label();
         l.predictionId = requiredString(n, "prediction_id");
-        l.ts = timestamp(n);
+        l.ts = parser.timestamp(n);
         l.label = optionalString(n, "label");
         l.value = optionalNumber(n, "value");
         if ((l.label == null) == (l.value == null)) throw new Invalid("exactly one of 'label' or 'value' is required");
@@ -108,10 +127,10 @@ public final class InputParser {
         return l;
     }
 
-    private static BusinessEvent businessEvent(JsonNode n, Origin origin) {
+    private static BusinessEvent businessEvent(JsonNode n, Origin origin, InputParser parser) {
         BusinessEvent e = new BusinessEvent();
         e.eventId = requiredString(n, "event_id");
-        e.ts = timestamp(n);
+        e.ts = parser.timestamp(n);
         e.type = requiredString(n, "type");
         e.predictionId = optionalString(n, "prediction_id");
         e.model = optionalString(n, "model");
@@ -135,7 +154,15 @@ public final class InputParser {
         if (v == null || v.isNull()) return null;
         if (!v.isTextual()) throw new Invalid("'" + field + "' must be a string");
         if (v.asText().isEmpty()) throw new Invalid("'" + field + "' must not be empty");
+        noControlCharacters(field, v.asText());
         return v.asText();
+    }
+
+    /** Names and classes become keys and labels downstream: control characters have no business there. */
+    private static void noControlCharacters(String field, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) throw new Invalid("'" + field + "' contains a control character");
+        }
     }
 
     private static Double optionalNumber(JsonNode n, String field) {
@@ -151,21 +178,27 @@ public final class InputParser {
         return d;
     }
 
-    private static long timestamp(JsonNode n) {
+    private long timestamp(JsonNode n) {
         JsonNode v = n.get("ts");
         if (v == null || v.isNull()) throw new Invalid("missing required field 'ts'");
+        long ts;
         if (v.isIntegralNumber()) {
-            if (!v.canConvertToLong() || v.longValue() < 0) throw new Invalid("'ts' must be epoch milliseconds ≥ 0");
-            return v.longValue();
-        }
-        if (v.isTextual()) {
+            if (!v.canConvertToLong()) throw new Invalid("'ts' must be epoch milliseconds ≥ 0");
+            ts = v.longValue();
+        } else if (v.isTextual()) {
             try {
-                return Instant.parse(v.asText()).toEpochMilli();
+                ts = Instant.parse(v.asText()).toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException e) {
                 throw new Invalid("'ts' is not an ISO-8601 instant: '" + v.asText() + "'");
             }
+        } else {
+            throw new Invalid("'ts' must be epoch milliseconds (integer) or an ISO-8601 instant (string)");
         }
-        throw new Invalid("'ts' must be epoch milliseconds (integer) or an ISO-8601 instant (string)");
+        if (ts < 0) throw new Invalid("'ts' must be epoch milliseconds ≥ 0 (not before 1970)");
+        if (maxFutureSkewMs > 0 && ts > System.currentTimeMillis() + maxFutureSkewMs) {
+            throw new Invalid("'ts' is more than " + maxFutureSkewMs + " ms in the future: " + Instant.ofEpochMilli(ts));
+        }
+        return ts;
     }
 
     private static InputRecord deadLetter(String reason, byte[] bytes, Origin origin) {

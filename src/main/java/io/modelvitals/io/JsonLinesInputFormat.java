@@ -19,15 +19,17 @@ import org.apache.flink.core.fs.FSDataInputStream;
 public class JsonLinesInputFormat extends SimpleStreamFormat<InputRecord> {
     private final InputParser.Kind kind;
     private final String originName;
+    private final long maxFutureSkewMs;
 
-    public JsonLinesInputFormat(InputParser.Kind kind, String originName) {
+    public JsonLinesInputFormat(InputParser.Kind kind, String originName, long maxFutureSkewMs) {
         this.kind = kind;
         this.originName = originName;
+        this.maxFutureSkewMs = maxFutureSkewMs;
     }
 
     @Override
     public StreamFormat.Reader<InputRecord> createReader(Configuration config, FSDataInputStream stream) {
-        InputParser parser = new InputParser();
+        InputParser parser = new InputParser(maxFutureSkewMs);
         InputStream in = new java.io.BufferedInputStream(stream, 1 << 16);
         return new StreamFormat.Reader<>() {
             long line = 0;

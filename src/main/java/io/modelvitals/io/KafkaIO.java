@@ -28,7 +28,9 @@ public final class KafkaIO {
         return new JobSources(
                 source(spec, spec.kafka.topics.predictions, InputParser.Kind.PREDICTION, bounded),
                 source(spec, spec.kafka.topics.labels, InputParser.Kind.LABEL, bounded),
-                source(spec, spec.kafka.topics.businessEvents, InputParser.Kind.BUSINESS_EVENT, bounded));
+                // An empty topic name: the deployment has no business events, do not subscribe.
+                spec.kafka.topics.businessEvents == null || spec.kafka.topics.businessEvents.isBlank() ? null
+                        : source(spec, spec.kafka.topics.businessEvents, InputParser.Kind.BUSINESS_EVENT, bounded));
     }
 
     private static KafkaSource<InputRecord> source(MonitorSpec spec, String topic, InputParser.Kind kind, boolean bounded) {
@@ -37,7 +39,7 @@ public final class KafkaIO {
                 .setTopics(topic)
                 .setGroupId(spec.kafka.groupId)
                 .setStartingOffsets(startingOffsets(spec.kafka.startFrom))
-                .setDeserializer(new KafkaInputDeserializer(kind))
+                .setDeserializer(new KafkaInputDeserializer(kind, spec.job.maxFutureSkewMs()))
                 // Upstream producers may be transactional: never read what they aborted.
                 .setProperty("isolation.level", "read_committed");
         if (bounded) builder.setBounded(OffsetsInitializer.latest());

@@ -11,20 +11,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /** Parses each Kafka record into an event or a dead letter that keeps its topic, partition and offset. */
 public class KafkaInputDeserializer implements KafkaRecordDeserializationSchema<InputRecord> {
     private final InputParser.Kind kind;
+    private final long maxFutureSkewMs;
     private transient InputParser parser;
 
-    public KafkaInputDeserializer(InputParser.Kind kind) {
+    public KafkaInputDeserializer(InputParser.Kind kind, long maxFutureSkewMs) {
         this.kind = kind;
+        this.maxFutureSkewMs = maxFutureSkewMs;
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        parser = new InputParser();
+        parser = new InputParser(maxFutureSkewMs);
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputRecord> out) {
-        if (parser == null) parser = new InputParser();
+        if (parser == null) parser = new InputParser(maxFutureSkewMs);
         out.collect(parser.parse(kind, record.value(), new Origin(record.topic(), record.partition(), record.offset())));
     }
 

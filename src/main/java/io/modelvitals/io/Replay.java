@@ -58,9 +58,9 @@ public final class Replay {
     public static Outputs run(StreamExecutionEnvironment env, MonitorSpec spec, Path predictions, Path labels,
                               Path businessEvents) throws Exception {
         JobSources sources = new JobSources(
-                file(predictions, InputParser.Kind.PREDICTION),
-                file(labels, InputParser.Kind.LABEL),
-                businessEvents == null ? null : file(businessEvents, InputParser.Kind.BUSINESS_EVENT));
+                file(predictions, InputParser.Kind.PREDICTION, spec),
+                file(labels, InputParser.Kind.LABEL, spec),
+                businessEvents == null ? null : file(businessEvents, InputParser.Kind.BUSINESS_EVENT, spec));
         CollectingSinks sinks = new CollectingSinks();
         VitalsJob.defineWorkflow(env, spec, sources, sinks);
         JobClient client = env.executeAsync("model-vitals replay");
@@ -99,8 +99,8 @@ public final class Replay {
         }
     }
 
-    private static FileSource<InputRecord> file(Path path, InputParser.Kind kind) {
-        return FileSource.forRecordStreamFormat(new JsonLinesInputFormat(kind, path.getFileName().toString()),
+    private static FileSource<InputRecord> file(Path path, InputParser.Kind kind, MonitorSpec spec) {
+        return FileSource.forRecordStreamFormat(new JsonLinesInputFormat(kind, path.getFileName().toString(), spec.job.maxFutureSkewMs()),
                 new org.apache.flink.core.fs.Path(path.toAbsolutePath().toUri())).build();
     }
 

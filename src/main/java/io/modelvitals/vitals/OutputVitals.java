@@ -42,6 +42,7 @@ public final class OutputVitals {
             }
             double[] edges = histogramEdges(acc, drift);
             double previous = 0;
+            if (edges == null) return out; // a range too wide for doubles: no histogram
             for (int i = 0; i + 1 < edges.length; i++) {
                 // Bins are [lo, hi), the last one [lo, hi]; values outside the edges are not binned.
                 double upper = i + 2 == edges.length ? acc.numeric.rank(edges[i + 1]) : rankBelow(acc, edges[i + 1]);
@@ -68,6 +69,7 @@ public final class OutputVitals {
         } else if (hi == lo) {
             hi = lo + 1;
         }
+        if (!Double.isFinite(hi - lo)) return null;
         double[] edges = new double[11];
         for (int i = 0; i <= 10; i++) edges[i] = lo + (hi - lo) * i / 10;
         return edges;

@@ -103,6 +103,23 @@ class SpecLoaderTest {
     }
 
     @Test
+    void rulesOnlyTakeAClassOrReferenceWhereTheVitalHasOne() {
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(String.join("\n",
+                "models:",
+                "  - name: m",
+                "    window: {size: 10m}",
+                "    alert_stale_after: 5m",
+                "    rules:",
+                "      - {name: r1, vital: accuracy, class: cat, op: '<', threshold: 0.9}",
+                "      - {name: r2, vital: accuracy, reference: previous, op: '<', threshold: 0.9}",
+                ""), "spec.yaml"));
+        String m = e.getMessage();
+        assertTrue(m.contains("models[0].rules[0].class: accuracy is not a per-class vital"), m);
+        assertTrue(m.contains("models[0].rules[1].reference: accuracy is not a drift vital"), m);
+        assertTrue(m.contains("models[0].alert_stale_after: must be at least two window slides"), m);
+    }
+
+    @Test
     void slideMustDivideSize() {
         SpecException e = assertThrows(SpecException.class,
                 () -> SpecLoader.parse("defaults: {window: {size: 10m, slide: 3m}}\n", "spec.yaml"));

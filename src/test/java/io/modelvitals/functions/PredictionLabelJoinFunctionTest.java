@@ -153,20 +153,22 @@ class PredictionLabelJoinFunctionTest {
     @Test
     void aLabelAfterTheHorizonIsLateNotJoined() throws Exception {
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        harness.processElement1(prediction("p3", 1_000, "cat"), 1_000);
         // Its event time is past the horizon, even though the watermark has not got there yet.
         harness.processElement2(label("p1", 1_000 + HORIZON + 1, "cat"), 1_000 + HORIZON + 1);
         assertEquals(JoinResult.LATE_LABEL, results().get(0).kind);
 
         watermark(1_000 + HORIZON);
-        JoinResult expired = results().get(1);
-        assertEquals(JoinResult.EXPIRED, expired.kind);
-        assertEquals(false, expired.labeled, "a late label does not count toward coverage");
+        List<JoinResult> expired = results().stream().filter(r -> r.kind.equals(JoinResult.EXPIRED)).collect(Collectors.toList());
+        assertEquals(2, expired.size());
+        assertTrue(expired.stream().noneMatch(r -> r.labeled), "a late label does not count toward coverage");
 
         // During the grace period a label arriving after expiry is still attributed, as late.
-        harness.processElement2(label("p2", 100, "x"), 100);
-        harness.processElement2(label("p1", 1_000 + HORIZON + 2_000, "cat"), 1_000 + HORIZON + 2_000);
-        assertEquals(JoinResult.LATE_LABEL, results().get(2).kind);
-        assertEquals("v1", results().get(2).version);
+        harness.processElement2(label("p3", 1_000 + HORIZON + 2_000, "cat"), 1_000 + HORIZON + 2_000);
+        JoinResult late = results().get(results().size() - 1);
+        assertEquals(JoinResult.LATE_LABEL, late.kind);
+        assertEquals("p3", late.predictionId);
+        assertEquals("v1", late.version);
     }
 
     @Test
@@ -176,6 +178,59 @@ class PredictionLabelJoinFunctionTest {
         assertEquals(JoinResult.LATE_LABEL, results().get(0).kind);
         watermark(1_000 + HORIZON);
         assertEquals(false, results().get(1).labeled);
+    }
+
+    @Test
+    void lateThenAgainIsLateThenDuplicateInEitherOrder() throws Exception {
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        harness.processElement2(label("p1", 1_000 + HORIZON + 1, "cat"), 1_000 + HORIZON + 1);
+        harness.processElement2(label("p1", 1_000 + HORIZON + 2, "cat"), 1_000 + HORIZON + 2);
+        harness.processElement2(label("p2", 1_000 + HORIZON + 1, "cat"), 1_000 + HORIZON + 1);
+        harness.processElement2(label("p2", 1_000 + HORIZON + 2, "cat"), 1_000 + HORIZON + 2);
+        harness.processElement1(prediction("p2", 1_000, "cat"), 1_000);
+        assertEquals(List.of(JoinResult.LATE_LABEL, JoinResult.DUPLICATE_LABEL, JoinResult.LATE_LABEL, JoinResult.DUPLICATE_LABEL),
+                results().stream().map(r -> r.kind).collect(Collectors.toList()));
+    }
+
+    @Test
+    void aLabelOfTheWrongKindIsDeadLetteredNotCounted() throws Exception {
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        Label numeric = label("p1", 2_000, null);
+        numeric.value = 3.0;
+        harness.processElement2(numeric, 2_000);
+        assertEquals(0, results().size());
+        assertTrue(deadLetters().get(0).reason.startsWith("label does not match its prediction"), deadLetters().get(0).reason);
+        watermark(1_000 + HORIZON);
+        assertEquals(false, results().get(0).labeled, "a mismatched label does not count toward coverage");
+    }
+
+    @Test
+    void everyAcceptedPredictionIsPassedOnOnce() throws Exception {
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        harness.processElement1(prediction("p1", 1_100, "dog"), 1_100);
+        harness.processElement1(prediction("p2", 1_200, "dog"), 1_200);
+        List<String> accepted = harness.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS).stream()
+                .map(r -> r.getValue().predictionId + ":" + r.getValue().label).collect(Collectors.toList());
+        assertEquals(List.of("p1:cat", "p2:dog"), accepted);
+    }
+
+    @Test
+    void aRestoreWithAChangedSpecKeepsRunningHorizons() throws Exception {
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot = harness.snapshot(1, 1_000);
+        harness.close();
+        // The model has left the spec and undeclared models are now refused.
+        MonitorSpec changed = SpecLoader.parse("job: {monitor_undeclared_models: false}\ndefaults: {label_horizon: 1h}\n", "test");
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new PredictionLabelJoinFunction(changed)),
+                p -> p.predictionId, l -> l.predictionId, Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processElement2(label("p1", 2_000, "cat"), 2_000);
+        assertEquals(JoinResult.PAIR, results().get(0).kind);
+        watermark(1_000 + HORIZON + GRACE);
+        assertEquals(JoinResult.EXPIRED, results().get(1).kind, "the horizon the prediction arrived with");
+        assertNoState();
     }
 
     @Test

@@ -75,6 +75,12 @@ class InputParserTest {
             "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\",\"latency_ms\":-1}|'latency_ms' must be ≥ 0",
             "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\",\"segment\":{\"country\":1}}|'segment.country' must be a string",
             "{\"prediction_id\":\"\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\"}|'prediction_id' must not be empty",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\"} trailing|not valid JSON",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\"}{\"x\":1}|not valid JSON",
+            "{\"prediction_id\":\"p\",\"model\":\"m\\u001fv1\",\"version\":\"all\",\"ts\":1,\"label\":\"a\"}|'model' contains a control character",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\\nb\"}|'label' contains a control character",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":1,\"label\":\"a\",\"segment\":{\"c\":\"x\\u0000\"}}|'segment.c' contains a control character",
+            "{\"prediction_id\":\"p\",\"model\":\"m\",\"version\":\"v\",\"ts\":\"1969-12-31T00:00:00Z\",\"label\":\"a\"}|'ts' must be epoch milliseconds ≥ 0",
     })
     void invalidPredictionsBecomeDeadLettersWithTheirReason(String json, String reason) {
         InputRecord r = prediction(json);
@@ -85,6 +91,19 @@ class InputParserTest {
         assertEquals(json, r.deadLetter.payload);
         assertEquals("utf8", r.deadLetter.payloadEncoding);
         assertEquals(Long.MIN_VALUE, r.eventTime());
+    }
+
+    @Test
+    void aTimestampTooFarInTheFutureIsRefused() {
+        InputParser strict = new InputParser(86_400_000L);
+        long inTwoDays = System.currentTimeMillis() + 2 * 86_400_000L;
+        String json = "{\"prediction_id\":\"p\",\"ts\":" + inTwoDays + ",\"label\":\"a\"}";
+        InputRecord r = strict.parse(InputParser.Kind.LABEL, json.getBytes(StandardCharsets.UTF_8), ORIGIN);
+        assertTrue(r.deadLetter.reason.startsWith("'ts' is more than 86400000 ms in the future"), r.deadLetter.reason);
+        long inAnHour = System.currentTimeMillis() + 3_600_000L;
+        assertNull(strict.parse(InputParser.Kind.LABEL, ("{\"prediction_id\":\"p\",\"ts\":" + inAnHour + ",\"label\":\"a\"}")
+                .getBytes(StandardCharsets.UTF_8), ORIGIN).deadLetter);
+        assertNull(parser.parse(InputParser.Kind.LABEL, json.getBytes(StandardCharsets.UTF_8), ORIGIN).deadLetter, "no limit by default");
     }
 
     @Test

@@ -98,6 +98,16 @@ class OutputVitalsTest {
     }
 
     @Test
+    void valuesAtTheEdgeOfDoubleRangeGiveNoHistogramRatherThanACrash() {
+        OutputAccumulator acc = new OutputAccumulator();
+        acc.add(sample(null, 1e308));
+        acc.add(sample(null, -1e308));
+        List<VitalRecord> v = OutputVitals.distribution(summary(acc), null);
+        assertTrue(v.stream().noneMatch(r -> r.vital.equals(Vitals.VALUE_HISTOGRAM)));
+        assertEquals(2, find(v, Vitals.PREDICTION_COUNT, null, null).value);
+    }
+
+    @Test
     void classDriftAgainstASampleAndAgainstShares() {
         OutputAccumulator current = new OutputAccumulator(), reference = new OutputAccumulator();
         for (int i = 0; i < 200; i++) current.add(sample(i < 40 ? "a" : i < 100 ? "b" : "c", null));   // .2 .3 .5
