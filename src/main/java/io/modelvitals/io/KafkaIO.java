@@ -7,8 +7,6 @@ import io.modelvitals.events.InputRecord;
 import io.modelvitals.events.VitalRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchemaBuilder;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -87,13 +85,9 @@ public final class KafkaIO {
 
     private static <T> KafkaSink<T> sink(String servers, String topic, String transactionalIdPrefix,
                                          SerializationSchema<T> key, SerializationSchema<T> value) {
-        KafkaRecordSerializationSchemaBuilder<T> records = KafkaRecordSerializationSchema.<T>builder()
-                .setTopic(topic)
-                .setValueSerializationSchema(value);
-        if (key != null) records = records.setKeySerializationSchema(key);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(servers)
-                .setRecordSerializer(records.build())
+                .setRecordSerializer(new OutputRecordSerializer<>(topic, key, value))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
