@@ -23,7 +23,11 @@ public final class ModelVitals {
             "            [--predictions-topic T] [--labels-topic T] [--business-events-topic T]",
             "            the demo's traffic, written to any Kafka",
             "  simulate  --out-dir DIR [--seed N]",
-            "            the demo's traffic as predictions.jsonl, labels.jsonl, business-events.jsonl");
+            "            the demo's traffic as predictions.jsonl, labels.jsonl, business-events.jsonl",
+            "  benchmark [--events 1000000] [--models 4] [--versions 2] [--partitions 2] [--parallelism 2]",
+            "            [--pending-predictions 200000] [--latency-seconds 30] [--out target/benchmark.json]",
+            "            [--phases ceiling,heap,rocksdb,sliding,state,latency]",
+            "            throughput, state and alert latency on an embedded broker (docs/benchmarks.md)");
 
     private ModelVitals() {}
 
@@ -39,6 +43,7 @@ public final class ModelVitals {
                 case "replay": replay(flags); break;
                 case "demo": io.modelvitals.demo.Demo.run(flags); break;
                 case "simulate": io.modelvitals.demo.TrafficSimulator.command(flags); break;
+                case "benchmark": io.modelvitals.bench.Benchmark.command(flags); break;
                 default: throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }
         } catch (SpecException | IllegalArgumentException e) {
