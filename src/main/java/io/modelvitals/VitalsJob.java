@@ -25,10 +25,10 @@ import io.modelvitals.functions.PredictionLabelJoinFunction;
 import io.modelvitals.functions.RuleEvaluator;
 import io.modelvitals.functions.DeadLetterCounter;
 import io.modelvitals.functions.JoinResultSlicer;
-import io.modelvitals.functions.SegmentSlicer;
 import io.modelvitals.functions.OutputAggregator;
 import io.modelvitals.functions.OutputDistributionVitals;
 import io.modelvitals.functions.OutputDriftFunction;
+import io.modelvitals.functions.OutputPartialsTagger;
 import io.modelvitals.functions.OutputSummaryMerger;
 import io.modelvitals.functions.OutputSummaryTagger;
 import io.modelvitals.functions.PredictionSlicer;
@@ -55,10 +55,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class VitalsJob {
     private VitalsJob() {}
 
-    /** Settings every run needs: Kryo off, so a type that is not a POJO fails at once instead of slowing down. */
+    /**
+     * Settings every run needs: Kryo off, so a type that is not a POJO fails at once instead of slowing
+     * down; object reuse on, so chained operators pass records without a defensive deep copy (no
+     * function here keeps or mutates an input after emitting; see docs/benchmarks.md for the gain).
+     */
     public static void configure(StreamExecutionEnvironment env) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         env.configure(conf);
     }
 
@@ -102,7 +107,7 @@ public final class VitalsJob {
                 .process(new PredictionLabelJoinFunction(spec))
                 .uid("prediction-label-join").name("Join predictions and labels");
 
-        // 3. Quality vitals in two phases: partial aggregates on (model, version, slice, bucket), merged per (model, version, slice).
+        // 3. Quality vitals in two phases: partial aggregates per slice on (model, version, bucket), merged per (model, version, slice).
         int spread = spec.job.aggregationSpread;
         SingleOutputStreamOperator<PartialVitals> partials = joined
                 .flatMap(new JoinResultSlicer(spec)).uid("segment-slicer").name("Slice join results by segment")
@@ -123,7 +128,7 @@ public final class VitalsJob {
                 .keyBy(s -> Keys.spread(s, spread))
                 .window(ModelWindowAssigner.forOutputs(spec))
                 .sideOutputLateData(SideOutputs.LATE_OUTPUT_SAMPLES)
-                .aggregate(new OutputAggregator(), new OutputSummaryTagger())
+                .aggregate(new OutputAggregator(), new OutputPartialsTagger())
                 .uid("partial-outputs").name("Partial output distribution per bucket");
         SingleOutputStreamOperator<OutputSummary> outputs = outputPartials
                 .keyBy(OutputSummary::mergeKey)
@@ -142,14 +147,11 @@ public final class VitalsJob {
 
         deadLetters = deadLetters
                 .union(joined.getSideOutput(SideOutputs.DEAD_LETTERS))
-                // Each late result arrives once per slice; the population copy stands for all of them.
                 .union(partials.getSideOutput(SideOutputs.LATE_JOIN_RESULTS)
-                        .filter(r -> SegmentSlicer.ALL.equals(r.slice)).uid("late-join-results-once").name("Late join results, once")
                         .map(r -> new DeadLetter("late: its window had already closed when this join result arrived",
                                 null, OutputJson.describe(r), "utf8"))
                         .returns(DeadLetter.class).uid("late-join-results").name("Late join results"))
                 .union(outputPartials.getSideOutput(SideOutputs.LATE_OUTPUT_SAMPLES)
-                        .filter(s -> SegmentSlicer.ALL.equals(s.slice)).uid("late-output-samples-once").name("Late predictions, once")
                         .map(s -> new DeadLetter("late: its window had already closed when this prediction arrived",
                                 null, OutputJson.describe(s), "utf8"))
                         .returns(DeadLetter.class).uid("late-output-samples").name("Late predictions"));

@@ -21,20 +21,30 @@ public class ModelSpec implements Serializable {
 
     public ModelSpec() {}
 
+    // Parsed once per task: the window assigner and the join ask for these on every record.
+    private transient long windowSizeMs;
+    private transient long windowSlideMs;
+    private transient long labelHorizonMs;
+    private transient long lateLabelGraceMs;
+
     public long windowSizeMs() {
-        return Durations.parse(window.size).toMillis();
+        if (windowSizeMs <= 0) windowSizeMs = Durations.parse(window.size).toMillis();
+        return windowSizeMs;
     }
 
     public long windowSlideMs() {
-        return Durations.parse(window.slide == null ? window.size : window.slide).toMillis();
+        if (windowSlideMs <= 0) windowSlideMs = Durations.parse(window.slide == null ? window.size : window.slide).toMillis();
+        return windowSlideMs;
     }
 
     public long labelHorizonMs() {
-        return Durations.parse(labelHorizon).toMillis();
+        if (labelHorizonMs <= 0) labelHorizonMs = Durations.parse(labelHorizon).toMillis();
+        return labelHorizonMs;
     }
 
     public long lateLabelGraceMs() {
-        return Durations.parse(lateLabelGrace).toMillis();
+        if (lateLabelGraceMs <= 0) lateLabelGraceMs = Durations.parse(lateLabelGrace).toMillis();
+        return lateLabelGraceMs;
     }
 
     /** An alert key with no new window for this long is forgotten; a firing alert resolves then. */

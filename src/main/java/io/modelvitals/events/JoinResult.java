@@ -1,5 +1,6 @@
 package io.modelvitals.events;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,8 +21,8 @@ public class JoinResult {
     public String model;
     public String version;
     public Map<String, String> segment;
-    /** Set by the segment slicer: "all" for the whole population, or "key=value". */
-    public String slice;
+    /** Set by the segment slicer: the slices this result counts in, "all" first, then "key=value" ones. */
+    public List<String> slices;
     public String predictedLabel;
     public Double predictedValue;
     public String actualLabel;
@@ -41,7 +42,7 @@ public class JoinResult {
         c.model = model;
         c.version = version;
         c.segment = segment;
-        c.slice = slice;
+        c.slices = slices;
         c.predictedLabel = predictedLabel;
         c.predictedValue = predictedValue;
         c.actualLabel = actualLabel;

@@ -1,12 +1,14 @@
 package io.modelvitals.events;
 
-/** One prediction's output, in one segment slice: what the output-distribution vitals aggregate. */
+import java.util.List;
+
+/** One accepted prediction's output and its segment slices: what the output-distribution vitals aggregate. */
 public class OutputSample {
     public String predictionId;
     public String model;
     public String version;
-    /** "all" or "key=value". */
-    public String slice;
+    /** The slices this output counts in: "all" first, then "key=value" ones. */
+    public List<String> slices;
     public long ts;
     /** Predicted class, if any. */
     public String label;

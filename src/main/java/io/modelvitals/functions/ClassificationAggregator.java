@@ -1,29 +1,29 @@
 package io.modelvitals.functions;
 
 import io.modelvitals.events.JoinResult;
-import io.modelvitals.vitals.ClassificationAccumulator;
+import io.modelvitals.vitals.SlicedClassification;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** First phase: folds join results into a mergeable accumulator as they arrive, one per window. */
-public class ClassificationAggregator implements AggregateFunction<JoinResult, ClassificationAccumulator, ClassificationAccumulator> {
+/** First phase: folds join results into one accumulator per slice as they arrive, one set per window. */
+public class ClassificationAggregator implements AggregateFunction<JoinResult, SlicedClassification, SlicedClassification> {
     @Override
-    public ClassificationAccumulator createAccumulator() {
-        return new ClassificationAccumulator();
+    public SlicedClassification createAccumulator() {
+        return new SlicedClassification();
     }
 
     @Override
-    public ClassificationAccumulator add(JoinResult r, ClassificationAccumulator acc) {
+    public SlicedClassification add(JoinResult r, SlicedClassification acc) {
         acc.add(r);
         return acc;
     }
 
     @Override
-    public ClassificationAccumulator getResult(ClassificationAccumulator acc) {
+    public SlicedClassification getResult(SlicedClassification acc) {
         return acc;
     }
 
     @Override
-    public ClassificationAccumulator merge(ClassificationAccumulator a, ClassificationAccumulator b) {
+    public SlicedClassification merge(SlicedClassification a, SlicedClassification b) {
         return a.merge(b);
     }
 }

@@ -2,6 +2,7 @@ package io.modelvitals.functions;
 
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.JoinResult;
+import java.util.List;
 import java.util.Map;
 
 /** Slices join results by segment, for the quality vitals. */
@@ -21,9 +22,8 @@ public class JoinResultSlicer extends SegmentSlicer<JoinResult, JoinResult> {
     }
 
     @Override
-    protected JoinResult slice(JoinResult r, String slice) {
-        JoinResult copy = r.copy();
-        copy.slice = slice;
-        return copy;
+    protected JoinResult withSlices(JoinResult r, List<String> slices) {
+        r.slices = slices; // the join emits a fresh result for every record: tagging it in place is safe
+        return r;
     }
 }

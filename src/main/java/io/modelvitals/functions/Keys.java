@@ -12,18 +12,20 @@ public final class Keys {
     private Keys() {}
 
     /**
-     * First-phase key: (model, version, slice) plus a bucket derived from the prediction id, so one
-     * hot model is aggregated by up to {@code spread} subtasks before its buckets are merged.
+     * First-phase key: (model, version) plus a bucket derived from the prediction id, so one hot model
+     * is aggregated by up to {@code spread} subtasks before its buckets are merged.
      */
     public static String spread(JoinResult r, int spread) {
-        int bucket = Math.floorMod(r.predictionId.hashCode(), spread);
-        return r.model + SEP + r.version + SEP + r.slice + SEP + bucket;
+        return bucketed(r.model, r.version, r.predictionId, spread);
     }
 
     /** First-phase key of an output sample, bucketed the same way. */
     public static String spread(io.modelvitals.events.OutputSample s, int spread) {
-        int bucket = Math.floorMod(s.predictionId.hashCode(), spread);
-        return s.model + SEP + s.version + SEP + s.slice + SEP + bucket;
+        return bucketed(s.model, s.version, s.predictionId, spread);
+    }
+
+    private static String bucketed(String model, String version, String predictionId, int spread) {
+        return model + SEP + version + SEP + Math.floorMod(predictionId.hashCode(), spread);
     }
 
     public static String[] split(String key) {

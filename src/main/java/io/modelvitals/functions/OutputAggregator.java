@@ -1,29 +1,29 @@
 package io.modelvitals.functions;
 
 import io.modelvitals.events.OutputSample;
-import io.modelvitals.vitals.OutputAccumulator;
+import io.modelvitals.vitals.SlicedOutputs;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** First phase: folds output samples into a mergeable summary as they arrive, one per window. */
-public class OutputAggregator implements AggregateFunction<OutputSample, OutputAccumulator, OutputAccumulator> {
+/** First phase: folds output samples into one summary per slice as they arrive, one set per window. */
+public class OutputAggregator implements AggregateFunction<OutputSample, SlicedOutputs, SlicedOutputs> {
     @Override
-    public OutputAccumulator createAccumulator() {
-        return new OutputAccumulator();
+    public SlicedOutputs createAccumulator() {
+        return new SlicedOutputs();
     }
 
     @Override
-    public OutputAccumulator add(OutputSample s, OutputAccumulator acc) {
+    public SlicedOutputs add(OutputSample s, SlicedOutputs acc) {
         acc.add(s);
         return acc;
     }
 
     @Override
-    public OutputAccumulator getResult(OutputAccumulator acc) {
+    public SlicedOutputs getResult(SlicedOutputs acc) {
         return acc;
     }
 
     @Override
-    public OutputAccumulator merge(OutputAccumulator a, OutputAccumulator b) {
+    public SlicedOutputs merge(SlicedOutputs a, SlicedOutputs b) {
         return a.merge(b);
     }
 }

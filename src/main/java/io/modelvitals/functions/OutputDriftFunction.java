@@ -56,7 +56,8 @@ public class OutputDriftFunction extends KeyedProcessFunction<String, OutputSumm
     @Override
     public void open(OpenContext openContext) {
         // Timers and pruning bound pending and history; the TTL forgets versions that stopped serving.
-        StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofDays(7)).updateTtlOnReadAndWrite().build();
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofDays(7)).updateTtlOnReadAndWrite()
+                .disableCleanupInBackground().cleanupFullSnapshot().build();
         MapStateDescriptor<String, OutputSummary> pendingDescriptor =
                 new MapStateDescriptor<>("drift-pending", Types.STRING, TypeInformation.of(OutputSummary.class));
         MapStateDescriptor<String, OutputSummary> historyDescriptor =

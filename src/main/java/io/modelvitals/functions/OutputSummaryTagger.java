@@ -6,7 +6,7 @@ import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
-/** Both phases: attaches (model, version, slice) and the window to an output accumulator; computes nothing. */
+/** Second phase: attaches (model, version, slice) and the window to a merged output accumulator; computes nothing. */
 public class OutputSummaryTagger extends ProcessWindowFunction<OutputAccumulator, OutputSummary, String, TimeWindow> {
     @Override
     public void process(String key, Context ctx, Iterable<OutputAccumulator> accs, Collector<OutputSummary> out) {

@@ -3,6 +3,7 @@ package io.modelvitals.functions;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.OutputSample;
 import io.modelvitals.events.Prediction;
+import java.util.List;
 import java.util.Map;
 
 /** Slices predictions by segment into output samples, for the output-distribution vitals. */
@@ -22,12 +23,12 @@ public class PredictionSlicer extends SegmentSlicer<Prediction, OutputSample> {
     }
 
     @Override
-    protected OutputSample slice(Prediction p, String slice) {
+    protected OutputSample withSlices(Prediction p, List<String> slices) {
         OutputSample s = new OutputSample();
         s.predictionId = p.predictionId;
         s.model = p.model;
         s.version = p.version;
-        s.slice = slice;
+        s.slices = slices;
         s.ts = p.ts;
         s.label = p.label;
         s.numeric = p.value != null ? p.value : p.score;

@@ -17,8 +17,10 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Emits each record once for the whole population (slice "all") and once per configured segment key
- * present on it ("country=US"). A key admits at most segment_value_cap distinct values per model;
+ * Tags each record with the slices it counts in: the whole population ("all") and one slice per
+ * configured segment key present on it ("country=US"). The record is not copied per slice: the first
+ * aggregation phase updates every slice's accumulator from the one record, so a prediction crosses
+ * the network once, not once per slice. A key admits at most segment_value_cap distinct values per model;
  * later values are folded into "key=__other__" so that a high-cardinality attribute cannot explode
  * the key space. The admitted values are checkpointed, so a restart slices exactly as before. Each
  * subtask admits its own values, so the bound is cap × parallelism.
@@ -39,17 +41,17 @@ public abstract class SegmentSlicer<IN, OUT> extends RichFlatMapFunction<IN, OUT
 
     protected abstract Map<String, String> segment(IN in);
 
-    /** The record for one slice. */
-    protected abstract OUT slice(IN in, String slice);
+    /** The record, tagged with its slices. */
+    protected abstract OUT withSlices(IN in, List<String> slices);
 
     @Override
     public void flatMap(IN in, Collector<OUT> out) {
         ModelSpec model = spec.model(model(in));
         if (model == null) return; // an undeclared model, refused by the spec: the join dead-letters it
-        out.collect(slice(in, ALL));
+        List<String> slices = new ArrayList<>(1 + model.segments.size());
+        slices.add(ALL);
         Map<String, String> segment = segment(in);
-        if (segment == null) return;
-        for (String key : model.segments) {
+        for (String key : segment == null ? List.<String>of() : model.segments) {
             String value = segment.get(key);
             if (value == null) continue;
             Set<String> values = admitted.computeIfAbsent(model(in) + '\u001f' + key, k -> new HashSet<>());
@@ -57,8 +59,9 @@ public abstract class SegmentSlicer<IN, OUT> extends RichFlatMapFunction<IN, OUT
                 if (values.size() >= model.segmentValueCap) value = OTHER;
                 else values.add(value);
             }
-            out.collect(slice(in, key + "=" + value));
+            slices.add(key + "=" + value);
         }
+        out.collect(withSlices(in, slices));
     }
 
     @Override

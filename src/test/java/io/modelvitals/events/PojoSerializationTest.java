@@ -25,7 +25,8 @@ class PojoSerializationTest {
     @ValueSource(classes = {Origin.class, Prediction.class, Label.class, BusinessEvent.class, DeadLetter.class,
             InputRecord.class, JoinResult.class, VitalRecord.class, RuleCheck.class, AlertRecord.class,
             PartialVitals.class, ClassificationAccumulator.class, OutputSample.class, OutputSummary.class,
-            io.modelvitals.vitals.OutputAccumulator.class, io.modelvitals.functions.OutputDriftFunction.FixedReference.class,
+            io.modelvitals.vitals.OutputAccumulator.class, io.modelvitals.vitals.SlicedClassification.class,
+            io.modelvitals.vitals.SlicedOutputs.class, io.modelvitals.functions.OutputDriftFunction.FixedReference.class,
             PredictionLabelJoinFunction.JoinState.class, AlertLifecycleFunction.AlertState.class})
     void serializedAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
