@@ -16,11 +16,8 @@ import io.modelvitals.events.VitalRecord;
 import io.modelvitals.functions.AlertLifecycleFunction;
 import io.modelvitals.functions.ClassificationAggregator;
 import io.modelvitals.functions.ClassificationVitalsCollector;
-import io.modelvitals.functions.Keys;
 import io.modelvitals.functions.ModelWindowAssigner;
 import io.modelvitals.functions.PartialVitalsMerger;
-import io.modelvitals.functions.PartialVitalsTagger;
-import io.modelvitals.functions.PartialWindowAssigner;
 import io.modelvitals.functions.PredictionLabelJoinFunction;
 import io.modelvitals.functions.RuleEvaluator;
 import io.modelvitals.functions.DeadLetterCounter;
@@ -28,7 +25,9 @@ import io.modelvitals.functions.JoinResultSlicer;
 import io.modelvitals.functions.OutputAggregator;
 import io.modelvitals.functions.OutputDistributionVitals;
 import io.modelvitals.functions.OutputDriftFunction;
-import io.modelvitals.functions.OutputPartialsTagger;
+import io.modelvitals.functions.OutputPartialsEmitter;
+import io.modelvitals.functions.PaneAggregateOperator;
+import io.modelvitals.functions.PartialVitalsEmitter;
 import io.modelvitals.functions.OutputSummaryMerger;
 import io.modelvitals.functions.OutputSummaryTagger;
 import io.modelvitals.functions.PredictionSlicer;
@@ -38,6 +37,8 @@ import io.modelvitals.io.DeadLetterBlindWatermarks;
 import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.JobSources;
 import io.modelvitals.io.OutputJson;
+import io.modelvitals.vitals.SlicedClassification;
+import io.modelvitals.vitals.SlicedOutputs;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -107,32 +108,30 @@ public final class VitalsJob {
                 .process(new PredictionLabelJoinFunction(spec))
                 .uid("prediction-label-join").name("Join predictions and labels");
 
-        // 3. Quality vitals in two phases: partial aggregates per slice on (model, version, bucket), merged per (model, version, slice).
-        int spread = spec.job.aggregationSpread;
+        // 3. Quality vitals in two phases: partials per pane in the join's own task (no shuffle), merged per
+        //    (model, version, slice) into windows.
         SingleOutputStreamOperator<PartialVitals> partials = joined
                 .flatMap(new JoinResultSlicer(spec)).uid("segment-slicer").name("Slice join results by segment")
-                .keyBy(r -> Keys.spread(r, spread))
-                .window(ModelWindowAssigner.forJoinResults(spec))
-                .sideOutputLateData(SideOutputs.LATE_JOIN_RESULTS)
-                .aggregate(new ClassificationAggregator(), new PartialVitalsTagger())
-                .uid("partial-vitals").name("Partial quality vitals per bucket");
+                .transform("Pre-aggregate quality per pane", TypeInformation.of(PartialVitals.class),
+                        new PaneAggregateOperator<>(spec, r -> r.model, r -> r.version, r -> r.ts, new ClassificationAggregator(),
+                                TypeInformation.of(SlicedClassification.class), new PartialVitalsEmitter(), SideOutputs.LATE_JOIN_RESULTS))
+                .uid("pane-vitals");
         SingleOutputStreamOperator<VitalRecord> qualityVitals = partials
                 .keyBy(PartialVitals::mergeKey)
-                .window(PartialWindowAssigner.forVitals())
+                .window(ModelWindowAssigner.forVitalPanes(spec))
                 .aggregate(new PartialVitalsMerger(), new ClassificationVitalsCollector())
                 .uid("vitals").name("Quality vitals per model, version and segment");
 
         // 4. Output distribution (no labels needed), in the same two phases, then drift against the references.
         SingleOutputStreamOperator<OutputSummary> outputPartials = joined.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS)
                 .flatMap(new PredictionSlicer(spec)).uid("prediction-slicer").name("Slice predictions by segment")
-                .keyBy(s -> Keys.spread(s, spread))
-                .window(ModelWindowAssigner.forOutputs(spec))
-                .sideOutputLateData(SideOutputs.LATE_OUTPUT_SAMPLES)
-                .aggregate(new OutputAggregator(), new OutputPartialsTagger())
-                .uid("partial-outputs").name("Partial output distribution per bucket");
+                .transform("Pre-aggregate outputs per pane", TypeInformation.of(OutputSummary.class),
+                        new PaneAggregateOperator<>(spec, s -> s.model, s -> s.version, s -> s.ts, new OutputAggregator(),
+                                TypeInformation.of(SlicedOutputs.class), new OutputPartialsEmitter(), SideOutputs.LATE_OUTPUT_SAMPLES))
+                .uid("pane-outputs");
         SingleOutputStreamOperator<OutputSummary> outputs = outputPartials
                 .keyBy(OutputSummary::mergeKey)
-                .window(PartialWindowAssigner.forOutputs())
+                .window(ModelWindowAssigner.forOutputPanes(spec))
                 .aggregate(new OutputSummaryMerger(), new OutputSummaryTagger())
                 .uid("outputs").name("Output distribution per model, version and segment");
         DataStream<VitalRecord> outputVitals = outputs
@@ -148,11 +147,11 @@ public final class VitalsJob {
         deadLetters = deadLetters
                 .union(joined.getSideOutput(SideOutputs.DEAD_LETTERS))
                 .union(partials.getSideOutput(SideOutputs.LATE_JOIN_RESULTS)
-                        .map(r -> new DeadLetter("late: its window had already closed when this join result arrived",
+                        .map(r -> new DeadLetter("late: its pane had already closed when this join result arrived",
                                 null, OutputJson.describe(r), "utf8"))
                         .returns(DeadLetter.class).uid("late-join-results").name("Late join results"))
                 .union(outputPartials.getSideOutput(SideOutputs.LATE_OUTPUT_SAMPLES)
-                        .map(s -> new DeadLetter("late: its window had already closed when this prediction arrived",
+                        .map(s -> new DeadLetter("late: its pane had already closed when this prediction arrived",
                                 null, OutputJson.describe(s), "utf8"))
                         .returns(DeadLetter.class).uid("late-output-samples").name("Late predictions"));
 

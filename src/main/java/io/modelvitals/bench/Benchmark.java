@@ -166,7 +166,7 @@ public final class Benchmark {
 
     private MonitorSpec spec(String window, String horizon, String checkpoint, String rules) {
         String yaml = String.join("\n",
-                "job: {max_out_of_orderness: 5s, idleness: 5s, checkpoint_interval: " + checkpoint + ", aggregation_spread: 8, max_future_skew: 0s}",
+                "job: {max_out_of_orderness: 5s, idleness: 5s, checkpoint_interval: " + checkpoint + ", max_future_skew: 0s}",
                 "kafka: {start_from: earliest}",
                 "defaults:",
                 "  window: " + window,

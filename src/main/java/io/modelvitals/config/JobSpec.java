@@ -11,8 +11,6 @@ public class JobSpec implements Serializable {
     public String checkpointInterval = "10s";
     /** An input whose ts is further ahead of the wall clock is dead-lettered ("0s": no limit). */
     public String maxFutureSkew = "1d";
-    /** First-phase aggregation buckets per (model, version, slice): spreads a hot model over subtasks. */
-    public int aggregationSpread = 8;
     public String transactionalIdPrefix = "model-vitals";
     /** Predictions of models not declared in the spec: monitored with the defaults, or dead-lettered. */
     public boolean monitorUndeclaredModels = true;

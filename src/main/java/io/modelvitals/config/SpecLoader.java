@@ -162,7 +162,6 @@ public final class SpecLoader {
         duration(errors, "job.idleness", spec.job.idleness);
         duration(errors, "job.checkpoint_interval", spec.job.checkpointInterval);
         duration(errors, "job.max_future_skew", spec.job.maxFutureSkew);
-        if (spec.job.aggregationSpread < 1) errors.add("job.aggregation_spread: must be ≥ 1");
         if (!START_FROM.contains(spec.kafka.startFrom)) errors.add("kafka.start_from: must be one of " + START_FROM);
         validateModel(errors, "defaults", spec.defaults);
         Set<String> names = new HashSet<>();

@@ -4,6 +4,8 @@ import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.OutputSample;
+import io.modelvitals.events.OutputSummary;
+import io.modelvitals.events.PartialVitals;
 import org.apache.flink.util.function.SerializableFunction;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,6 +40,16 @@ public class ModelWindowAssigner<T> extends WindowAssigner<T, TimeWindow> {
     /** Output samples, by their prediction's time. */
     public static ModelWindowAssigner<OutputSample> forOutputs(MonitorSpec spec) {
         return new ModelWindowAssigner<>(spec, s -> s.model, s -> s.ts);
+    }
+
+    /** First-phase quality partials: every window that contains the pane (one slide) they cover. */
+    public static ModelWindowAssigner<PartialVitals> forVitalPanes(MonitorSpec spec) {
+        return new ModelWindowAssigner<>(spec, p -> p.model, p -> p.windowStart);
+    }
+
+    /** First-phase output partials, likewise. */
+    public static ModelWindowAssigner<OutputSummary> forOutputPanes(MonitorSpec spec) {
+        return new ModelWindowAssigner<>(spec, s -> s.model, s -> s.windowStart);
     }
 
     @Override

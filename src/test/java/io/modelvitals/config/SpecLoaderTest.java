@@ -68,10 +68,10 @@ class SpecLoaderTest {
     void aWrongTypeNamesItsLine() {
         SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(String.join("\n",
                 "job:",
-                "  aggregation_spread: many",
+                "  monitor_undeclared_models: sometimes",
                 ""), "spec.yaml"));
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
-        assertTrue(e.getMessage().contains("job.aggregation_spread"), e.getMessage());
+        assertTrue(e.getMessage().contains("job.monitor_undeclared_models"), e.getMessage());
     }
 
     @Test

@@ -31,7 +31,6 @@ public final class KnownStreams {
             "  max_out_of_orderness: 1s",
             "  idleness: 1s",
             "  checkpoint_interval: 500ms",
-            "  aggregation_spread: 3",
             "kafka:",
             "  start_from: earliest",
             "models:",

@@ -1,0 +1,171 @@
+package io.modelvitals.functions;
+
+import io.modelvitals.config.MonitorSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.function.SerializableFunction;
+
+/**
+ * First aggregation phase, in the task that produced the records (chained, no shuffle): folds each
+ * record into an in-memory accumulator per (model, version, pane), where a pane is one slide of the
+ * model's window, and emits the panes' partials when the watermark passes their end. The second phase
+ * merges the partials of all subtasks per (model, version, slice) and assembles windows from panes.
+ *
+ * <p>So a record is never shuffled nor kept in keyed window state: a hot model is pre-aggregated by
+ * every subtask of the upstream operator (which is keyed by prediction_id, so it spreads by itself),
+ * RocksDB never sees per-record window updates, and a sliding window costs one pane update per record
+ * instead of one update per window. Open panes are checkpointed as operator state. A record whose pane
+ * was already emitted goes to the late side output.
+ */
+public class PaneAggregateOperator<IN, ACC, OUT> extends AbstractStreamOperator<OUT> implements OneInputStreamOperator<IN, OUT> {
+
+    /** Emits a pane's partial(s): the accumulator with its model, version and pane bounds. */
+    public interface PaneEmitter<ACC, OUT> extends java.io.Serializable {
+        void emit(String model, String version, long paneStart, long paneEnd, ACC acc, Collector<OUT> out);
+    }
+
+    private final MonitorSpec spec;
+    private final SerializableFunction<IN, String> modelOf;
+    private final SerializableFunction<IN, String> versionOf;
+    private final SerializableFunction<IN, Long> timeOf;
+    private final AggregateFunction<IN, ACC, ACC> aggregate;
+    private final TypeInformation<ACC> accType;
+    private final PaneEmitter<ACC, OUT> emitter;
+    private final OutputTag<IN> lateTag;
+
+    private transient Map<String, Pane<ACC>> panes;
+    private transient long watermark;
+    private transient ListState<String> paneKeysState;
+    private transient ListState<ACC> paneAccsState;
+
+    private static final class Pane<ACC> {
+        final String model;
+        final String version;
+        final long start;
+        final long end;
+        final ACC acc;
+
+        Pane(String model, String version, long start, long end, ACC acc) {
+            this.model = model;
+            this.version = version;
+            this.start = start;
+            this.end = end;
+            this.acc = acc;
+        }
+
+        String key() {
+            return model + '\u001f' + version + '\u001f' + start + '\u001f' + end;
+        }
+    }
+
+    public PaneAggregateOperator(MonitorSpec spec, SerializableFunction<IN, String> modelOf, SerializableFunction<IN, String> versionOf,
+                                 SerializableFunction<IN, Long> timeOf, AggregateFunction<IN, ACC, ACC> aggregate,
+                                 TypeInformation<ACC> accType, PaneEmitter<ACC, OUT> emitter, OutputTag<IN> lateTag) {
+        this.spec = spec;
+        this.modelOf = modelOf;
+        this.versionOf = versionOf;
+        this.timeOf = timeOf;
+        this.aggregate = aggregate;
+        this.accType = accType;
+        this.emitter = emitter;
+        this.lateTag = lateTag;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        panes = new HashMap<>();
+        watermark = Long.MIN_VALUE;
+        paneKeysState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pane-keys", Types.STRING));
+        paneAccsState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pane-accumulators", accType));
+        Iterator<ACC> accs = paneAccsState.get().iterator();
+        for (String key : paneKeysState.get()) {
+            String[] parts = key.split("\u001f", -1);
+            ACC acc = accs.next();
+            Pane<ACC> restored = new Pane<>(parts[0], parts[1], Long.parseLong(parts[2]), Long.parseLong(parts[3]), acc);
+            // After a rescale two subtasks' partials of one pane may land here: merge them.
+            panes.merge(key, restored, (a, b) -> new Pane<>(a.model, a.version, a.start, a.end, aggregate.merge(a.acc, b.acc)));
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<String> keys = new ArrayList<>(panes.size());
+        List<ACC> accs = new ArrayList<>(panes.size());
+        for (Map.Entry<String, Pane<ACC>> e : panes.entrySet()) {
+            keys.add(e.getKey());
+            accs.add(e.getValue().acc);
+        }
+        paneKeysState.update(keys);
+        paneAccsState.update(accs);
+    }
+
+    @Override
+    public void processElement(StreamRecord<IN> record) throws Exception {
+        IN in = record.getValue();
+        String model = modelOf.apply(in);
+        long slide = spec.modelOrDefaults(model).windowSlideMs();
+        long ts = timeOf.apply(in);
+        long start = ts - Math.floorMod(ts, slide);
+        long end = start + slide;
+        if (end - 1 <= watermark) {
+            output.collect(lateTag, record);
+            return;
+        }
+        String version = versionOf.apply(in);
+        String key = model + '\u001f' + version + '\u001f' + start + '\u001f' + end;
+        Pane<ACC> pane = panes.get(key);
+        if (pane == null) {
+            pane = new Pane<>(model, version, start, end, aggregate.createAccumulator());
+            panes.put(key, pane);
+        }
+        aggregate.add(in, pane.acc);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = Math.max(watermark, mark.getTimestamp());
+        if (!panes.isEmpty()) {
+            List<Pane<ACC>> due = new ArrayList<>();
+            for (Pane<ACC> p : panes.values()) if (p.end - 1 <= watermark) due.add(p);
+            due.sort((a, b) -> Long.compare(a.end, b.end));
+            Collector<OUT> out = new Collector<>() {
+                private final StreamRecord<OUT> reuse = new StreamRecord<>(null);
+
+                @Override
+                public void collect(OUT value) {
+                    output.collect(reuse.replace(value, currentPaneEnd - 1));
+                }
+
+                @Override
+                public void close() {}
+            };
+            for (Pane<ACC> p : due) {
+                currentPaneEnd = p.end;
+                emitter.emit(p.model, p.version, p.start, p.end, p.acc, out);
+                panes.remove(p.key());
+            }
+        }
+        // Partials go out before the watermark that completes them, so the second phase never sees them late.
+        super.processWatermark(mark);
+    }
+
+    private transient long currentPaneEnd;
+}
