@@ -4,10 +4,8 @@ import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -30,7 +28,8 @@ public abstract class SegmentSlicer<IN, OUT> extends RichFlatMapFunction<IN, OUT
     public static final String OTHER = "__other__";
 
     private final MonitorSpec spec;
-    private transient Map<String, Set<String>> admitted;
+    /** model → segment key → admitted value → its slice name ("key=value"), built once per value. */
+    private transient Map<String, Map<String, Map<String, String>>> admitted;
     private transient ListState<String> admittedState;
 
     protected SegmentSlicer(MonitorSpec spec) {
@@ -51,15 +50,23 @@ public abstract class SegmentSlicer<IN, OUT> extends RichFlatMapFunction<IN, OUT
         List<String> slices = new ArrayList<>(1 + model.segments.size());
         slices.add(ALL);
         Map<String, String> segment = segment(in);
-        for (String key : segment == null ? List.<String>of() : model.segments) {
-            String value = segment.get(key);
-            if (value == null) continue;
-            Set<String> values = admitted.computeIfAbsent(model(in) + '\u001f' + key, k -> new HashSet<>());
-            if (!values.contains(value)) {
-                if (values.size() >= model.segmentValueCap) value = OTHER;
-                else values.add(value);
+        if (segment != null && !model.segments.isEmpty()) {
+            Map<String, Map<String, String>> byKey = admitted.computeIfAbsent(model(in), m -> new HashMap<>());
+            for (String key : model.segments) {
+                String value = segment.get(key);
+                if (value == null) continue;
+                Map<String, String> values = byKey.computeIfAbsent(key, k -> new HashMap<>());
+                String slice = values.get(value);
+                if (slice == null) {
+                    if (values.size() >= model.segmentValueCap) {
+                        slice = key + "=" + OTHER;
+                    } else {
+                        slice = key + "=" + value;
+                        values.put(value, slice);
+                    }
+                }
+                slices.add(slice);
             }
-            slices.add(key + "=" + value);
         }
         out.collect(withSlices(in, slices));
     }
@@ -67,7 +74,8 @@ public abstract class SegmentSlicer<IN, OUT> extends RichFlatMapFunction<IN, OUT
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         List<String> entries = new ArrayList<>();
-        admitted.forEach((modelAndKey, values) -> values.forEach(v -> entries.add(modelAndKey + '\u001f' + v)));
+        admitted.forEach((model, byKey) -> byKey.forEach((key, values) ->
+                values.keySet().forEach(v -> entries.add(model + '\u001f' + key + '\u001f' + v))));
         admittedState.update(entries);
     }
 
@@ -78,8 +86,9 @@ public abstract class SegmentSlicer<IN, OUT> extends RichFlatMapFunction<IN, OUT
                 new ListStateDescriptor<>("admitted-segment-values", String.class));
         admitted = new HashMap<>();
         for (String entry : admittedState.get()) {
-            int cut = entry.lastIndexOf('\u001f');
-            admitted.computeIfAbsent(entry.substring(0, cut), k -> new HashSet<>()).add(entry.substring(cut + 1));
+            String[] parts = entry.split("\u001f", 3);
+            admitted.computeIfAbsent(parts[0], m -> new HashMap<>()).computeIfAbsent(parts[1], k -> new HashMap<>())
+                    .put(parts[2], parts[1] + "=" + parts[2]);
         }
     }
 }
