@@ -21,6 +21,7 @@ import io.modelvitals.functions.PartialVitalsMerger;
 import io.modelvitals.functions.PredictionLabelJoinFunction;
 import io.modelvitals.functions.RuleEvaluator;
 import io.modelvitals.functions.DeadLetterCounter;
+import io.modelvitals.functions.FalseDiscoveryControl;
 import io.modelvitals.functions.JoinResultSlicer;
 import io.modelvitals.functions.OutputAggregator;
 import io.modelvitals.functions.OutputDistributionVitals;
@@ -158,6 +159,8 @@ public final class VitalsJob {
         // 5. Rules and the alert lifecycle.
         DataStream<AlertRecord> alerts = vitals
                 .flatMap(new RuleEvaluator(spec)).returns(RuleCheck.class).uid("rule-evaluator").name("Evaluate rules")
+                .keyBy(c -> c.rule + '\u001f' + c.model + '\u001f' + c.version)
+                .process(new FalseDiscoveryControl()).uid("false-discovery-control").name("False discovery control across segments")
                 .keyBy(RuleCheck::alertKey)
                 .process(new AlertLifecycleFunction())
                 .uid("alert-lifecycle").name("Alert lifecycle");

@@ -20,8 +20,32 @@ public class RuleSpec implements Serializable {
     public String severity;
     /** Evaluate on every segment slice as well as on the whole population. */
     public Boolean perSegment;
+    /** What is compared with the threshold: value (default), relative_change or absolute_change against a reference. */
+    public String compare;
+    /** The reference of a change: a fixed value (e.g. the accuracy measured at training time)… */
+    public Double referenceValue;
+    /** …or the mean of this alert's previous K evaluated windows. */
+    public Integer referenceWindows;
+    /** confidence_interval: a proportion breaches only when its whole 95% interval is past the threshold. */
+    public String gate;
+    /** Change detection instead of a threshold: the rule fires when the detector alarms. */
+    public DetectorSpec detector;
+    /** A firing alert resolves only once the condition has been clear for this long (event time). */
+    public String keepFiringFor;
+    /** A firing alert is written again this often (event time), so a forwarder keeps it alive in Alertmanager. */
+    public String repeatInterval;
+    /** With per_segment: Benjamini-Hochberg across the segments of a window at this false discovery rate. */
+    public Double fdr;
 
     public RuleSpec() {}
+
+    public long keepFiringForMs() {
+        return keepFiringFor == null ? 0 : Durations.parse(keepFiringFor).toMillis();
+    }
+
+    public long repeatIntervalMs() {
+        return repeatInterval == null ? 0 : Durations.parse(repeatInterval).toMillis();
+    }
 
     public boolean breached(double value) {
         switch (op) {

@@ -207,11 +207,50 @@ public final class SpecLoader {
             else if (r.reference != null && !m.drift.references.contains(r.reference)) errors.add(rat + ".reference: '" + r.reference + "' is not among this model's drift.references " + m.drift.references);
             if (r.cls != null && r.vital != null && !Vitals.PER_CLASS.contains(r.vital)) errors.add(rat + ".class: " + r.vital + " is not a per-class vital");
             if (r.reference != null && r.vital != null && !Vitals.DRIFT.contains(r.vital)) errors.add(rat + ".reference: " + r.vital + " is not a drift vital");
-            if (r.op == null || !OPS.contains(r.op)) errors.add(rat + ".op: must be one of " + OPS);
-            if (r.threshold == null || !Double.isFinite(r.threshold)) errors.add(rat + ".threshold: a finite number is required");
+            if (r.detector == null && (r.op == null || !OPS.contains(r.op))) errors.add(rat + ".op: must be one of " + OPS);
+            if (r.detector == null && (r.threshold == null || !Double.isFinite(r.threshold))) errors.add(rat + ".threshold: a finite number is required");
             if (r.minSamples < 1) errors.add(rat + ".min_samples: must be ≥ 1");
+            validateConditions(errors, rat, r);
             if (r.forWindows < 1) errors.add(rat + ".for: must be ≥ 1 window");
             if (!SEVERITIES.contains(r.severity)) errors.add(rat + ".severity: must be one of " + SEVERITIES);
+        }
+    }
+
+    private static final Set<String> COMPARES = Set.of("value", "relative_change", "absolute_change");
+    private static final Set<String> WITH_INTERVAL = Set.of(Vitals.ACCURACY, Vitals.PRECISION, Vitals.RECALL, Vitals.LABEL_COVERAGE, Vitals.CLASS_SHARE);
+
+    private static void validateConditions(List<String> errors, String rat, RuleSpec r) {
+        String compare = r.compare == null ? "value" : r.compare;
+        if (!COMPARES.contains(compare)) errors.add(rat + ".compare: must be one of " + new java.util.TreeSet<>(COMPARES));
+        if (!compare.equals("value") && (r.referenceValue == null) == (r.referenceWindows == null)) {
+            errors.add(rat + ": compare: " + compare + " needs exactly one of reference_value or reference_windows");
+        }
+        if (compare.equals("value") && (r.referenceValue != null || r.referenceWindows != null)) {
+            errors.add(rat + ": reference_value and reference_windows need compare: relative_change or absolute_change");
+        }
+        if (r.referenceWindows != null && r.referenceWindows < 1) errors.add(rat + ".reference_windows: must be ≥ 1");
+        if (r.gate != null) {
+            if (!r.gate.equals("confidence_interval")) errors.add(rat + ".gate: the only gate is confidence_interval");
+            else if (r.vital != null && !WITH_INTERVAL.contains(r.vital)) errors.add(rat + ".gate: " + r.vital + " has no confidence interval; gated vitals: " + new java.util.TreeSet<>(WITH_INTERVAL));
+            if (!compare.equals("value")) errors.add(rat + ".gate: only for compare: value");
+        }
+        if (r.detector != null) {
+            DetectorSpec d = r.detector;
+            if (!"cusum".equals(d.type)) errors.add(rat + ".detector.type: the only detector is cusum");
+            if (d.k == null || d.k < 0) errors.add(rat + ".detector.k: must be ≥ 0");
+            if (d.h == null || !(d.h > 0)) errors.add(rat + ".detector.h: must be > 0");
+            if (d.warmup == null || d.warmup < 2) errors.add(rat + ".detector.warmup: must be ≥ 2 windows");
+            if (!compare.equals("value") || r.gate != null) errors.add(rat + ".detector: replaces the threshold; no compare or gate with it");
+        } else if (r.op == null || r.threshold == null) {
+            return; // reported below
+        }
+        if (r.keepFiringFor != null) duration(errors, rat + ".keep_firing_for", r.keepFiringFor);
+        if (r.repeatInterval != null) duration(errors, rat + ".repeat_interval", r.repeatInterval);
+        if (r.fdr != null) {
+            if (!(r.fdr > 0 && r.fdr < 1)) errors.add(rat + ".fdr: a false discovery rate in (0, 1)");
+            if (!Boolean.TRUE.equals(r.perSegment)) errors.add(rat + ".fdr: controls the rate across segments: needs per_segment: true");
+            if (r.vital != null && !WITH_INTERVAL.contains(r.vital)) errors.add(rat + ".fdr: needs a proportion vital " + new java.util.TreeSet<>(WITH_INTERVAL));
+            if (!compare.equals("value") || r.detector != null) errors.add(rat + ".fdr: only for threshold rules (compare: value)");
         }
     }
 

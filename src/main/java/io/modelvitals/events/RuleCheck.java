@@ -17,7 +17,15 @@ public class RuleCheck {
     public long n;
     /** False when the sample count is below the rule's minimum: such a window neither fires nor resolves. */
     public boolean sufficient;
+    /** For threshold rules (compare: value): the threshold is breached, through the gate if any. */
     public boolean breached;
+    /** The vital's 95% interval, when it has one. */
+    public Double ciLower;
+    public Double ciUpper;
+    /** One-sided p-value that the true value is on the safe side of the threshold (proportions only), for FDR control. */
+    public Double pValue;
+    /** The whole rule, for the conditions the lifecycle evaluates with history (changes, detectors, keep-firing). */
+    public io.modelvitals.config.RuleSpec spec;
     public long windowStart;
     public long windowEnd;
     /** How long after its last window an alert key is forgotten (a firing alert resolves then). */

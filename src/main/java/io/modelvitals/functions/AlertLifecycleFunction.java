@@ -3,6 +3,9 @@ package io.modelvitals.functions;
 import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.RuleCheck;
 import java.time.Instant;
+import io.modelvitals.config.RuleSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,11 +16,13 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The lifecycle of one alert (one rule on one model, version, segment and class): it fires once when
- * the rule has been breached in {@code for} consecutive evaluated windows, and resolves once when a
- * window with enough samples no longer breaches it. A window below the rule's minimum sample count
- * neither fires nor resolves. When no window arrives for the model's alert_stale_after, the key is
- * forgotten and a firing alert resolves, as Prometheus resolves an alert whose series disappeared.
+ * The lifecycle of one alert (one rule on one model, version, segment and class), with Prometheus'
+ * semantics in event time: pending while the rule has been breached in fewer than {@code for}
+ * consecutive evaluated windows; firing once it has (written once, then again every repeat_interval
+ * if set); resolved once when a window with enough samples no longer breaches it and the last breach
+ * is at least keep_firing_for old. A window below the rule's minimum sample count neither fires nor
+ * resolves. When no window arrives for the model's alert_stale_after, the key is forgotten and a
+ * firing alert resolves, as Prometheus resolves an alert whose series disappeared.
  */
 public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleCheck, AlertRecord> {
 
@@ -30,6 +35,18 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         public long staleTimer;
         /** The last check, to describe the alert when it resolves for lack of data. */
         public RuleCheck last;
+        /** End of the last breaching window, for keep_firing_for. */
+        public long lastBreachEnd;
+        /** When the firing alert was last written, for repeat_interval. */
+        public long lastAnnounced;
+        /** Values of the last evaluated windows (enough samples), for reference_windows. */
+        public List<Double> recent = new ArrayList<>();
+        // Tabular CUSUM: in-control mean and M2 (Welford) over non-alarming windows, and the two sums.
+        public long detectorN;
+        public double detectorMean;
+        public double detectorM2;
+        public double cusumHigh;
+        public double cusumLow;
 
         public AlertState() {}
     }
@@ -52,18 +69,32 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         st.lastWindowEnd = c.windowEnd;
         st.last = c;
         if (c.sufficient) {
-            if (c.breached) {
-                if (st.consecutiveBreaches == 0) st.startsAt = c.windowEnd;
+            boolean breached = breached(c, st);
+            remember(c, st);
+            RuleSpec rule = c.spec;
+            long keepFiringFor = rule == null ? 0 : rule.keepFiringForMs();
+            long repeat = rule == null ? 0 : rule.repeatIntervalMs();
+            if (breached) {
+                if (st.consecutiveBreaches == 0 && !st.firing) st.startsAt = c.windowEnd;
                 st.consecutiveBreaches++;
+                st.lastBreachEnd = c.windowEnd;
                 if (!st.firing && st.consecutiveBreaches >= c.forWindows) {
                     st.firing = true;
+                    st.lastAnnounced = c.windowEnd;
+                    out.collect(alert(AlertRecord.FIRING, c, st, null, null));
+                } else if (st.firing && repeat > 0 && c.windowEnd - st.lastAnnounced >= repeat) {
+                    st.lastAnnounced = c.windowEnd;
                     out.collect(alert(AlertRecord.FIRING, c, st, null, null));
                 }
             } else {
                 st.consecutiveBreaches = 0;
-                if (st.firing) {
+                if (st.firing && c.windowEnd - st.lastBreachEnd >= keepFiringFor) {
                     st.firing = false;
                     out.collect(alert(AlertRecord.RESOLVED, c, st, c.windowEnd, null));
+                } else if (st.firing && repeat > 0 && c.windowEnd - st.lastAnnounced >= repeat) {
+                    // Kept firing (keep_firing_for): still re-announced.
+                    st.lastAnnounced = c.windowEnd;
+                    out.collect(alert(AlertRecord.FIRING, c, st, null, null));
                 }
             }
         }
@@ -81,6 +112,57 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
                     "no evaluated window since " + Instant.ofEpochMilli(st.lastWindowEnd) + "; resolved for lack of data"));
         }
         state.clear();
+    }
+
+    /** Whether this window breaches the rule: its threshold, a change against a reference, or a detector alarm. */
+    static boolean breached(RuleCheck c, AlertState st) {
+        RuleSpec rule = c.spec;
+        if (rule == null) return c.breached;
+        if (rule.detector != null) return cusum(rule.detector, st, c.value);
+        String compare = rule.compare == null ? "value" : rule.compare;
+        if (compare.equals("value")) return c.breached;
+        Double reference = rule.referenceValue;
+        if (reference == null) {
+            if (st.recent.size() < rule.referenceWindows) return false; // not enough history yet
+            reference = st.recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        }
+        double x = compare.equals("relative_change") ? (c.value - reference) / Math.abs(reference) : c.value - reference;
+        return Double.isFinite(x) && rule.breached(x);
+    }
+
+    /** Keeps the last reference_windows values (after evaluating the current one against the previous ones). */
+    private static void remember(RuleCheck c, AlertState st) {
+        RuleSpec rule = c.spec;
+        if (rule == null || rule.referenceWindows == null) return;
+        st.recent.add(c.value);
+        while (st.recent.size() > rule.referenceWindows) st.recent.remove(0);
+    }
+
+    /**
+     * Two-sided tabular CUSUM on z = (x − μ) / σ: S⁺ = max(0, S⁺ + z − k), S⁻ = max(0, S⁻ − z − k), alarm
+     * when either exceeds h. μ and σ come from the first {@code warmup} windows and then from windows
+     * that do not alarm, so the baseline does not follow a shift it is alarming about. After a shift
+     * ends the sums fall by about k per window, and the alert resolves.
+     */
+    static boolean cusum(io.modelvitals.config.DetectorSpec d, AlertState st, double x) {
+        if (st.detectorN < d.warmup) {
+            welford(st, x);
+            return false;
+        }
+        double sd = Math.sqrt(st.detectorM2 / (st.detectorN - 1));
+        double z = (x - st.detectorMean) / Math.max(sd, 1e-9);
+        st.cusumHigh = Math.max(0, st.cusumHigh + z - d.k);
+        st.cusumLow = Math.max(0, st.cusumLow - z - d.k);
+        boolean alarm = st.cusumHigh > d.h || st.cusumLow > d.h;
+        if (!alarm) welford(st, x);
+        return alarm;
+    }
+
+    private static void welford(AlertState st, double x) {
+        st.detectorN++;
+        double delta = x - st.detectorMean;
+        st.detectorMean += delta / st.detectorN;
+        st.detectorM2 += delta * (x - st.detectorMean);
     }
 
     static AlertRecord alert(String status, RuleCheck c, AlertState st, Long endsAt, String note) {

@@ -34,17 +34,43 @@ public class RuleEvaluator implements FlatMapFunction<VitalRecord, RuleCheck> {
             c.cls = v.cls;
             c.reference = v.reference;
             c.severity = rule.severity;
-            c.op = rule.op;
-            c.threshold = rule.threshold;
+            c.op = rule.detector != null ? "cusum" : rule.op;
+            c.threshold = rule.detector != null ? rule.detector.h : rule.threshold;
             c.forWindows = rule.forWindows;
             c.value = v.value;
             c.n = v.n;
             c.sufficient = v.n >= rule.minSamples;
-            c.breached = c.sufficient && rule.breached(v.value);
+            c.ciLower = v.ciLower;
+            c.ciUpper = v.ciUpper;
+            c.spec = rule;
+            if (rule.detector == null) {
+                c.breached = c.sufficient && rule.breached(v.value) && passesGate(rule, v);
+                if (v.ciLower != null && v.n > 0 && rule.threshold > 0 && rule.threshold < 1) c.pValue = pValue(rule, v);
+            }
             c.windowStart = v.windowStart;
             c.windowEnd = v.windowEnd;
             c.staleAfterMs = model.alertStaleAfterMs();
             out.collect(c);
         }
     }
+
+    /**
+     * With {@code gate: confidence_interval}, a proportion breaches only when its whole 95% Wilson interval
+     * is past the threshold: accuracy &lt; 0.9 fires when the upper bound is below 0.9, not on a noisy dip.
+     */
+    static boolean passesGate(RuleSpec rule, VitalRecord v) {
+        if (!"confidence_interval".equals(rule.gate) || v.ciLower == null) return true;
+        return rule.op.startsWith("<") ? rule.breached(v.ciUpper) : rule.breached(v.ciLower);
+    }
+
+    /** One-sided z-test of the proportion against the threshold: small when the breach is significant. */
+    static double pValue(RuleSpec rule, VitalRecord v) {
+        double t = rule.threshold;
+        double z = (v.value - t) / Math.sqrt(t * (1 - t) / v.n);
+        double below = NORMAL.cumulativeProbability(z);
+        return rule.op.startsWith("<") ? below : 1 - below;
+    }
+
+    private static final org.apache.commons.math3.distribution.NormalDistribution NORMAL =
+            new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1);
 }
