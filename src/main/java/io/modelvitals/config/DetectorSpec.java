@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * Change detection on a vital's series: a two-sided tabular CUSUM on the standardized value. The
  * mean and standard deviation are learned from the first {@code warmup} windows (and then from
- * every window that does not alarm); an alarm when either cumulative sum exceeds {@code h}.
+ * every window in full control); an alarm when either cumulative sum exceeds {@code h}.
  */
 public class DetectorSpec implements Serializable {
     /** cusum (the only detector so far). */

@@ -141,8 +141,9 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
     /**
      * Two-sided tabular CUSUM on z = (x − μ) / σ: S⁺ = max(0, S⁺ + z − k), S⁻ = max(0, S⁻ − z − k), alarm
      * when either exceeds h. μ and σ come from the first {@code warmup} windows and then from windows
-     * that do not alarm, so the baseline does not follow a shift it is alarming about. After a shift
-     * ends the sums fall by about k per window, and the alert resolves.
+     * in full control (both sums at zero), so the baseline does not follow a shift that is building
+     * up. After a shift ends the sums fall by about k per window, and the alert resolves; a level
+     * that has changed for good keeps it firing.
      */
     static boolean cusum(io.modelvitals.config.DetectorSpec d, AlertState st, double x) {
         if (st.detectorN < d.warmup) {
@@ -154,7 +155,9 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         st.cusumHigh = Math.max(0, st.cusumHigh + z - d.k);
         st.cusumLow = Math.max(0, st.cusumLow - z - d.k);
         boolean alarm = st.cusumHigh > d.h || st.cusumLow > d.h;
-        if (!alarm) welford(st, x);
+        // Learn only from windows that are fully in control: a shift that is building up (a sum above
+        // zero) must not drag the baseline along before it alarms.
+        if (st.cusumHigh == 0 && st.cusumLow == 0) welford(st, x);
         return alarm;
     }
 
