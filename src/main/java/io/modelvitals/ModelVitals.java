@@ -15,7 +15,8 @@ public final class ModelVitals {
             "usage: model-vitals <command> [flags]",
             "  run       --spec FILE [--bootstrap-servers HOST:PORT] [--parallelism N]",
             "            the job on Kafka (submit the jar to a Flink cluster, or run locally)",
-            "  replay    --spec FILE --predictions FILE --labels FILE [--business-events FILE] --out DIR [--parallelism N]",
+            "  replay    --spec FILE --predictions FILE --labels FILE [--business-events FILE] [--rules FILE] --out DIR",
+            "            [--parallelism N]",
             "            the same topology over JSONL files; writes vitals, alerts and dead letters as JSONL",
             "  demo      [--duration 60s] [--seed N] [--spec FILE]",
             "            embedded Kafka + local Flink + simulated traffic with an incident",
@@ -73,6 +74,7 @@ public final class ModelVitals {
         Path out = Path.of(flags.required("out"));
         Replay.Outputs outputs = Replay.runLocal(spec, Path.of(flags.required("predictions")), Path.of(flags.required("labels")),
                 flags.has("business-events") ? Path.of(flags.required("business-events")) : null,
+                flags.has("rules") ? Path.of(flags.required("rules")) : null,
                 Integer.parseInt(flags.get("parallelism", "2")));
         outputs.writeTo(out);
         System.out.printf("replay: %d vitals, %d alerts, %d dead letters written to %s%n",

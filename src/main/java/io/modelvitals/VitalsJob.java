@@ -4,6 +4,7 @@ import io.modelvitals.config.Durations;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.BusinessEvent;
+import io.modelvitals.events.ControlRecord;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.InputRecord;
 import io.modelvitals.events.JoinResult;
@@ -35,6 +36,7 @@ import io.modelvitals.functions.PredictionSlicer;
 import io.modelvitals.functions.SideOutputs;
 import io.modelvitals.functions.ValidRecordRouter;
 import io.modelvitals.io.DeadLetterBlindWatermarks;
+import io.modelvitals.io.EndOfTimeWatermarks;
 import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.JobSources;
 import io.modelvitals.io.OutputJson;
@@ -157,8 +159,14 @@ public final class VitalsJob {
                         .returns(DeadLetter.class).uid("late-output-samples").name("Late predictions"));
 
         // 5. Rules and the alert lifecycle.
-        DataStream<AlertRecord> alerts = vitals
-                .flatMap(new RuleEvaluator(spec)).returns(RuleCheck.class).uid("rule-evaluator").name("Evaluate rules")
+        DataStream<ControlRecord> ruleSets = env
+                .fromSource(sources.rules, WatermarkStrategy.forGenerator(ctx -> new EndOfTimeWatermarks<>()), "Rule sets")
+                .uid("source-rule-sets");
+        SingleOutputStreamOperator<RuleCheck> checks = vitals
+                .connect(ruleSets.broadcast(RuleEvaluator.RULE_SETS))
+                .process(new RuleEvaluator(spec)).uid("rule-evaluator").name("Evaluate rules");
+        deadLetters = deadLetters.union(checks.getSideOutput(SideOutputs.DEAD_LETTERS));
+        DataStream<AlertRecord> alerts = checks
                 .keyBy(c -> c.rule + '\u001f' + c.model + '\u001f' + c.version)
                 .process(new FalseDiscoveryControl()).uid("false-discovery-control").name("False discovery control across segments")
                 .keyBy(RuleCheck::alertKey)

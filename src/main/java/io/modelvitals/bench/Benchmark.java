@@ -183,7 +183,8 @@ public final class Benchmark {
         spec.kafka.topics.vitals = "vitals-" + suffix;
         spec.kafka.topics.alerts = "alerts-" + suffix;
         spec.kafka.topics.deadLetters = "dead-letters-" + suffix;
-        kafka.createTopics(1, spec.kafka.topics.vitals, spec.kafka.topics.alerts, spec.kafka.topics.deadLetters);
+        spec.kafka.topics.rules = "rules-" + suffix;
+        kafka.createTopics(1, spec.kafka.topics.vitals, spec.kafka.topics.alerts, spec.kafka.topics.deadLetters, spec.kafka.topics.rules);
         return spec;
     }
 

@@ -20,6 +20,8 @@ public class KafkaSpec implements Serializable {
         public String vitals = "vitals";
         public String alerts = "alerts";
         public String deadLetters = "dead-letters";
+        /** Rule sets changed at runtime ("" to not read one). */
+        public String rules = "model-vitals-rules";
 
         public TopicsSpec() {}
     }

@@ -63,6 +63,55 @@ public final class SpecLoader {
         return spec;
     }
 
+    /**
+     * Parses and validates a rule set from the control topic against the spec: the model must be
+     * monitored, and its rules must be valid for it exactly as in the spec.
+     */
+    public static RuleSet parseRuleSet(String text, MonitorSpec spec) {
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        RuleSet set;
+        try {
+            set = mapper.readValue(text, RuleSet.class);
+        } catch (JsonMappingException e) {
+            String where = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new SpecException("rule set" + where + " (" + path(e) + "): " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new SpecException("rule set: not JSON or YAML: " + e.getOriginalMessage(), e);
+        }
+        if (set == null || set.model == null || set.model.isBlank()) throw new SpecException("rule set: 'model' is required");
+        if (set.rules == null) set.rules = new ArrayList<>();
+        ModelSpec model = set.model.equals("*") ? spec.defaults : spec.modelsByName().get(set.model);
+        if (model == null && spec.job.monitorUndeclaredModels) model = spec.defaults;
+        if (model == null) throw new SpecException("rule set: model '" + set.model + "' is not monitored (undeclared, and job.monitor_undeclared_models is false)");
+        ModelSpec candidate = new ModelSpec();
+        candidate.name = set.model;
+        candidate.task = model.task;
+        candidate.window = model.window;
+        candidate.labelHorizon = model.labelHorizon;
+        candidate.lateLabelGrace = model.lateLabelGrace;
+        candidate.segments = model.segments;
+        candidate.segmentValueCap = model.segmentValueCap;
+        candidate.alertStaleAfter = model.alertStaleAfter;
+        candidate.drift = model.drift;
+        candidate.rules = set.rules;
+        ruleDefaults(set.rules);
+        List<String> errors = new ArrayList<>();
+        validateModel(errors, "rule set for '" + set.model + "'", candidate);
+        if (!errors.isEmpty()) throw new SpecException(String.join("; ", errors));
+        return set;
+    }
+
+    private static void ruleDefaults(List<RuleSpec> rules) {
+        for (RuleSpec r : rules) {
+            if (r.minSamples == null) r.minSamples = 100L;
+            if (r.forWindows == null) r.forWindows = 1;
+            if (r.severity == null) r.severity = "warning";
+            if (r.perSegment == null) r.perSegment = false;
+        }
+    }
+
     private static String path(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
@@ -107,14 +156,7 @@ public final class SpecLoader {
         }
         List<ModelSpec> all = new ArrayList<>(spec.models);
         all.add(d);
-        for (ModelSpec m : all) {
-            for (RuleSpec r : m.rules) {
-                if (r.minSamples == null) r.minSamples = 100L;
-                if (r.forWindows == null) r.forWindows = 1;
-                if (r.severity == null) r.severity = "warning";
-                if (r.perSegment == null) r.perSegment = false;
-            }
-        }
+        for (ModelSpec m : all) ruleDefaults(m.rules);
     }
 
     private static void applyDriftDefaults(DriftSpec d) {

@@ -87,7 +87,7 @@ public final class Demo {
             spec.kafka.bootstrapServers = kafka.bootstrapServers();
             var topics = spec.kafka.topics;
             kafka.createTopics(2, topics.predictions, topics.labels, topics.businessEvents);
-            kafka.createTopics(1, topics.vitals, topics.alerts, topics.deadLetters);
+            kafka.createTopics(1, topics.vitals, topics.alerts, topics.deadLetters, topics.rules);
             out.printf("Kafka broker (KRaft) on %s%n", kafka.bootstrapServers());
 
             StreamExecutionEnvironment env = localEnvironment(webUi, out);

@@ -3,13 +3,32 @@ package io.modelvitals.functions;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.RuleSpec;
+import io.modelvitals.config.RuleSet;
+import io.modelvitals.config.SpecException;
+import io.modelvitals.config.SpecLoader;
+import io.modelvitals.events.ControlRecord;
+import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.RuleCheck;
 import io.modelvitals.events.VitalRecord;
-import org.apache.flink.api.common.functions.FlatMapFunction;
+import java.util.List;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** Checks every vital record against the rules of its model that watch that vital (and class, and slice). */
-public class RuleEvaluator implements FlatMapFunction<VitalRecord, RuleCheck> {
+/**
+ * Checks every vital record against the rules of its model that watch that vital (and class, and
+ * slice). Rules come from the spec, unless a rule set for the model arrived on the control topic:
+ * it is validated like the spec and, if valid, replaces the model's rules on every subtask (broadcast
+ * state, so it survives restarts from checkpoints and savepoints). An invalid one goes to the
+ * dead-letter topic with the reason, and the rules in force stay.
+ */
+public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, ControlRecord, RuleCheck> {
+    /** Runtime rule sets by model name ("*" for undeclared models). */
+    public static final MapStateDescriptor<String, RuleSet> RULE_SETS =
+            new MapStateDescriptor<>("runtime-rule-sets", Types.STRING, TypeInformation.of(RuleSet.class));
+
     private final MonitorSpec spec;
 
     public RuleEvaluator(MonitorSpec spec) {
@@ -17,10 +36,37 @@ public class RuleEvaluator implements FlatMapFunction<VitalRecord, RuleCheck> {
     }
 
     @Override
-    public void flatMap(VitalRecord v, Collector<RuleCheck> out) {
+    public void processElement(VitalRecord v, ReadOnlyContext ctx, Collector<RuleCheck> out) throws Exception {
         ModelSpec model = spec.model(v.model);
         if (model == null) return;
-        for (RuleSpec rule : model.rules) {
+        RuleSet runtime = ctx.getBroadcastState(RULE_SETS).get(v.model);
+        if (runtime == null && !spec.modelsByName().containsKey(v.model)) runtime = ctx.getBroadcastState(RULE_SETS).get("*");
+        evaluate(v, model, runtime != null ? runtime.rules : model.rules, out);
+    }
+
+    @Override
+    public void processBroadcastElement(ControlRecord c, Context ctx, Collector<RuleCheck> out) throws Exception {
+        if (c.text == null) {
+            ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set: empty or not UTF-8", c.origin, null, null));
+            return;
+        }
+        try {
+            RuleSet set = SpecLoader.parseRuleSet(c.text, spec);
+            ctx.getBroadcastState(RULE_SETS).put(set.model, set);
+        } catch (SpecException e) {
+            ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set rejected, previous rules stay in force: " + e.getMessage(),
+                    c.origin, c.text, "utf8"));
+        }
+    }
+
+    /** The spec's rules only (no runtime rule sets): for tests and tools. */
+    public void evaluate(VitalRecord v, Collector<RuleCheck> out) {
+        ModelSpec model = spec.model(v.model);
+        if (model != null) evaluate(v, model, model.rules, out);
+    }
+
+    private void evaluate(VitalRecord v, ModelSpec model, List<RuleSpec> rules, Collector<RuleCheck> out) {
+        for (RuleSpec rule : rules) {
             if (!rule.vital.equals(v.vital)) continue;
             if (rule.cls != null && !rule.cls.equals(v.cls)) continue;
             if (rule.reference != null && !rule.reference.equals(v.reference)) continue;

@@ -1,7 +1,9 @@
 package io.modelvitals.io;
 
+import java.util.regex.Pattern;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AlertRecord;
+import io.modelvitals.events.ControlRecord;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.InputRecord;
 import io.modelvitals.events.VitalRecord;
@@ -28,13 +30,40 @@ public final class KafkaIO {
                 source(spec, spec.kafka.topics.labels, InputParser.Kind.LABEL, bounded),
                 // An empty topic name: the deployment has no business events, do not subscribe.
                 spec.kafka.topics.businessEvents == null || spec.kafka.topics.businessEvents.isBlank() ? null
-                        : source(spec, spec.kafka.topics.businessEvents, InputParser.Kind.BUSINESS_EVENT, bounded));
+                        : source(spec, spec.kafka.topics.businessEvents, InputParser.Kind.BUSINESS_EVENT, bounded),
+                rules(spec, bounded));
+    }
+
+    /**
+     * The rules control topic, always from its beginning when there is no checkpoint: replaying every
+     * rule set in order leaves the latest in force (committed offsets would skip them).
+     */
+    private static KafkaSource<ControlRecord> rules(MonitorSpec spec, boolean bounded) {
+        KafkaSourceBuilder<ControlRecord> builder = KafkaSource.<ControlRecord>builder()
+                .setBootstrapServers(spec.kafka.bootstrapServers)
+                // A pattern, not a name: the job runs without the topic and picks it up once it exists.
+                .setTopicPattern(Pattern.compile(Pattern.quote(spec.kafka.topics.rules)))
+                .setGroupId(spec.kafka.groupId)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ControlRecordDeserializer())
+                .setProperty("isolation.level", "read_committed");
+        // Discovery finds the topic once it is created; a bounded read must not wait for it.
+        if (bounded) builder.setBounded(OffsetsInitializer.latest());
+        else builder.setProperty("partition.discovery.interval.ms", "30000");
+        return builder.build();
     }
 
     private static KafkaSource<InputRecord> source(MonitorSpec spec, String topic, InputParser.Kind kind, boolean bounded) {
         KafkaSourceBuilder<InputRecord> builder = KafkaSource.<InputRecord>builder()
-                .setBootstrapServers(spec.kafka.bootstrapServers)
-                .setTopics(topic)
+                .setBootstrapServers(spec.kafka.bootstrapServers);
+        if (kind == InputParser.Kind.BUSINESS_EVENT) {
+            // Optional input: a deployment without business events need not create the topic.
+            builder.setTopicPattern(Pattern.compile(Pattern.quote(topic)));
+            if (!bounded) builder.setProperty("partition.discovery.interval.ms", "30000");
+        } else {
+            builder.setTopics(topic);
+        }
+        builder
                 .setGroupId(spec.kafka.groupId)
                 .setStartingOffsets(startingOffsets(spec.kafka.startFrom))
                 .setDeserializer(new KafkaInputDeserializer(kind, spec.job.maxFutureSkewMs()))

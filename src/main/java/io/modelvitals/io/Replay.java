@@ -57,10 +57,23 @@ public final class Replay {
 
     public static Outputs run(StreamExecutionEnvironment env, MonitorSpec spec, Path predictions, Path labels,
                               Path businessEvents) throws Exception {
+        return run(env, spec, predictions, labels, businessEvents, null);
+    }
+
+    /** @param rules rule sets, one JSON object per line, applied before the data (null: the spec's rules) */
+    public static Outputs run(StreamExecutionEnvironment env, MonitorSpec spec, Path predictions, Path labels,
+                              Path businessEvents, Path rules) throws Exception {
+        if (rules == null) {
+            // The topology always has a rule-set input; an empty file stands for "none".
+            rules = Files.createTempFile("no-rule-sets", ".jsonl");
+            rules.toFile().deleteOnExit();
+        }
         JobSources sources = new JobSources(
                 file(predictions, InputParser.Kind.PREDICTION, spec),
                 file(labels, InputParser.Kind.LABEL, spec),
-                businessEvents == null ? null : file(businessEvents, InputParser.Kind.BUSINESS_EVENT, spec));
+                businessEvents == null ? null : file(businessEvents, InputParser.Kind.BUSINESS_EVENT, spec),
+                FileSource.forRecordStreamFormat(new ControlLinesFormat(rules.getFileName().toString()),
+                        new org.apache.flink.core.fs.Path(rules.toAbsolutePath().toUri())).build());
         CollectingSinks sinks = new CollectingSinks();
         VitalsJob.defineWorkflow(env, spec, sources, sinks);
         JobClient client = env.executeAsync("model-vitals replay");
@@ -79,7 +92,7 @@ public final class Replay {
      * local environment shuts its cluster down as soon as the job ends, racing the result fetchers).
      */
     public static Outputs runLocal(MonitorSpec spec, Path predictions, Path labels, Path businessEvents,
-                                   int parallelism) throws Exception {
+                                   Path rules, int parallelism) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -95,7 +108,7 @@ public final class Replay {
             URI rest = miniCluster.getRestAddress().get();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(rest.getHost(), rest.getPort());
             env.setParallelism(parallelism);
-            return run(env, spec, predictions, labels, businessEvents);
+            return run(env, spec, predictions, labels, businessEvents, rules);
         }
     }
 

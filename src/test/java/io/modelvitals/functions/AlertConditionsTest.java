@@ -38,7 +38,7 @@ class AlertConditionsTest {
                 v.ciLower = ci[0];
                 v.ciUpper = ci[1];
                 List<RuleCheck> checks = new ArrayList<>();
-                evaluator.flatMap(v, new ListCollector<>(checks));
+                evaluator.evaluate(v, new ListCollector<>(checks));
                 for (RuleCheck c : checks) h.processElement(c, v.windowEnd - 1);
                 h.processWatermark(new Watermark(v.windowEnd - 1));
             }
@@ -159,7 +159,7 @@ class AlertConditionsTest {
             VitalRecord v = new VitalRecord("m", "v1", segments[i], "accuracy", null, values[i], n[i], 0, W);
             v.ciLower = 0.0;
             v.ciUpper = 1.0;
-            evaluator.flatMap(v, new ListCollector<>(checks));
+            evaluator.evaluate(v, new ListCollector<>(checks));
         }
         assertTrue(checks.stream().allMatch(c -> c.breached), "each breaches 0.9 on its own");
         try (KeyedOneInputStreamOperatorTestHarness<String, RuleCheck, RuleCheck> h = new KeyedOneInputStreamOperatorTestHarness<>(

@@ -32,11 +32,12 @@ public final class KafkaTestSupport {
         t.vitals = "vitals-" + suffix;
         t.alerts = "alerts-" + suffix;
         t.deadLetters = "dead-letters-" + suffix;
+        t.rules = "rules-" + suffix;
         spec.kafka.bootstrapServers = kafka.bootstrapServers();
         spec.kafka.groupId = "it-" + suffix;
         spec.job.transactionalIdPrefix = "it-" + suffix;
         kafka.createTopics(2, t.predictions, t.labels, t.businessEvents);
-        kafka.createTopics(1, t.vitals, t.alerts, t.deadLetters);
+        kafka.createTopics(1, t.vitals, t.alerts, t.deadLetters, t.rules);
         return spec;
     }
 
