@@ -122,6 +122,7 @@ public final class VitalsJob {
         SingleOutputStreamOperator<VitalRecord> qualityVitals = partials
                 .keyBy(PartialVitals::mergeKey)
                 .window(ModelWindowAssigner.forVitalPanes(spec))
+                .sideOutputLateData(SideOutputs.LATE_QUALITY_PARTIALS)
                 .aggregate(new PartialVitalsMerger(), new ClassificationVitalsCollector())
                 .uid("vitals").name("Quality vitals per model, version and segment");
 
@@ -135,6 +136,7 @@ public final class VitalsJob {
         SingleOutputStreamOperator<OutputSummary> outputs = outputPartials
                 .keyBy(OutputSummary::mergeKey)
                 .window(ModelWindowAssigner.forOutputPanes(spec))
+                .sideOutputLateData(SideOutputs.LATE_OUTPUT_PARTIALS)
                 .aggregate(new OutputSummaryMerger(), new OutputSummaryTagger())
                 .uid("outputs").name("Output distribution per model, version and segment");
         DataStream<VitalRecord> outputVitals = outputs
@@ -143,6 +145,19 @@ public final class VitalsJob {
                 .keyBy(OutputSummary::driftKey)
                 .process(new OutputDriftFunction(spec))
                 .uid("output-drift").name("Output drift against references");
+        deadLetters = deadLetters
+                .union(qualityVitals.getSideOutput(SideOutputs.LATE_QUALITY_PARTIALS)
+                        .map(pv -> new DeadLetter("late partial: a subtask's pane of " + pv.model + "/" + pv.version + "/" + pv.slice
+                                + " (" + (pv.accumulator.classifiedPairs + pv.accumulator.regressionPairs) + " pairs, "
+                                + pv.accumulator.expired + " expiries) came after window [" + pv.windowStart + ", " + pv.windowEnd
+                                + ") was computed", null, null, null))
+                        .returns(DeadLetter.class).uid("late-quality-partials").name("Late quality partials"))
+                .union(outputs.getSideOutput(SideOutputs.LATE_OUTPUT_PARTIALS)
+                        .map(s -> new DeadLetter("late partial: a subtask's pane of " + s.model + "/" + s.version + "/" + s.slice
+                                + " (" + s.accumulator.predictions + " predictions) came after window [" + s.windowStart + ", "
+                                + s.windowEnd + ") was computed", null, null, null))
+                        .returns(DeadLetter.class).uid("late-output-partials").name("Late output partials"));
+
         // A vital that overflowed (values near ±1e308) is not a number anyone can act on, nor valid JSON.
         DataStream<VitalRecord> vitals = qualityVitals.union(outputVitals, driftVitals)
                 .filter(v -> Double.isFinite(v.value)).uid("finite-vitals").name("Finite vitals");
@@ -159,9 +174,11 @@ public final class VitalsJob {
                         .returns(DeadLetter.class).uid("late-output-samples").name("Late predictions"));
 
         // 5. Rules and the alert lifecycle.
+        // One reader: rule sets are few, and a reader left without a partition would hold back the
+        // watermark of everything downstream of the broadcast.
         DataStream<ControlRecord> ruleSets = env
                 .fromSource(sources.rules, WatermarkStrategy.forGenerator(ctx -> new EndOfTimeWatermarks<>()), "Rule sets")
-                .uid("source-rule-sets");
+                .setParallelism(1).uid("source-rule-sets");
         SingleOutputStreamOperator<RuleCheck> checks = vitals
                 .connect(ruleSets.broadcast(RuleEvaluator.RULE_SETS))
                 .process(new RuleEvaluator(spec)).uid("rule-evaluator").name("Evaluate rules");

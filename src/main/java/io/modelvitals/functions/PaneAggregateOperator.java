@@ -17,6 +17,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.SerializableFunction;
@@ -139,12 +140,30 @@ public class PaneAggregateOperator<IN, ACC, OUT> extends AbstractStreamOperator<
         aggregate.add(in, pane.acc);
     }
 
+    /**
+     * When this subtask's input goes idle, downstream stops waiting for its watermark, so its open
+     * panes would reach the second phase after their windows were computed. Emit them now instead:
+     * if more records of a pane come later, their partial is merged as long as the window is open.
+     */
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        if (status.isIdle()) flush(Long.MAX_VALUE);
+        super.processWatermarkStatus(status);
+    }
+
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         watermark = Math.max(watermark, mark.getTimestamp());
+        flush(watermark);
+        // Partials go out before the watermark that completes them, so the second phase never sees them late.
+        super.processWatermark(mark);
+    }
+
+    /** Emits (and forgets) every pane that ends at or before {@code upTo}, oldest first. */
+    private void flush(long upTo) {
         if (!panes.isEmpty()) {
             List<Pane<ACC>> due = new ArrayList<>();
-            for (Pane<ACC> p : panes.values()) if (p.end - 1 <= watermark) due.add(p);
+            for (Pane<ACC> p : panes.values()) if (p.end - 1 <= upTo) due.add(p);
             due.sort((a, b) -> Long.compare(a.end, b.end));
             Collector<OUT> out = new Collector<>() {
                 private final StreamRecord<OUT> reuse = new StreamRecord<>(null);
@@ -163,8 +182,6 @@ public class PaneAggregateOperator<IN, ACC, OUT> extends AbstractStreamOperator<
                 panes.remove(p.key());
             }
         }
-        // Partials go out before the watermark that completes them, so the second phase never sees them late.
-        super.processWatermark(mark);
     }
 
     private transient long currentPaneEnd;

@@ -46,16 +46,20 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
 
     @Override
     public void processBroadcastElement(ControlRecord c, Context ctx, Collector<RuleCheck> out) throws Exception {
+        // Every subtask sees every rule set; one of them reports a rejected one.
+        boolean reporter = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         if (c.text == null) {
-            ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set: empty or not UTF-8", c.origin, null, null));
+            if (reporter) ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set: empty or not UTF-8", c.origin, null, null));
             return;
         }
         try {
             RuleSet set = SpecLoader.parseRuleSet(c.text, spec);
             ctx.getBroadcastState(RULE_SETS).put(set.model, set);
         } catch (SpecException e) {
-            ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set rejected, previous rules stay in force: " + e.getMessage(),
-                    c.origin, c.text, "utf8"));
+            if (reporter) {
+                ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set rejected, previous rules stay in force: " + e.getMessage(),
+                        c.origin, c.text, "utf8"));
+            }
         }
     }
 

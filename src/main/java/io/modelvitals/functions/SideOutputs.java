@@ -3,6 +3,8 @@ package io.modelvitals.functions;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.OutputSample;
+import io.modelvitals.events.OutputSummary;
+import io.modelvitals.events.PartialVitals;
 import io.modelvitals.events.Prediction;
 import org.apache.flink.util.OutputTag;
 
@@ -18,6 +20,10 @@ public final class SideOutputs {
 
     /** Each prediction the join accepted, once (duplicates and undeclared models removed). */
     public static final OutputTag<Prediction> ACCEPTED_PREDICTIONS = new OutputTag<>("accepted-predictions") {};
+
+    /** Second-phase partials whose window had already been computed (after an idle subtask resumed). */
+    public static final OutputTag<PartialVitals> LATE_QUALITY_PARTIALS = new OutputTag<>("late-quality-partials") {};
+    public static final OutputTag<OutputSummary> LATE_OUTPUT_PARTIALS = new OutputTag<>("late-output-partials") {};
 
     private SideOutputs() {}
 }

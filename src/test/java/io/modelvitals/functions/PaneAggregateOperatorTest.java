@@ -78,6 +78,21 @@ class PaneAggregateOperatorTest {
     }
 
     @Test
+    void anIdleSubtaskEmitsItsOpenPanesAtOnce() throws Exception {
+        try (OneInputStreamOperatorTestHarness<JoinResult, PartialVitals> h = harness()) {
+            h.open();
+            h.processElement(pair(5_000, "a", "a", "all"), 5_000);
+            h.processElement(pair(25_000, "a", "a", "all"), 25_000);
+            h.processWatermarkStatus(org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.IDLE);
+            List<String> out = partials(h);
+            // Downstream stops waiting for an idle input: its panes go out before the idle status does.
+            assertEquals(3, out.size(), out.toString());
+            assertTrue(out.containsAll(List.of("partial all [0,20000) n=1", "partial all [20000,40000) n=1")), out.toString());
+            assertTrue(out.get(2).contains("IDLE"), out.get(2));
+        }
+    }
+
+    @Test
     void openPanesSurviveARestore() throws Exception {
         OperatorSubtaskState snapshot;
         try (OneInputStreamOperatorTestHarness<JoinResult, PartialVitals> h = harness()) {

@@ -43,6 +43,11 @@ public final class KafkaTestSupport {
 
     /** Writes the values round-robin over the topic's two partitions, so each partition stays in order. */
     public static void produce(EmbeddedKafka kafka, String topic, List<byte[]> values) {
+        produce(kafka, topic, values, 2);
+    }
+
+    /** Writes the values round-robin over the topic's first {@code partitions} partitions. */
+    public static void produce(EmbeddedKafka kafka, String topic, List<byte[]> values, int partitions) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -50,7 +55,7 @@ public final class KafkaTestSupport {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             int i = 0;
-            for (byte[] value : values) producer.send(new ProducerRecord<>(topic, i++ % 2, null, value));
+            for (byte[] value : values) producer.send(new ProducerRecord<>(topic, i++ % partitions, null, value));
             producer.flush();
         }
     }
