@@ -42,6 +42,28 @@ class RuleEvaluatorTest {
     }
 
     @Test
+    void runtimeRulesSurviveARestore() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> h =
+                     ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new RuleEvaluator(SPEC), RuleEvaluator.RULE_SETS)) {
+            h.processBroadcastElement(new ControlRecord(
+                    "{\"model\":\"m\",\"rules\":[{\"name\":\"low\",\"vital\":\"accuracy\",\"op\":\"<\",\"threshold\":0.6,\"min_samples\":4}]}",
+                    new Origin("rules", 0, 0)), 1);
+            snapshot = h.snapshot(1, 2);
+        }
+        BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> restored =
+                new BroadcastOperatorTestHarness<>(new org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator<>(
+                        new RuleEvaluator(SPEC), List.of(RuleEvaluator.RULE_SETS)), 1, 1, 0);
+        try (restored) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(accuracy(0.4), 3);
+            assertEquals(List.of(true), breaches(restored), "the rule set from before the restart is in force");
+        }
+    }
+
+    @Test
     void aValidRuleSetReplacesTheModelsRulesAndAnInvalidOneDoesNot() throws Exception {
         try (BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> h =
                      ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new RuleEvaluator(SPEC), RuleEvaluator.RULE_SETS)) {
