@@ -1,7 +1,6 @@
 package io.modelvitals.config;
 
 import java.io.Serializable;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,9 +49,5 @@ public class ModelSpec implements Serializable {
     /** An alert key with no new window for this long is forgotten; a firing alert resolves then. */
     public long alertStaleAfterMs() {
         return alertStaleAfter != null ? Durations.parse(alertStaleAfter).toMillis() : 10 * windowSlideMs();
-    }
-
-    Duration horizon() {
-        return Durations.parse(labelHorizon);
     }
 }

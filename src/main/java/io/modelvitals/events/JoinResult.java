@@ -34,25 +34,6 @@ public class JoinResult {
 
     public JoinResult() {}
 
-    public JoinResult copy() {
-        JoinResult c = new JoinResult();
-        c.kind = kind;
-        c.ts = ts;
-        c.predictionId = predictionId;
-        c.model = model;
-        c.version = version;
-        c.segment = segment;
-        c.slices = slices;
-        c.predictedLabel = predictedLabel;
-        c.predictedValue = predictedValue;
-        c.actualLabel = actualLabel;
-        c.actualValue = actualValue;
-        c.predictionTs = predictionTs;
-        c.labelTs = labelTs;
-        c.labeled = labeled;
-        return c;
-    }
-
     public long labelDelayMs() {
         return Math.max(0L, labelTs - predictionTs);
     }
