@@ -82,6 +82,9 @@ public final class SpecLoader {
         }
         if (set == null || set.model == null || set.model.isBlank()) throw new SpecException("rule set: 'model' is required");
         if (set.rules == null) set.rules = new ArrayList<>();
+        for (int i = 0; i < set.rules.size(); i++) {
+            if (set.rules.get(i) == null) throw new SpecException("rule set: rules[" + i + "] is empty");
+        }
         ModelSpec model = set.model.equals("*") ? spec.defaults : spec.modelsByName().get(set.model);
         if (model == null && spec.job.monitorUndeclaredModels) model = spec.defaults;
         if (model == null) throw new SpecException("rule set: model '" + set.model + "' is not monitored (undeclared, and job.monitor_undeclared_models is false)");

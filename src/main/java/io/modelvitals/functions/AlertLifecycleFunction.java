@@ -97,6 +97,10 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
                     out.collect(alert(AlertRecord.FIRING, c, st, null, null));
                 }
             }
+        } else if (st.firing && c.spec != null && c.spec.repeatIntervalMs() > 0 && c.windowEnd - st.lastAnnounced >= c.spec.repeatIntervalMs()) {
+            // Too few samples to decide: the alert stays firing, and Alertmanager must keep hearing so.
+            st.lastAnnounced = c.windowEnd;
+            out.collect(alert(AlertRecord.FIRING, c, st, null, null));
         }
         if (st.staleTimer != 0) ctx.timerService().deleteEventTimeTimer(st.staleTimer);
         st.staleTimer = c.windowEnd + c.staleAfterMs;
@@ -151,9 +155,12 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
             return false;
         }
         double sd = Math.sqrt(st.detectorM2 / (st.detectorN - 1));
-        double z = (x - st.detectorMean) / Math.max(sd, 1e-9);
-        st.cusumHigh = Math.max(0, st.cusumHigh + z - d.k);
-        st.cusumLow = Math.max(0, st.cusumLow - z - d.k);
+        // A flat warm-up (accuracy exactly 1.0 for ten windows) has no deviation to standardize by: a
+        // floor of 0.1% of the level keeps one tiny dip from counting as a million deviations.
+        double z = (x - st.detectorMean) / Math.max(sd, 1e-3 * Math.max(Math.abs(st.detectorMean), 1e-3));
+        // Capped at 2h, so an alarm ends within about h/k windows of the series coming back.
+        st.cusumHigh = Math.min(2 * d.h, Math.max(0, st.cusumHigh + z - d.k));
+        st.cusumLow = Math.min(2 * d.h, Math.max(0, st.cusumLow - z - d.k));
         boolean alarm = st.cusumHigh > d.h || st.cusumLow > d.h;
         // Learn only from windows that are fully in control: a shift that is building up (a sum above
         // zero) must not drag the baseline along before it alarms.

@@ -41,9 +41,11 @@ public class FalseDiscoveryControl extends KeyedProcessFunction<String, RuleChec
         for (RuleCheck c : held.get()) (c.windowEnd - 1 <= timestamp ? due : later).add(c);
         if (due.isEmpty()) return;
         double q = due.get(0).spec.fdr;
-        double cutoff = benjaminiHochberg(due.stream().filter(c -> c.sufficient).mapToDouble(c -> c.pValue).toArray(), q);
+        // The family is the window's segments; the whole population is one test of its own.
+        double cutoff = benjaminiHochberg(due.stream().filter(c -> c.sufficient && !SegmentSlicer.ALL.equals(c.segment))
+                .mapToDouble(c -> c.pValue).toArray(), q);
         for (RuleCheck c : due) {
-            c.breached = c.breached && c.pValue <= cutoff;
+            if (!SegmentSlicer.ALL.equals(c.segment)) c.breached = c.breached && c.pValue <= cutoff;
             out.collect(c);
         }
         if (later.isEmpty()) held.clear();

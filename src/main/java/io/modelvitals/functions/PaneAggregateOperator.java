@@ -54,6 +54,7 @@ public class PaneAggregateOperator<IN, ACC, OUT> extends AbstractStreamOperator<
     private transient long watermark;
     private transient ListState<String> paneKeysState;
     private transient ListState<ACC> paneAccsState;
+    private transient ListState<Long> watermarkState;
 
     private static final class Pane<ACC> {
         final String model;
@@ -95,6 +96,10 @@ public class PaneAggregateOperator<IN, ACC, OUT> extends AbstractStreamOperator<
         watermark = Long.MIN_VALUE;
         paneKeysState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pane-keys", Types.STRING));
         paneAccsState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pane-accumulators", accType));
+        // The watermark already passed survives a restart, so a record that was late before it still is
+        // (else a window already emitted could be emitted again with just that record).
+        watermarkState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("pane-watermark", Types.LONG));
+        for (Long w : watermarkState.get()) watermark = Math.max(watermark, w);
         Iterator<ACC> accs = paneAccsState.get().iterator();
         for (String key : paneKeysState.get()) {
             String[] parts = key.split("\u001f", -1);
@@ -116,6 +121,7 @@ public class PaneAggregateOperator<IN, ACC, OUT> extends AbstractStreamOperator<
         }
         paneKeysState.update(keys);
         paneAccsState.update(accs);
+        watermarkState.update(List.of(watermark));
     }
 
     @Override

@@ -55,9 +55,11 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
         try {
             RuleSet set = SpecLoader.parseRuleSet(c.text, spec);
             ctx.getBroadcastState(RULE_SETS).put(set.model, set);
-        } catch (SpecException e) {
+        } catch (RuntimeException e) {
+            // Whatever is wrong with a rule set, the job keeps running on the rules in force.
             if (reporter) {
-                ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set rejected, previous rules stay in force: " + e.getMessage(),
+                String why = e instanceof SpecException ? e.getMessage() : e.toString();
+                ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set rejected, previous rules stay in force: " + why,
                         c.origin, c.text, "utf8"));
             }
         }

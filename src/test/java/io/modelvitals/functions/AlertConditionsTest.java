@@ -122,6 +122,19 @@ class AlertConditionsTest {
     }
 
     @Test
+    void cusumOnAFlatWarmUpDoesNotTurnATinyDipIntoAnEndlessAlarm() throws Exception {
+        // Ten windows at exactly 1.0: no deviation. The floor (0.1% of the level) makes 0.999 one deviation
+        // below (S⁻ = 0.5, no alarm). 0.9 is a hundred: S⁻ is capped at 2h = 10, alarms in window 15, then
+        // falls by k = 0.5 a window back at 1.0: 9.5 … 5.0 in window 25, no longer above h → resolved.
+        double[] series = new double[40];
+        java.util.Arrays.fill(series, 1.0);
+        series[12] = 0.999;
+        series[15] = 0.9;
+        List<AlertRecord> alerts = run("{name: r, vital: accuracy, detector: {type: cusum}, min_samples: 10}", series, 1000);
+        assertEquals("firing@16 resolved@26", statuses(alerts));
+    }
+
+    @Test
     void repeatIntervalReannouncesAFiringAlert() throws Exception {
         List<AlertRecord> alerts = run("{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 10, repeat_interval: 2m}",
                 new double[] {0.5, 0.5, 0.5, 0.5, 0.95}, 500);
@@ -169,7 +182,8 @@ class AlertConditionsTest {
             assertEquals(0, h.extractOutputValues().size(), "held until the window is complete");
             h.processWatermark(new Watermark(W - 1));
             List<String> breached = h.extractOutputValues().stream().filter(c -> c.breached).map(c -> c.segment).collect(Collectors.toList());
-            assertEquals(List.of("country=C"), breached);
+            // The population is its own test; among the three segments only C survives Benjamini-Hochberg.
+            assertEquals(List.of("all", "country=C"), breached);
             assertEquals(4, h.extractOutputValues().size());
             assertEquals(0, h.numKeyedStateEntries());
         }

@@ -77,12 +77,14 @@ class RuleEvaluatorTest {
                     new Origin("rules", 0, 1)), 3);
             h.processBroadcastElement(new ControlRecord("{\"model\":\"elsewhere\",\"rules\":[]}", new Origin("rules", 0, 2)), 4);
             h.processBroadcastElement(new ControlRecord("{not json", new Origin("rules", 0, 3)), 5);
+            h.processBroadcastElement(new ControlRecord("{\"model\":\"m\",\"rules\":[null]}", new Origin("rules", 0, 4)), 5);
             h.processElement(accuracy(0.4), 6);
             assertEquals(List.of(false, true), breaches(h), "the runtime rule: 0.4 < 0.6");
             assertEquals(0.6, h.extractOutputValues().get(1).threshold);
 
             List<DeadLetter> rejected = deadLetters(h);
-            assertEquals(3, rejected.size());
+            assertEquals(4, rejected.size());
+            assertTrue(rejected.get(3).reason.contains("rules[0] is empty"), rejected.get(3).reason);
             assertTrue(rejected.get(0).reason.contains("rules[0].op: must be one of"), rejected.get(0).reason);
             assertEquals(new Origin("rules", 0, 1), rejected.get(0).origin);
             assertTrue(rejected.get(1).reason.contains("model 'elsewhere' is not monitored"), rejected.get(1).reason);
