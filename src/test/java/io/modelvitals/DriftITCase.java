@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.io.EmbeddedKafka;
+import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.Outputs;
 import java.util.ArrayList;
@@ -18,8 +18,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,17 +61,8 @@ class DriftITCase {
             "        severity: warning",
             "");
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     private static List<String> predictions() {
         Random random = new Random(2026);
@@ -97,15 +86,15 @@ class DriftITCase {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void stationaryTrafficStaysQuietAndAShiftFiresWithinTwoWindowsThenResolves() throws Exception {
-        MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(SPEC, "test"), kafka);
-        KafkaTestSupport.produce(kafka, spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions()));
+        MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(SPEC, "test"), KAFKA.kafka());
+        KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions()));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         ModelVitals.defineKafkaJob(env, spec, true);
         env.execute("drift it");
 
-        List<JsonNode> vitals = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.vitals)));
+        List<JsonNode> vitals = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
         List<JsonNode> psi = vitals.stream()
                 .filter(v -> v.path("vital").asText().equals("class_psi") && v.path("reference").asText().equals("baseline"))
                 .collect(Collectors.toList());
@@ -115,7 +104,7 @@ class DriftITCase {
         assertTrue(stationaryMax < 0.1, "stationary windows stay under the threshold: max PSI " + stationaryMax);
         assertTrue(shiftedMin > 0.2, "shifted windows are far above it: min PSI " + shiftedMin);
 
-        List<JsonNode> alerts = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.alerts)));
+        List<JsonNode> alerts = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
         assertEquals(2, alerts.size(), "exactly one firing and one resolved: " + alerts);
         JsonNode firing = alerts.stream().filter(a -> a.path("status").asText().equals("firing")).findFirst().orElseThrow();
         JsonNode resolved = alerts.stream().filter(a -> a.path("status").asText().equals("resolved")).findFirst().orElseThrow();

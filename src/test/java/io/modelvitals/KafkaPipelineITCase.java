@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.io.EmbeddedKafka;
 import io.modelvitals.io.Replay;
+import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.KnownStreams;
 import io.modelvitals.testing.Outputs;
@@ -19,8 +19,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,35 +34,26 @@ class KafkaPipelineITCase {
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void knownStreamsGiveExactVitalsAlertsAndDeadLettersTheSameAsReplay(@TempDir Path dir) throws Exception {
-        MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(KnownStreams.SPEC, "test"), kafka);
+        MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(KnownStreams.SPEC, "test"), KAFKA.kafka());
         List<byte[]> labels = KafkaTestSupport.utf8(KnownStreams.labels());
         byte[] notUtf8 = {(byte) 0xc3, (byte) 0x28, '{', '}'};
         labels.add(notUtf8);
-        KafkaTestSupport.produce(kafka, spec.kafka.topics.predictions, KafkaTestSupport.utf8(KnownStreams.predictions()));
-        KafkaTestSupport.produce(kafka, spec.kafka.topics.labels, labels);
+        KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(KnownStreams.predictions()));
+        KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, labels);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         ModelVitals.defineKafkaJob(env, spec, true);
         env.execute("kafka pipeline it");
 
-        List<String> vitals = KafkaTestSupport.values(KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.vitals));
-        List<ConsumerRecord<byte[], byte[]>> alertRecords = KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.alerts);
+        List<String> vitals = KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals));
+        List<ConsumerRecord<byte[], byte[]>> alertRecords = KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts);
         List<JsonNode> alerts = Outputs.parse(KafkaTestSupport.values(alertRecords));
         Outputs.assertKnownVitals(Outputs.parse(vitals));
         Outputs.assertKnownAlerts(alerts);
@@ -73,7 +62,7 @@ class KafkaPipelineITCase {
         assertEquals("firing", first.path("status").asText());
         assertEquals(first.path("fingerprint").asText(), new String(alertRecords.get(0).key(), StandardCharsets.UTF_8));
 
-        List<JsonNode> deadLetters = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.deadLetters)));
+        List<JsonNode> deadLetters = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters)));
         assertEquals(4, deadLetters.size(), deadLetters.toString());
         for (JsonNode d : deadLetters) {
             String topic = d.path("origin").path("topic").asText();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.io.EmbeddedKafka;
+import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.Outputs;
 import java.util.ArrayList;
@@ -18,8 +18,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,17 +45,8 @@ class RuntimeRulesITCase {
             "      - {name: accuracy-low, vital: accuracy, op: '<', threshold: 0.3, min_samples: 4, severity: critical}",
             "");
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     private static void windows(MonitorSpec spec, int from, int to) {
         List<String> predictions = new ArrayList<>(), labels = new ArrayList<>();
@@ -68,14 +57,14 @@ class RuntimeRulesITCase {
                 labels.add(String.format("{\"prediction_id\":\"p-%d-%d\",\"ts\":%d,\"label\":\"%s\"}", k, i, ts + 10_000, i < 2 ? "cat" : "dog"));
             }
         }
-        KafkaTestSupport.produce(kafka, spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions));
-        KafkaTestSupport.produce(kafka, spec.kafka.topics.labels, KafkaTestSupport.utf8(labels));
+        KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions));
+        KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(labels));
     }
 
     /** Polls a topic (read_committed) until some record satisfies the condition. */
     private static List<JsonNode> await(String topic, Predicate<JsonNode> condition) throws InterruptedException {
         while (true) {
-            List<JsonNode> records = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(kafka, topic)));
+            List<JsonNode> records = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), topic)));
             if (records.stream().anyMatch(condition)) return records;
             Thread.sleep(200);
         }
@@ -84,7 +73,7 @@ class RuntimeRulesITCase {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aRuleSetFromTheControlTopicTakesEffectAndAnInvalidOneIsRejected() throws Exception {
-        MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(SPEC, "test"), kafka);
+        MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(SPEC, "test"), KAFKA.kafka());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         ModelVitals.defineKafkaJob(env, spec, false);
@@ -94,7 +83,7 @@ class RuntimeRulesITCase {
             long window2End = T0 + 3 * MINUTE;
             await(spec.kafka.topics.vitals, v -> v.path("vital").asText().equals("accuracy") && v.path("window_end").asLong() == window2End);
 
-            KafkaTestSupport.produce(kafka, spec.kafka.topics.rules, KafkaTestSupport.utf8(List.of(
+            KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.rules, KafkaTestSupport.utf8(List.of(
                     "{\"model\":\"m\",\"rules\":[{\"name\":\"accuracy-low\",\"vital\":\"accuracy\",\"op\":\"<\",\"threshold\":0.6,"
                             + "\"min_samples\":4,\"severity\":\"critical\"}]}",
                     "{\"model\":\"m\",\"rules\":[{\"name\":\"broken\",\"vital\":\"accuracy\",\"op\":\"==\",\"threshold\":1}]}")), 1);
