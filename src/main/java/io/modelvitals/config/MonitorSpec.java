@@ -2,9 +2,7 @@ package io.modelvitals.config;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The monitor spec: which models to watch, how, and the rules that raise alerts. Loaded and validated
@@ -32,10 +30,12 @@ public class MonitorSpec implements Serializable {
         return m != null ? m : defaults;
     }
 
-    public Map<String, ModelSpec> modelsByName() {
-        Map<String, ModelSpec> byName = new LinkedHashMap<>();
-        for (ModelSpec m : models) byName.put(m.name, m);
-        return byName;
+    /** Whether the model is declared in {@code models} (rather than monitored with the defaults). */
+    public boolean declares(String name) {
+        for (ModelSpec m : models) {
+            if (m.name.equals(name)) return true;
+        }
+        return false;
     }
 
     /** A label that arrives before its prediction waits this long, the longest label horizon. */

@@ -23,6 +23,12 @@ public final class SpecLoader {
     private static final Set<String> START_FROM = Set.of("earliest", "latest", "committed");
     private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical", "page");
 
+    /** Thread-safe once configured; shared by the spec and the rule sets of the control topic. */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
     private SpecLoader() {}
 
     public static MonitorSpec load(Path file) {
@@ -39,19 +45,13 @@ public final class SpecLoader {
 
     /** Parses a spec; {@code baseDir} resolves relative file names in it (a baseline's sample_file). */
     public static MonitorSpec parse(String yaml, String sourceName, Path baseDir) {
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
-                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         MonitorSpec spec;
         try {
-            spec = mapper.readValue(yaml, MonitorSpec.class);
+            spec = YAML.readValue(yaml, MonitorSpec.class);
         } catch (JsonMappingException e) {
-            String where = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new SpecException(sourceName + where + " (" + path(e) + "): " + e.getOriginalMessage(), e);
+            throw new SpecException(sourceName + where(e) + " (" + path(e) + "): " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new SpecException(sourceName + where + ": " + e.getOriginalMessage(), e);
+            throw new SpecException(sourceName + where(e) + ": " + e.getOriginalMessage(), e);
         }
         if (spec == null) throw new SpecException(sourceName + ": the spec is empty");
         applyDefaults(spec);
@@ -68,15 +68,11 @@ public final class SpecLoader {
      * monitored, and its rules must be valid for it exactly as in the spec.
      */
     public static RuleSet parseRuleSet(String text, MonitorSpec spec) {
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
-                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         RuleSet set;
         try {
-            set = mapper.readValue(text, RuleSet.class);
+            set = YAML.readValue(text, RuleSet.class);
         } catch (JsonMappingException e) {
-            String where = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new SpecException("rule set" + where + " (" + path(e) + "): " + e.getOriginalMessage(), e);
+            throw new SpecException("rule set" + where(e) + " (" + path(e) + "): " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new SpecException("rule set: not JSON or YAML: " + e.getOriginalMessage(), e);
         }
@@ -85,8 +81,7 @@ public final class SpecLoader {
         for (int i = 0; i < set.rules.size(); i++) {
             if (set.rules.get(i) == null) throw new SpecException("rule set: rules[" + i + "] is empty");
         }
-        ModelSpec model = set.model.equals("*") ? spec.defaults : spec.modelsByName().get(set.model);
-        if (model == null && spec.job.monitorUndeclaredModels) model = spec.defaults;
+        ModelSpec model = set.model.equals("*") ? spec.defaults : spec.model(set.model);
         if (model == null) throw new SpecException("rule set: model '" + set.model + "' is not monitored (undeclared, and job.monitor_undeclared_models is false)");
         ModelSpec candidate = new ModelSpec();
         candidate.name = set.model;
@@ -113,6 +108,10 @@ public final class SpecLoader {
             if (r.severity == null) r.severity = "warning";
             if (r.perSegment == null) r.perSegment = false;
         }
+    }
+
+    private static String where(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 
     private static String path(JsonMappingException e) {

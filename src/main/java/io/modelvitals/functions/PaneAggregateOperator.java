@@ -55,6 +55,8 @@ public class PaneAggregateOperator<IN, ACC, OUT> extends AbstractStreamOperator<
     private transient ListState<String> paneKeysState;
     private transient ListState<ACC> paneAccsState;
     private transient ListState<Long> watermarkState;
+    /** The end of the pane being emitted: the timestamp of its partials. */
+    private transient long currentPaneEnd;
 
     private static final class Pane<ACC> {
         final String model;
@@ -189,6 +191,4 @@ public class PaneAggregateOperator<IN, ACC, OUT> extends AbstractStreamOperator<
             }
         }
     }
-
-    private transient long currentPaneEnd;
 }

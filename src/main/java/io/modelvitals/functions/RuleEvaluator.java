@@ -40,7 +40,7 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
         ModelSpec model = spec.model(v.model);
         if (model == null) return;
         RuleSet runtime = ctx.getBroadcastState(RULE_SETS).get(v.model);
-        if (runtime == null && !spec.modelsByName().containsKey(v.model)) runtime = ctx.getBroadcastState(RULE_SETS).get("*");
+        if (runtime == null && !spec.declares(v.model)) runtime = ctx.getBroadcastState(RULE_SETS).get("*");
         evaluate(v, model, runtime != null ? runtime.rules : model.rules, out);
     }
 

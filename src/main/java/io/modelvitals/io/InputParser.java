@@ -10,10 +10,6 @@ import io.modelvitals.events.InputRecord;
 import io.modelvitals.events.Label;
 import io.modelvitals.events.Origin;
 import io.modelvitals.events.Prediction;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -64,21 +60,21 @@ public final class InputParser {
         }
         try {
             switch (kind) {
-                case PREDICTION: return InputRecord.of(prediction(node, origin, this));
-                case LABEL: return InputRecord.of(label(node, origin, this));
-                default: return InputRecord.of(businessEvent(node, origin, this));
+                case PREDICTION: return InputRecord.of(prediction(node, origin));
+                case LABEL: return InputRecord.of(label(node, origin));
+                default: return InputRecord.of(businessEvent(node, origin));
             }
         } catch (Invalid e) {
             return deadLetter(e.getMessage(), bytes, origin);
         }
     }
 
-    private static Prediction prediction(JsonNode n, Origin origin, InputParser parser) {
+    private Prediction prediction(JsonNode n, Origin origin) {
         Prediction p = new Prediction();
         p.predictionId = requiredString(n, "prediction_id");
         p.model = requiredString(n, "model");
         p.version = requiredString(n, "version");
-        p.ts = parser.timestamp(n);
+        p.ts = timestamp(n);
         p.error = optionalString(n, "error");
         p.label = optionalString(n, "label");
         p.value = optionalNumber(n, "value");
@@ -116,10 +112,10 @@ public final class InputParser {
         return p;
     }
 
-    private static Label label(JsonNode n, Origin origin, InputParser parser) {
+    private Label label(JsonNode n, Origin origin) {
         Label l = new Label();
         l.predictionId = requiredString(n, "prediction_id");
-        l.ts = parser.timestamp(n);
+        l.ts = timestamp(n);
         l.label = optionalString(n, "label");
         l.value = optionalNumber(n, "value");
         if ((l.label == null) == (l.value == null)) throw new Invalid("exactly one of 'label' or 'value' is required");
@@ -127,10 +123,10 @@ public final class InputParser {
         return l;
     }
 
-    private static BusinessEvent businessEvent(JsonNode n, Origin origin, InputParser parser) {
+    private BusinessEvent businessEvent(JsonNode n, Origin origin) {
         BusinessEvent e = new BusinessEvent();
         e.eventId = requiredString(n, "event_id");
-        e.ts = parser.timestamp(n);
+        e.ts = timestamp(n);
         e.type = requiredString(n, "type");
         e.predictionId = optionalString(n, "prediction_id");
         e.model = optionalString(n, "model");
@@ -202,15 +198,10 @@ public final class InputParser {
     }
 
     private static InputRecord deadLetter(String reason, byte[] bytes, Origin origin) {
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-            return InputRecord.of(new DeadLetter(reason, origin, text, "utf8"));
-        } catch (CharacterCodingException e) {
-            return InputRecord.of(new DeadLetter(reason, origin, Base64.getEncoder().encodeToString(bytes), "base64"));
-        }
+        String text = Utf8.decodeOrNull(bytes);
+        return InputRecord.of(text != null
+                ? new DeadLetter(reason, origin, text, "utf8")
+                : new DeadLetter(reason, origin, Base64.getEncoder().encodeToString(bytes), "base64"));
     }
 
     /** A validation failure; its message is the dead letter's reason. */
