@@ -3,11 +3,13 @@ package io.modelvitals;
 import io.modelvitals.config.Durations;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AlertRecord;
+import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.BusinessEvent;
 import io.modelvitals.events.ControlRecord;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.InputRecord;
 import io.modelvitals.events.JoinResult;
+import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.Label;
 import io.modelvitals.events.OutputSummary;
 import io.modelvitals.events.PartialVitals;
@@ -15,6 +17,15 @@ import io.modelvitals.events.Prediction;
 import io.modelvitals.events.RuleCheck;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.functions.AlertLifecycleFunction;
+import io.modelvitals.functions.AttributedEventSlicer;
+import io.modelvitals.functions.BusinessEventAttributionFunction;
+import io.modelvitals.functions.DiscrepancyFunction;
+import io.modelvitals.functions.KpiAggregator;
+import io.modelvitals.functions.KpiComparisonFunction;
+import io.modelvitals.functions.KpiPartialsEmitter;
+import io.modelvitals.functions.KpiSummaryMerger;
+import io.modelvitals.functions.KpiSummaryTagger;
+import io.modelvitals.functions.KpiVitalsFunction;
 import io.modelvitals.functions.ClassificationAggregator;
 import io.modelvitals.functions.ClassificationVitalsCollector;
 import io.modelvitals.functions.ModelWindowAssigner;
@@ -41,6 +52,7 @@ import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.JobSources;
 import io.modelvitals.io.OutputJson;
 import io.modelvitals.vitals.SlicedClassification;
+import io.modelvitals.vitals.SlicedKpis;
 import io.modelvitals.vitals.SlicedOutputs;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -53,7 +65,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The model-vitals topology, top to bottom: sources → valid records → prediction–label join →
  * segment slices → two-phase windowed quality vitals; predictions → segment slices → two-phase
- * output distribution → drift against references; all vitals → rules → alert lifecycle → sinks. Sources and sinks are
+ * output distribution → drift against references; predictions + business events → attribution → segment
+ * slices → two-phase KPIs → champion vs challengers; quality and KPI vitals → discrepancy; all vitals →
+ * rules → alert lifecycle → sinks. Sources and sinks are
  * injected, so the same topology runs on Kafka, over replay files and in tests.
  */
 public final class VitalsJob {
@@ -95,9 +109,9 @@ public final class VitalsJob {
                 .uid("valid-labels").name("Valid labels");
         DataStream<DeadLetter> deadLetters = predictions.getSideOutput(SideOutputs.DEAD_LETTERS)
                 .union(labels.getSideOutput(SideOutputs.DEAD_LETTERS));
+        SingleOutputStreamOperator<BusinessEvent> businessEvents = null;
         if (sources.businessEvents != null) {
-            // Validated now; business KPIs consume the valid events in a later stage.
-            SingleOutputStreamOperator<BusinessEvent> businessEvents = env
+            businessEvents = env
                     .fromSource(sources.businessEvents, watermarks, "Business events").uid("source-business-events")
                     .process(new ValidRecordRouter<>(r -> r.businessEvent), TypeInformation.of(BusinessEvent.class))
                     .uid("valid-business-events").name("Valid business events");
@@ -158,9 +172,59 @@ public final class VitalsJob {
                                 + s.windowEnd + ") was computed", null, null, null))
                         .returns(DeadLetter.class).uid("late-output-partials").name("Late output partials"));
 
+        // 5. Business KPIs: events attributed to their prediction's version and segment (keyed by prediction_id,
+        //    which spreads by itself), in the same two phases, then each challenger against the champion.
+        DataStream<VitalRecord> allVitals = qualityVitals.union(outputVitals, driftVitals);
+        if (businessEvents != null && spec.hasKpis()) {
+            SingleOutputStreamOperator<AttributedEvent> attributed = joined.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS)
+                    .connect(businessEvents)
+                    .keyBy(p -> p.predictionId, BusinessEventAttributionFunction::key)
+                    .process(new BusinessEventAttributionFunction(spec))
+                    .uid("business-event-attribution").name("Attribute business events to predictions");
+            SingleOutputStreamOperator<KpiSummary> kpiPartials = attributed
+                    .flatMap(new AttributedEventSlicer(spec)).uid("event-slicer").name("Slice business events by segment")
+                    .transform("Pre-aggregate KPIs per pane", TypeInformation.of(KpiSummary.class),
+                            new PaneAggregateOperator<>(spec, e -> e.model, e -> e.version, e -> e.ts, new KpiAggregator(spec),
+                                    TypeInformation.of(SlicedKpis.class), new KpiPartialsEmitter(), SideOutputs.LATE_ATTRIBUTED_EVENTS))
+                    .uid("pane-kpis");
+            SingleOutputStreamOperator<KpiSummary> kpis = kpiPartials
+                    .keyBy(KpiSummary::mergeKey)
+                    .window(ModelWindowAssigner.forKpiPanes(spec))
+                    .sideOutputLateData(SideOutputs.LATE_KPI_PARTIALS)
+                    .aggregate(new KpiSummaryMerger(), new KpiSummaryTagger())
+                    .uid("kpis").name("Business KPIs per model, version and segment");
+            DataStream<VitalRecord> kpiVitals = kpis
+                    .flatMap(new KpiVitalsFunction(spec)).uid("kpi-vitals").name("KPI vitals");
+            DataStream<VitalRecord> comparisons = kpis
+                    .keyBy(KpiSummary::comparisonKey)
+                    .process(new KpiComparisonFunction(spec))
+                    .uid("kpi-comparison").name("Challengers against the champion");
+            allVitals = allVitals.union(kpiVitals, comparisons);
+            deadLetters = deadLetters
+                    .union(attributed.getSideOutput(SideOutputs.DEAD_LETTERS))
+                    .union(kpiPartials.getSideOutput(SideOutputs.LATE_ATTRIBUTED_EVENTS)
+                            .map(e -> new DeadLetter("late: its KPI pane had already closed when this " + e.type + " was attributed",
+                                    null, OutputJson.describe(e), "utf8"))
+                            .returns(DeadLetter.class).uid("late-attributed-events").name("Late attributed events"))
+                    .union(kpis.getSideOutput(SideOutputs.LATE_KPI_PARTIALS)
+                            .map(k -> new DeadLetter("late partial: a subtask's pane of " + k.model + "/" + k.version + "/" + k.slice
+                                    + " (" + k.accumulator.predictions + " predictions) came after window [" + k.windowStart + ", "
+                                    + k.windowEnd + ") was computed", null, null, null))
+                            .returns(DeadLetter.class).uid("late-kpi-partials").name("Late KPI partials"));
+        }
+
         // A vital that overflowed (values near ±1e308) is not a number anyone can act on, nor valid JSON.
-        DataStream<VitalRecord> vitals = qualityVitals.union(outputVitals, driftVitals)
+        DataStream<VitalRecord> vitals = allVitals
                 .filter(v -> Double.isFinite(v.value)).uid("finite-vitals").name("Finite vitals");
+        if (spec.hasDiscrepancies()) {
+            // When the model metric and the business metric disagree, that is itself a vital (and an alert).
+            DataStream<VitalRecord> discrepancies = vitals
+                    .filter(v -> DiscrepancyFunction.watches(spec, v)).uid("discrepancy-inputs").name("Quality and KPI vitals")
+                    .keyBy(DiscrepancyFunction::key)
+                    .process(new DiscrepancyFunction(spec))
+                    .uid("discrepancy").name("Model metric against business metric");
+            vitals = vitals.union(discrepancies);
+        }
 
         deadLetters = deadLetters
                 .union(joined.getSideOutput(SideOutputs.DEAD_LETTERS))
@@ -173,7 +237,7 @@ public final class VitalsJob {
                                 null, OutputJson.describe(s), "utf8"))
                         .returns(DeadLetter.class).uid("late-output-samples").name("Late predictions"));
 
-        // 5. Rules and the alert lifecycle.
+        // 6. Rules and the alert lifecycle.
         // One reader: rule sets are few, and a reader left without a partition would hold back the
         // watermark of everything downstream of the broadcast.
         DataStream<ControlRecord> ruleSets = env
@@ -190,7 +254,7 @@ public final class VitalsJob {
                 .process(new AlertLifecycleFunction())
                 .uid("alert-lifecycle").name("Alert lifecycle");
 
-        // 6. Outputs.
+        // 7. Outputs.
         sinks.vitals(vitals);
         sinks.alerts(alerts);
         sinks.deadLetters(deadLetters.map(new DeadLetterCounter()).uid("dead-letter-counter").name("Count dead letters"));

@@ -16,6 +16,14 @@ public class ModelSpec implements Serializable {
     public Integer segmentValueCap;
     public String alertStaleAfter;
     public DriftSpec drift;
+    /** The champion version: challengers' KPIs (and, unless drift names its own, outputs) are compared with it. */
+    public String champion;
+    /** The configured traffic split by version (shares), for the sample-ratio-mismatch check. */
+    public java.util.Map<String, Double> trafficSplit;
+    /** A business event counts for a prediction up to this long after it. */
+    public String attributionWindow;
+    public List<KpiSpec> kpis;
+    public List<DiscrepancySpec> discrepancies;
     public List<RuleSpec> rules = new ArrayList<>();
 
     public ModelSpec() {}
@@ -25,6 +33,7 @@ public class ModelSpec implements Serializable {
     private transient long windowSlideMs;
     private transient long labelHorizonMs;
     private transient long lateLabelGraceMs;
+    private transient long attributionWindowMs;
 
     public long windowSizeMs() {
         if (windowSizeMs <= 0) windowSizeMs = Durations.parse(window.size).toMillis();
@@ -44,6 +53,37 @@ public class ModelSpec implements Serializable {
     public long lateLabelGraceMs() {
         if (lateLabelGraceMs <= 0) lateLabelGraceMs = Durations.parse(lateLabelGrace).toMillis();
         return lateLabelGraceMs;
+    }
+
+    public long attributionWindowMs() {
+        if (attributionWindowMs <= 0) attributionWindowMs = Durations.parse(attributionWindow).toMillis();
+        return attributionWindowMs;
+    }
+
+    public KpiSpec kpi(String name) {
+        for (KpiSpec k : kpis) if (k != null && name.equals(k.name)) return k;
+        return null;
+    }
+
+    /** A copy with other rules (a rule set from the control topic is validated against it). */
+    public ModelSpec withRules(String name, List<RuleSpec> rules) {
+        ModelSpec m = new ModelSpec();
+        m.name = name;
+        m.task = task;
+        m.window = window;
+        m.labelHorizon = labelHorizon;
+        m.lateLabelGrace = lateLabelGrace;
+        m.segments = segments;
+        m.segmentValueCap = segmentValueCap;
+        m.alertStaleAfter = alertStaleAfter;
+        m.drift = drift;
+        m.champion = champion;
+        m.trafficSplit = trafficSplit;
+        m.attributionWindow = attributionWindow;
+        m.kpis = kpis;
+        m.discrepancies = discrepancies;
+        m.rules = rules;
+        return m;
     }
 
     /** An alert key with no new window for this long is forgotten; a firing alert resolves then. */

@@ -38,6 +38,20 @@ public class MonitorSpec implements Serializable {
         return false;
     }
 
+    /** Whether any model (or the defaults, for undeclared ones) declares business KPIs. */
+    public boolean hasKpis() {
+        if (job.monitorUndeclaredModels && defaults.kpis != null && !defaults.kpis.isEmpty()) return true;
+        for (ModelSpec m : models) if (m.kpis != null && !m.kpis.isEmpty()) return true;
+        return false;
+    }
+
+    /** Whether any model watches a model-vs-business discrepancy. */
+    public boolean hasDiscrepancies() {
+        if (job.monitorUndeclaredModels && defaults.discrepancies != null && !defaults.discrepancies.isEmpty()) return true;
+        for (ModelSpec m : models) if (m.discrepancies != null && !m.discrepancies.isEmpty()) return true;
+        return false;
+    }
+
     /** A label that arrives before its prediction waits this long, the longest label horizon. */
     public long maxLabelHorizonMs() {
         long max = defaults.labelHorizonMs();

@@ -26,8 +26,13 @@ public class RuleSpec implements Serializable {
     public Double referenceValue;
     /** …or the mean of this alert's previous K evaluated windows. */
     public Integer referenceWindows;
-    /** confidence_interval: a proportion breaches only when its whole 95% interval is past the threshold. */
+    /**
+     * confidence_interval: a proportion breaches only when its whole 95% interval is past the threshold;
+     * significance: a KPI difference breaches only when its two-proportion test's p-value is below alpha.
+     */
     public String gate;
+    /** The significance level of {@code gate: significance}. */
+    public Double alpha;
     /** Change detection instead of a threshold: the rule fires when the detector alarms. */
     public DetectorSpec detector;
     /** A firing alert resolves only once the condition has been clear for this long (event time). */

@@ -83,17 +83,7 @@ public final class SpecLoader {
         }
         ModelSpec model = set.model.equals("*") ? spec.defaults : spec.model(set.model);
         if (model == null) throw new SpecException("rule set: model '" + set.model + "' is not monitored (undeclared, and job.monitor_undeclared_models is false)");
-        ModelSpec candidate = new ModelSpec();
-        candidate.name = set.model;
-        candidate.task = model.task;
-        candidate.window = model.window;
-        candidate.labelHorizon = model.labelHorizon;
-        candidate.lateLabelGrace = model.lateLabelGrace;
-        candidate.segments = model.segments;
-        candidate.segmentValueCap = model.segmentValueCap;
-        candidate.alertStaleAfter = model.alertStaleAfter;
-        candidate.drift = model.drift;
-        candidate.rules = set.rules;
+        ModelSpec candidate = model.withRules(set.model, set.rules);
         ruleDefaults(set.rules);
         List<String> errors = new ArrayList<>();
         validateModel(errors, "rule set for '" + set.model + "'", candidate);
@@ -143,7 +133,11 @@ public final class SpecLoader {
         if (d.rules == null) d.rules = new ArrayList<>();
         if (d.name == null) d.name = "*";
         if (d.drift == null) d.drift = new DriftSpec();
+        if (d.attributionWindow == null) d.attributionWindow = "1h";
+        if (d.kpis == null) d.kpis = new ArrayList<>();
+        if (d.discrepancies == null) d.discrepancies = new ArrayList<>();
         applyDriftDefaults(d.drift);
+        applyKpiDefaults(d);
         for (ModelSpec m : spec.models) {
             if (m.task == null) m.task = d.task;
             if (m.window == null) m.window = d.window;
@@ -155,10 +149,30 @@ public final class SpecLoader {
             if (m.rules == null) m.rules = new ArrayList<>();
             if (m.drift == null) m.drift = d.drift;
             else applyDriftDefaults(m.drift);
+            if (m.champion == null) m.champion = d.champion;
+            if (m.trafficSplit == null) m.trafficSplit = d.trafficSplit;
+            if (m.attributionWindow == null) m.attributionWindow = d.attributionWindow;
+            if (m.kpis == null) m.kpis = d.kpis;
+            if (m.discrepancies == null) m.discrepancies = d.discrepancies;
+            applyKpiDefaults(m);
         }
         List<ModelSpec> all = new ArrayList<>(spec.models);
         all.add(d);
         for (ModelSpec m : all) ruleDefaults(m.rules);
+    }
+
+    private static void applyKpiDefaults(ModelSpec m) {
+        for (KpiSpec k : m.kpis) {
+            if (k == null) continue;
+            for (KpiTerm t : java.util.Arrays.asList(k.numerator, k.denominator)) {
+                if (t != null && t.measure == null) t.measure = KpiTerm.COUNT;
+            }
+        }
+        for (DiscrepancySpec d : m.discrepancies) {
+            if (d == null) continue;
+            if (d.windows == null) d.windows = 6;
+            if (d.alpha == null) d.alpha = 0.05;
+        }
     }
 
     private static void applyDriftDefaults(DriftSpec d) {
@@ -238,6 +252,7 @@ public final class SpecLoader {
         }
         if (m.segmentValueCap < 1) errors.add(at + ".segment_value_cap: must be ≥ 1");
         validateDrift(errors, at + ".drift", m.drift);
+        validateKpis(errors, at, m);
         Set<String> ruleNames = new HashSet<>();
         for (int j = 0; j < m.rules.size(); j++) {
             RuleSpec r = m.rules.get(j);
@@ -246,11 +261,17 @@ public final class SpecLoader {
             else if (!ruleNames.add(r.name)) errors.add(rat + ".name: rule '" + r.name + "' is declared twice");
             if (r.vital == null) errors.add(rat + ".vital: required");
             else if (!Vitals.ALL.contains(r.vital)) errors.add(rat + ".vital: unknown vital '" + r.vital + "'; known: " + new java.util.TreeSet<>(Vitals.ALL));
+            else if (Vitals.BY_KPI.contains(r.vital)) validateKpiRule(errors, rat, m, r);
             else if (Vitals.PER_CLASS.contains(r.vital) && r.cls == null) errors.add(rat + ".class: required for the per-class vital " + r.vital);
             else if (Vitals.DRIFT.contains(r.vital) && r.reference == null) errors.add(rat + ".reference: required for the drift vital " + r.vital + ": one of " + m.drift.references);
             else if (r.reference != null && !m.drift.references.contains(r.reference)) errors.add(rat + ".reference: '" + r.reference + "' is not among this model's drift.references " + m.drift.references);
-            if (r.cls != null && r.vital != null && !Vitals.PER_CLASS.contains(r.vital)) errors.add(rat + ".class: " + r.vital + " is not a per-class vital");
-            if (r.reference != null && r.vital != null && !Vitals.DRIFT.contains(r.vital)) errors.add(rat + ".reference: " + r.vital + " is not a drift vital");
+            if (r.vital != null && !Vitals.BY_KPI.contains(r.vital)) {
+                if (r.cls != null && !Vitals.PER_CLASS.contains(r.vital)) errors.add(rat + ".class: " + r.vital + " is not a per-class vital");
+                if (r.reference != null && !Vitals.DRIFT.contains(r.vital)) errors.add(rat + ".reference: " + r.vital + " is not a drift vital");
+            }
+            if (Vitals.SAMPLE_RATIO_P_VALUE.equals(r.vital) && (m.trafficSplit == null || m.trafficSplit.isEmpty())) {
+                errors.add(rat + ".vital: sample_ratio_p_value needs the model's traffic_split");
+            }
             if (r.detector == null && (r.op == null || !OPS.contains(r.op))) errors.add(rat + ".op: must be one of " + OPS);
             if (r.detector == null && (r.threshold == null || !Double.isFinite(r.threshold))) errors.add(rat + ".threshold: a finite number is required");
             if (r.minSamples < 1) errors.add(rat + ".min_samples: must be ≥ 1");
@@ -261,7 +282,85 @@ public final class SpecLoader {
     }
 
     private static final Set<String> COMPARES = Set.of("value", "relative_change", "absolute_change");
-    private static final Set<String> WITH_INTERVAL = Set.of(Vitals.ACCURACY, Vitals.PRECISION, Vitals.RECALL, Vitals.LABEL_COVERAGE, Vitals.CLASS_SHARE);
+    private static final Set<String> WITH_INTERVAL = Set.of(Vitals.ACCURACY, Vitals.PRECISION, Vitals.RECALL, Vitals.LABEL_COVERAGE,
+            Vitals.CLASS_SHARE, Vitals.KPI, Vitals.KPI_DIFFERENCE);
+
+    /** A rule on a KPI vital names the KPI in {@code class}; only a comparison has a reference (champion). */
+    private static void validateKpiRule(List<String> errors, String rat, ModelSpec m, RuleSpec r) {
+        if (r.cls == null) {
+            errors.add(rat + ".class: required for " + r.vital + ": the name of one of the model's kpis");
+            return;
+        }
+        if (m.kpi(r.cls) == null) errors.add(rat + ".class: '" + r.cls + "' is not one of this model's kpis");
+        if (r.vital.equals(Vitals.DISCREPANCY)) {
+            if (m.discrepancies.stream().noneMatch(d -> d != null && r.cls.equals(d.kpi))) errors.add(rat + ".class: no discrepancy watches the kpi '" + r.cls + "'");
+            if (r.reference != null && m.discrepancies.stream().noneMatch(d -> d != null && r.cls.equals(d.kpi) && r.reference.equals(d.reference()))) {
+                errors.add(rat + ".reference: no discrepancy compares the kpi '" + r.cls + "' with '" + r.reference + "'");
+            }
+        } else if (r.reference != null && !(r.reference.equals(DriftSpec.CHAMPION) && !r.vital.equals(Vitals.KPI))) {
+            errors.add(rat + ".reference: " + r.vital + " has " + (r.vital.equals(Vitals.KPI) ? "no reference" : "only the reference champion"));
+        }
+    }
+
+    private static final Set<String> DISCREPANCY_QUALITY = Set.of(Vitals.ACCURACY, Vitals.PRECISION, Vitals.RECALL);
+
+    private static void validateKpis(List<String> errors, String at, ModelSpec m) {
+        boolean windowOk = duration(errors, at + ".attribution_window", m.attributionWindow);
+        if (windowOk && m.attributionWindowMs() <= 0) errors.add(at + ".attribution_window: must be > 0");
+        if (m.trafficSplit != null) {
+            if (m.trafficSplit.size() < 2) errors.add(at + ".traffic_split: needs at least two versions");
+            m.trafficSplit.forEach((v, share) -> {
+                if (share == null || !(share > 0) || !Double.isFinite(share)) errors.add(at + ".traffic_split." + v + ": a share > 0");
+            });
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < m.kpis.size(); i++) {
+            KpiSpec k = m.kpis.get(i);
+            String kat = at + ".kpis[" + i + "]";
+            if (k == null) {
+                errors.add(kat + ": empty");
+                continue;
+            }
+            if (k.name == null || k.name.isBlank()) errors.add(kat + ".name: required");
+            else if (!names.add(k.name)) errors.add(kat + ".name: kpi '" + k.name + "' is declared twice");
+            validateTerm(errors, kat + ".numerator", k.numerator);
+            validateTerm(errors, kat + ".denominator", k.denominator);
+        }
+        for (int i = 0; i < m.discrepancies.size(); i++) {
+            DiscrepancySpec d = m.discrepancies.get(i);
+            String dat = at + ".discrepancies[" + i + "]";
+            if (d == null) {
+                errors.add(dat + ": empty");
+                continue;
+            }
+            if (d.quality == null || !DISCREPANCY_QUALITY.contains(d.quality)) errors.add(dat + ".quality: one of " + new java.util.TreeSet<>(DISCREPANCY_QUALITY));
+            else if (!d.quality.equals(Vitals.ACCURACY) && d.qualityClass == null) errors.add(dat + ".quality_class: required for " + d.quality);
+            else if (d.quality.equals(Vitals.ACCURACY) && d.qualityClass != null) errors.add(dat + ".quality_class: accuracy is not per class");
+            KpiSpec k = d.kpi == null ? null : m.kpi(d.kpi);
+            if (k == null) errors.add(dat + ".kpi: the name of one of this model's kpis");
+            else if (k.numerator != null && k.denominator != null && !k.proportion()) errors.add(dat + ".kpi: '" + d.kpi + "' is not a proportion (both terms must count)");
+            if (d.windows < 1) errors.add(dat + ".windows: must be ≥ 1");
+            if (!(d.alpha > 0 && d.alpha < 1)) errors.add(dat + ".alpha: a significance level in (0, 1)");
+        }
+    }
+
+    private static void validateTerm(List<String> errors, String at, KpiTerm t) {
+        if (t == null) {
+            errors.add(at + ": required");
+            return;
+        }
+        if (t.events == null || t.events.isEmpty() || t.events.stream().anyMatch(e -> e == null || e.isBlank())) {
+            errors.add(at + ".events: a list of event types (prediction: the model's predictions)");
+        }
+        if (!KpiTerm.COUNT.equals(t.measure) && !KpiTerm.SUM.equals(t.measure)) errors.add(at + ".measure: count or sum");
+        if (t.where != null) {
+            try {
+                t.parse();
+            } catch (IllegalArgumentException e) {
+                errors.add(at + ".where: " + e.getMessage());
+            }
+        }
+    }
 
     private static void validateConditions(List<String> errors, String rat, RuleSpec r) {
         String compare = r.compare == null ? "value" : r.compare;
@@ -274,10 +373,17 @@ public final class SpecLoader {
         }
         if (r.referenceWindows != null && r.referenceWindows < 1) errors.add(rat + ".reference_windows: must be ≥ 1");
         if (r.gate != null) {
-            if (!r.gate.equals("confidence_interval")) errors.add(rat + ".gate: the only gate is confidence_interval");
-            else if (r.vital != null && !WITH_INTERVAL.contains(r.vital)) errors.add(rat + ".gate: " + r.vital + " has no confidence interval; gated vitals: " + new java.util.TreeSet<>(WITH_INTERVAL));
+            if (r.gate.equals("confidence_interval")) {
+                if (r.vital != null && !WITH_INTERVAL.contains(r.vital)) errors.add(rat + ".gate: " + r.vital + " has no confidence interval; gated vitals: " + new java.util.TreeSet<>(WITH_INTERVAL));
+            } else if (r.gate.equals("significance")) {
+                if (r.vital != null && !Vitals.WITH_P_VALUE.contains(r.vital)) errors.add(rat + ".gate: " + r.vital + " has no p-value; vitals with one: " + new java.util.TreeSet<>(Vitals.WITH_P_VALUE));
+            } else {
+                errors.add(rat + ".gate: one of confidence_interval, significance");
+            }
             if (!compare.equals("value")) errors.add(rat + ".gate: only for compare: value");
         }
+        if (r.alpha != null && !(r.alpha > 0 && r.alpha < 1)) errors.add(rat + ".alpha: a significance level in (0, 1)");
+        if (r.alpha != null && !"significance".equals(r.gate)) errors.add(rat + ".alpha: only with gate: significance");
         if (r.detector != null) {
             DetectorSpec d = r.detector;
             if (!"cusum".equals(d.type)) errors.add(rat + ".detector.type: the only detector is cusum");

@@ -20,6 +20,10 @@ public class VitalRecord {
     public long n;
     public long windowStart;
     public long windowEnd;
+    /** For KPIs: the numerator (n is the denominator). */
+    public Double numerator;
+    /** For KPI comparisons: the two-sided p-value of the two-proportion z-test; for a discrepancy, of the KPI's fall. */
+    public Double pValue;
     /** 95% confidence interval, where the vital has one. */
     public Double ciLower;
     public Double ciUpper;
@@ -47,7 +51,7 @@ public class VitalRecord {
                 && windowEnd == v.windowEnd && Objects.equals(model, v.model) && Objects.equals(version, v.version)
                 && Objects.equals(segment, v.segment) && Objects.equals(vital, v.vital) && Objects.equals(cls, v.cls)
                 && Objects.equals(predictedCls, v.predictedCls) && Objects.equals(reference, v.reference) && Objects.equals(ciLower, v.ciLower)
-                && Objects.equals(ciUpper, v.ciUpper);
+                && Objects.equals(ciUpper, v.ciUpper) && Objects.equals(numerator, v.numerator) && Objects.equals(pValue, v.pValue);
     }
 
     @Override

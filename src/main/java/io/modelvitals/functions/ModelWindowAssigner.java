@@ -3,6 +3,7 @@ package io.modelvitals.functions;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.JoinResult;
+import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.OutputSample;
 import io.modelvitals.events.OutputSummary;
 import io.modelvitals.events.PartialVitals;
@@ -49,6 +50,11 @@ public class ModelWindowAssigner<T> extends WindowAssigner<T, TimeWindow> {
 
     /** First-phase output partials, likewise. */
     public static ModelWindowAssigner<OutputSummary> forOutputPanes(MonitorSpec spec) {
+        return new ModelWindowAssigner<>(spec, s -> s.model, s -> s.windowStart);
+    }
+
+    /** First-phase KPI partials, likewise. */
+    public static ModelWindowAssigner<KpiSummary> forKpiPanes(MonitorSpec spec) {
         return new ModelWindowAssigner<>(spec, s -> s.model, s -> s.windowStart);
     }
 

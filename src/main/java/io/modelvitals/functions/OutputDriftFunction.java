@@ -5,6 +5,7 @@ import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.OutputSummary;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.vitals.Champion;
 import io.modelvitals.vitals.DriftReference;
 import io.modelvitals.vitals.OutputAccumulator;
 import io.modelvitals.vitals.OutputVitals;
@@ -95,7 +96,9 @@ public class OutputDriftFunction extends KeyedProcessFunction<String, OutputSumm
         DriftSpec drift = model.drift;
         long size = model.windowSizeMs();
         long back = drift.previousWindowsBack * size;
-        String champion = champion(drift, window);
+        Map<String, Long> traffic = new TreeMap<>();
+        window.forEach((version, s) -> traffic.put(version, s.accumulator.predictions));
+        String champion = Champion.of(drift.champion != null ? drift.champion : model.champion, traffic);
         for (OutputSummary s : window.values()) {
             List<VitalRecord> records = new ArrayList<>();
             if (drift.references.contains(DriftSpec.BASELINE)) {
@@ -136,19 +139,5 @@ public class OutputDriftFunction extends KeyedProcessFunction<String, OutputSumm
             }
             for (String k : stale) history.remove(k);
         }
-    }
-
-    /** The spec's champion when it served in this window, else the version with the most predictions (ties: first by name). */
-    static String champion(DriftSpec drift, Map<String, OutputSummary> window) {
-        if (drift.champion != null && window.containsKey(drift.champion)) return drift.champion;
-        String best = null;
-        long most = -1;
-        for (OutputSummary s : window.values()) {
-            if (s.accumulator.predictions > most) {
-                most = s.accumulator.predictions;
-                best = s.version;
-            }
-        }
-        return best;
     }
 }

@@ -109,8 +109,11 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
     /**
      * With {@code gate: confidence_interval}, a proportion breaches only when its whole 95% Wilson interval
      * is past the threshold: accuracy &lt; 0.9 fires when the upper bound is below 0.9, not on a noisy dip.
+     * With {@code gate: significance}, a KPI difference breaches only when its test's p-value is below alpha:
+     * "challenger significantly worse" is {@code kpi_difference < 0} with that gate.
      */
     static boolean passesGate(RuleSpec rule, VitalRecord v) {
+        if ("significance".equals(rule.gate)) return v.pValue != null && v.pValue < (rule.alpha == null ? 0.05 : rule.alpha);
         if (!"confidence_interval".equals(rule.gate) || v.ciLower == null) return true;
         return rule.op.startsWith("<") ? rule.breached(v.ciUpper) : rule.breached(v.ciLower);
     }

@@ -1,6 +1,8 @@
 package io.modelvitals.functions;
 
+import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.OutputSample;
 import io.modelvitals.events.OutputSummary;
@@ -24,6 +26,10 @@ public final class SideOutputs {
     /** Second-phase partials whose window had already been computed (after an idle subtask resumed). */
     public static final OutputTag<PartialVitals> LATE_QUALITY_PARTIALS = new OutputTag<>("late-quality-partials") {};
     public static final OutputTag<OutputSummary> LATE_OUTPUT_PARTIALS = new OutputTag<>("late-output-partials") {};
+
+    /** Attributed business events whose KPI pane had already been emitted when they arrived. */
+    public static final OutputTag<AttributedEvent> LATE_ATTRIBUTED_EVENTS = new OutputTag<>("late-attributed-events") {};
+    public static final OutputTag<KpiSummary> LATE_KPI_PARTIALS = new OutputTag<>("late-kpi-partials") {};
 
     private SideOutputs() {}
 }

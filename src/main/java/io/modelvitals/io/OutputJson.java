@@ -29,6 +29,7 @@ public final class OutputJson {
         if (v.predictedCls != null) o.put("predicted_class", v.predictedCls);
         if (v.reference != null) o.put("reference", v.reference);
         o.put("value", v.value);
+        if (v.numerator != null) o.put("numerator", v.numerator);
         o.put("n", v.n);
         o.put("window_start", v.windowStart);
         o.put("window_end", v.windowEnd);
@@ -36,6 +37,7 @@ public final class OutputJson {
             o.put("ci_lower", v.ciLower);
             o.put("ci_upper", v.ciUpper);
         }
+        if (v.pValue != null) o.put("p_value", v.pValue);
         return o;
     }
 
@@ -93,6 +95,17 @@ public final class OutputJson {
         o.put("model", s.model);
         o.put("version", s.version);
         o.put("ts", s.ts);
+        return o.toString();
+    }
+
+    /** An attributed business event that came too late for its KPI window, described for the dead-letter topic. */
+    public static String describe(io.modelvitals.events.AttributedEvent e) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("kind", e.type);
+        o.put("event_id", e.eventId);
+        o.put("model", e.model);
+        o.put("version", e.version);
+        o.put("ts", e.ts);
         return o.toString();
     }
 

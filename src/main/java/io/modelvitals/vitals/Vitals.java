@@ -43,6 +43,23 @@ public final class Vitals {
     public static final String VALUE_KS_P_VALUE = "value_ks_p_value";
     public static final String VALUE_WASSERSTEIN = "value_wasserstein";
 
+    // Business KPIs (the record's class is the KPI's name).
+    public static final String KPI = "kpi";
+    /** A challenger's KPI minus its champion's, in the same window and slice (reference: champion). */
+    public static final String KPI_DIFFERENCE = "kpi_difference";
+    /** (challenger − champion) / champion. */
+    public static final String KPI_RELATIVE_DIFFERENCE = "kpi_relative_difference";
+    /** Chi-square goodness of fit of the versions' prediction counts against the configured traffic split (version "all"). */
+    public static final String SAMPLE_RATIO_P_VALUE = "sample_ratio_p_value";
+    /** 1 when the KPI fell significantly while the quality vital (the record's reference) held or rose, else 0. */
+    public static final String DISCREPANCY = "discrepancy";
+
+    /** Vitals about one KPI, named in a rule's {@code class}. */
+    public static final Set<String> BY_KPI = Set.of(KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE, DISCREPANCY);
+
+    /** Vitals that carry a p-value, for {@code gate: significance}. */
+    public static final Set<String> WITH_P_VALUE = Set.of(KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE);
+
     /** Vitals that are about one class and need a rule's {@code class}. */
     public static final Set<String> PER_CLASS = Set.of(PRECISION, RECALL, F1, CLASS_COUNT, CLASS_SHARE);
 
@@ -55,7 +72,8 @@ public final class Vitals {
             MAE, RMSE, LABEL_COVERAGE, LABEL_DELAY_P50_MS, LABEL_DELAY_P95_MS, LATE_LABELS, DUPLICATE_LABELS,
             PREDICTION_COUNT, CLASS_COUNT, CLASS_SHARE, VALUE_MEAN, VALUE_VARIANCE, VALUE_P5, VALUE_P25, VALUE_P50,
             VALUE_P75, VALUE_P95, CLASS_PSI, CLASS_JS_DISTANCE, CLASS_CHI2_P_VALUE, VALUE_PSI, VALUE_JS_DISTANCE,
-            VALUE_KS_STATISTIC, VALUE_KS_P_VALUE, VALUE_WASSERSTEIN);
+            VALUE_KS_STATISTIC, VALUE_KS_P_VALUE, VALUE_WASSERSTEIN, KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE,
+            SAMPLE_RATIO_P_VALUE, DISCREPANCY);
 
     private Vitals() {}
 }

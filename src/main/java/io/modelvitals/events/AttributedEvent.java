@@ -1,0 +1,26 @@
+package io.modelvitals.events;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A business event attributed to a model version (through its prediction, or named directly), or one
+ * of the model's accepted predictions (type {@code prediction}): what the KPIs aggregate.
+ */
+public class AttributedEvent {
+    public static final String PREDICTION = "prediction";
+
+    public String model;
+    public String version;
+    /** The prediction's segment attributes; null for an event that named its model directly. */
+    public Map<String, String> segment;
+    /** The slices it counts in, set by the slicer. */
+    public List<String> slices;
+    /** When it counts: the later of the event's and its prediction's time. */
+    public long ts;
+    public String type;
+    public Double value;
+    public String eventId;
+
+    public AttributedEvent() {}
+}
