@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.BusinessEvent;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.InputRecord;
@@ -128,6 +129,9 @@ public final class InputParser {
         e.eventId = requiredString(n, "event_id");
         e.ts = timestamp(n);
         e.type = requiredString(n, "type");
+        if (e.type.equals(AttributedEvent.PREDICTION)) {
+            throw new Invalid("'type' prediction is reserved: KPIs count the model's own predictions as that type");
+        }
         e.predictionId = optionalString(n, "prediction_id");
         e.model = optionalString(n, "model");
         e.version = optionalString(n, "version");

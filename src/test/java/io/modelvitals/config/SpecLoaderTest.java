@@ -175,4 +175,69 @@ class SpecLoaderTest {
         SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(dir.resolve("bad.yaml")));
         assertTrue(e.getMessage().contains("bad.txt line 2: not a finite number: 'lots'"), e.getMessage());
     }
+
+    @Test
+    void kpisDefaultsAndValidation() {
+        MonitorSpec spec = SpecLoader.parse(String.join("\n",
+                "models:",
+                "  - name: rec",
+                "    champion: v1",
+                "    traffic_split: {v1: 0.9, v2: 0.1}",
+                "    kpis:",
+                "      - {name: take_rate, numerator: {events: [play], where: 'value >= 30'}, denominator: {events: [impression]}}",
+                "      - {name: revenue, numerator: {events: [purchase], measure: sum}, denominator: {events: [prediction]}}",
+                "    discrepancies:",
+                "      - {quality: accuracy, kpi: take_rate}",
+                "    rules:",
+                "      - {name: worse, vital: kpi_difference, class: take_rate, op: '<', threshold: 0, gate: significance}",
+                "      - {name: srm, vital: sample_ratio_p_value, op: '<', threshold: 0.001}",
+                "      - {name: disagree, vital: discrepancy, class: take_rate, reference: accuracy, op: '>=', threshold: 1}",
+                ""), "spec.yaml");
+        ModelSpec rec = spec.model("rec");
+        assertEquals(3_600_000, rec.attributionWindowMs(), "one hour by default");
+        assertEquals("count", rec.kpi("take_rate").denominator.measure);
+        assertTrue(rec.kpi("take_rate").proportion());
+        assertTrue(!rec.kpi("revenue").proportion());
+        assertEquals(6, rec.discrepancies.get(0).windows);
+        assertEquals(0.05, rec.discrepancies.get(0).alpha);
+        assertTrue(spec.hasKpis() && spec.hasDiscrepancies());
+
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(String.join("\n",
+                "models:",
+                "  - name: rec",
+                "    attribution_window: soon",
+                "    traffic_split: {v1: 1.0}",
+                "    kpis:",
+                "      - {name: take_rate, numerator: {events: [play], where: 'value > thirty'}, denominator: {events: []}}",
+                "      - {name: revenue, numerator: {events: [purchase], measure: total}, denominator: {events: [prediction]}}",
+                "      - {name: spend, numerator: {events: [purchase], measure: sum}, denominator: {events: [prediction]}}",
+                "    discrepancies:",
+                "      - {quality: macro_f1, kpi: take_rate}",
+                "      - {quality: recall, kpi: spend, windows: 0}",
+                "    rules:",
+                "      - {name: a, vital: kpi, op: '<', threshold: 0.2}",
+                "      - {name: b, vital: kpi_difference, class: ctr, op: '<', threshold: 0}",
+                "      - {name: c, vital: kpi, class: take_rate, op: '<', threshold: 0.2, gate: significance}",
+                "      - {name: d, vital: kpi, class: take_rate, reference: champion, op: '<', threshold: 0.2}",
+                "      - {name: f, vital: discrepancy, class: revenue, reference: accuracy, op: '>=', threshold: 1}",
+                ""), "spec.yaml"));
+        String m = e.getMessage();
+        for (String expected : List.of(
+                "models[0].attribution_window:",
+                "models[0].traffic_split: needs at least two versions",
+                "models[0].kpis[0].numerator.where: 'thirty' is not a number",
+                "models[0].kpis[0].denominator.events: a list of event types",
+                "models[0].kpis[1].numerator.measure: count or sum",
+                "models[0].discrepancies[0].quality: one of [accuracy, precision, recall]",
+                "models[0].discrepancies[1].quality_class: required for recall",
+                "models[0].discrepancies[1].kpi: 'spend' is not a proportion",
+                "models[0].discrepancies[1].windows: must be ≥ 1",
+                "models[0].rules[0].class: required for kpi",
+                "models[0].rules[1].class: 'ctr' is not one of this model's kpis",
+                "models[0].rules[2].gate: kpi has no p-value",
+                "models[0].rules[3].reference: kpi has no reference",
+                "models[0].rules[4].reference: no discrepancy compares the kpi 'revenue' with 'accuracy'")) {
+            assertTrue(m.contains(expected), "expected '" + expected + "' in:\n" + m);
+        }
+    }
 }

@@ -27,7 +27,9 @@ class PojoSerializationTest {
             PartialVitals.class, ClassificationAccumulator.class, OutputSample.class, OutputSummary.class,
             io.modelvitals.vitals.OutputAccumulator.class, io.modelvitals.vitals.SlicedClassification.class,
             io.modelvitals.vitals.SlicedOutputs.class, io.modelvitals.functions.OutputDriftFunction.FixedReference.class,
-            PredictionLabelJoinFunction.JoinState.class, AlertLifecycleFunction.AlertState.class})
+            PredictionLabelJoinFunction.JoinState.class, AlertLifecycleFunction.AlertState.class,
+            AttributedEvent.class, KpiSummary.class, io.modelvitals.vitals.KpiAccumulator.class, io.modelvitals.vitals.SlicedKpis.class,
+            io.modelvitals.functions.BusinessEventAttributionFunction.AttributionState.class})
     void serializedAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }

@@ -140,5 +140,8 @@ class InputParserTest {
         InputRecord unattributed = parser.parse(InputParser.Kind.BUSINESS_EVENT,
                 "{\"event_id\":\"e3\",\"ts\":5,\"type\":\"click\",\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8), ORIGIN);
         assertEquals("a business event needs 'prediction_id', or 'model' and 'version'", unattributed.deadLetter.reason);
+        InputRecord reserved = parser.parse(InputParser.Kind.BUSINESS_EVENT,
+                "{\"event_id\":\"e4\",\"ts\":5,\"type\":\"prediction\",\"prediction_id\":\"p1\"}".getBytes(StandardCharsets.UTF_8), ORIGIN);
+        assertTrue(reserved.deadLetter.reason.startsWith("'type' prediction is reserved"), reserved.deadLetter.reason);
     }
 }
