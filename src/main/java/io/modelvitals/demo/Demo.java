@@ -101,10 +101,12 @@ public final class Demo {
 
             TrafficSimulator simulator = TrafficSimulator.demo(seed);
             out.printf("Traffic: %s %s (champion, %.0f%%) and %s (challenger, %.0f%%), event time %s to %s,%n"
-                            + "  incident on the challenger from %s to %s; %s of wall time.%n%n",
+                            + "  model incident on the challenger from %s to %s (accuracy and outputs),%n"
+                            + "  business incident on the challenger from %s to %s (take-rate only); %s of wall time.%n%n",
                     TrafficSimulator.MODEL, TrafficSimulator.CHAMPION, 100 * (1 - TrafficSimulator.CHALLENGER_SHARE),
                     TrafficSimulator.CHALLENGER, 100 * TrafficSimulator.CHALLENGER_SHARE, TrafficSimulator.START,
-                    simulator.endsAt(), simulator.incidentStartsAt(), simulator.incidentEndsAt(), duration);
+                    simulator.endsAt(), simulator.incidentStartsAt(), simulator.incidentEndsAt(),
+                    simulator.businessIncidentStartsAt(), simulator.businessIncidentEndsAt(), duration);
             console.printHeader();
             try (KafkaProducer<String, String> producer = TrafficSimulator.producer(kafka.bootstrapServers())) {
                 sendBadRecords(producer, spec);

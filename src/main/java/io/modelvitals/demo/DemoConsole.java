@@ -36,8 +36,8 @@ final class DemoConsole {
     }
 
     void printHeader() {
-        out.printf("%-11s  %-16s %7s  %-22s %8s %8s %9s %11s%n", "window end", "model/version", "labeled",
-                "accuracy [95% CI]", "macro-F1", "coverage", "delay p50", "PSI vs v1");
+        out.printf("%-11s  %-16s %7s  %-22s %8s %8s %9s %9s %10s%n", "window end", "model/version", "labeled",
+                "accuracy [95% CI]", "macro-F1", "coverage", "delay p50", "take-rate", "PSI vs v1");
     }
 
     void follow(String bootstrapServers, MonitorSpec spec, AtomicBoolean running) {
@@ -68,9 +68,13 @@ final class DemoConsole {
         Long latest = latestWindow.get(version);
         if (latest == null || windowEnd > latest) {
             latestWindow.put(version, windowEnd);
-            // Every window of this version before the new one is complete: print those rows.
+            // Windows of this version before the new one are complete, but the KPI windows run on their own
+            // watermark (business events) and may be committed a checkpoint later: a row without its
+            // take-rate waits one more window.
             for (String k : List.copyOf(pending.headMap(String.format("%015d|", windowEnd)).keySet())) {
-                if (k.endsWith("|" + version)) printRow(k, pending.remove(k));
+                if (!k.endsWith("|" + version)) continue;
+                long end = Long.parseLong(k.substring(0, k.indexOf('|')));
+                if (pending.get(k).containsKey("kpi|take_rate") || latest == null || end < latest) printRow(k, pending.remove(k));
             }
         }
     }
@@ -84,14 +88,16 @@ final class DemoConsole {
         JsonNode delay = vitals.get("label_delay_p50_ms|");
         JsonNode labeled = vitals.get("labeled_count|");
         JsonNode drift = vitals.get("class_psi|champion");
+        JsonNode takeRate = vitals.get("kpi|take_rate");
         if (accuracy == null && coverage == null) return; // only late or duplicate-label counts: nothing to show
-        out.printf(Locale.ROOT, "%-11s  %-16s %7s  %-22s %8s %8s %9s %11s%n", TIME.format(end), parts[1],
+        out.printf(Locale.ROOT, "%-11s  %-16s %7s  %-22s %8s %8s %9s %9s %10s%n", TIME.format(end), parts[1],
                 labeled == null ? "-" : String.valueOf(labeled.path("value").asLong()),
                 accuracy == null ? "-" : String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", accuracy.path("value").asDouble(),
                         accuracy.path("ci_lower").asDouble(), accuracy.path("ci_upper").asDouble()),
                 f1 == null ? "-" : String.format(Locale.ROOT, "%.3f", f1.path("value").asDouble()),
                 coverage == null ? "-" : String.format(Locale.ROOT, "%.3f", coverage.path("value").asDouble()),
                 delay == null ? "-" : String.format(Locale.ROOT, "%.1f min", delay.path("value").asDouble() / 60000),
+                takeRate == null ? "-" : String.format(Locale.ROOT, "%.3f", takeRate.path("value").asDouble()),
                 drift == null ? "" : String.format(Locale.ROOT, "%.3f", drift.path("value").asDouble()));
     }
 

@@ -62,20 +62,42 @@ public final class TrafficSimulator {
     private final Duration span;
     private final Duration incidentStart;
     private final Duration incidentEnd;
+    private final Duration businessIncidentStart;
+    private final Duration businessIncidentEnd;
     private final double predictionsPerSecond;
     private long sequence;
 
-    public TrafficSimulator(long seed, Duration span, Duration incidentStart, Duration incidentEnd, double predictionsPerSecond) {
+    /**
+     * Between {@code businessIncidentStart} and {@code businessIncidentEnd} the challenger's recommendations
+     * are as accurate as ever but played far less (a broken thumbnail in its app build, say): the business
+     * metric falls while the model metric holds.
+     */
+    public TrafficSimulator(long seed, Duration span, Duration incidentStart, Duration incidentEnd,
+                            Duration businessIncidentStart, Duration businessIncidentEnd, double predictionsPerSecond) {
         this.random = new Random(seed);
         this.span = span;
         this.incidentStart = incidentStart;
         this.incidentEnd = incidentEnd;
+        this.businessIncidentStart = businessIncidentStart;
+        this.businessIncidentEnd = businessIncidentEnd;
         this.predictionsPerSecond = predictionsPerSecond;
     }
 
-    /** The demo's traffic: 5 hours, incident from 1h40 to 3h00, 8 predictions per second. */
+    /**
+     * The demo's traffic: 5 hours at 8 predictions per second; the model incident from 1h40 to 3h00,
+     * the business-only incident from 3h40 to 4h30.
+     */
     public static TrafficSimulator demo(long seed) {
-        return new TrafficSimulator(seed, Duration.ofHours(5), Duration.ofMinutes(100), Duration.ofMinutes(180), 8);
+        return new TrafficSimulator(seed, Duration.ofHours(5), Duration.ofMinutes(100), Duration.ofMinutes(180),
+                Duration.ofMinutes(220), Duration.ofMinutes(270), 8);
+    }
+
+    public Instant businessIncidentStartsAt() {
+        return START.plus(businessIncidentStart);
+    }
+
+    public Instant businessIncidentEndsAt() {
+        return START.plus(businessIncidentEnd);
     }
 
     public Instant incidentStartsAt() {
@@ -183,6 +205,9 @@ public final class TrafficSimulator {
         impression.put("prediction_id", id);
         delayed.add(new Pending(ts + 200, sequence, "business-events", id, impression.toString()));
         double takeRate = predicted.equals(truth) ? 0.45 : 0.08;
+        boolean businessIncident = challenger && ts >= START.plus(businessIncidentStart).toEpochMilli()
+                && ts < START.plus(businessIncidentEnd).toEpochMilli();
+        if (businessIncident) takeRate *= 0.4;
         if (random.nextDouble() < takeRate) {
             long playTs = ts + 5_000 + (long) (random.nextDouble() * 60_000);
             ObjectNode play = mapper.createObjectNode();

@@ -58,7 +58,28 @@ class DemoITCase {
                 "output drift is seen no later than the accuracy drop: " + driftStarts + " vs " + startsAt);
         assertTrue(result.deadLetters >= 3, "the demo's three broken records reach the dead-letter topic");
 
+        // The business-only incident: the challenger's take-rate falls while its accuracy holds. The
+        // challenger-worse alert fires for it (as it did in the model incident), and the discrepancy alert
+        // fires for it only, and only then.
+        List<JsonNode> discrepancy = result.alerts.stream()
+                .filter(a -> a.path("labels").path("alertname").asText().equals("accuracy-holds-take-rate-falls"))
+                .collect(Collectors.toList());
+        assertEquals(List.of("firing", "resolved"),
+                discrepancy.stream().map(a -> a.path("status").asText()).collect(Collectors.toList()), result.alerts.toString());
+        Instant discrepancyStarts = Instant.parse(discrepancy.get(0).path("startsAt").asText());
+        assertTrue(!discrepancyStarts.isBefore(traffic.businessIncidentStartsAt())
+                && discrepancyStarts.isBefore(traffic.businessIncidentEndsAt()), "discrepancy starts " + discrepancyStarts);
+        List<JsonNode> worse = result.alerts.stream()
+                .filter(a -> a.path("labels").path("alertname").asText().equals("challenger-take-rate-worse")
+                        && a.path("status").asText().equals("firing"))
+                .collect(Collectors.toList());
+        assertEquals(2, worse.size(), "once per incident: " + result.alerts);
+        assertTrue(Instant.parse(worse.get(1).path("startsAt").asText()).isAfter(traffic.incidentEndsAt()));
+        assertTrue(result.alerts.stream().noneMatch(a -> a.path("labels").path("alertname").asText().equals("sample-ratio-mismatch")),
+                "the 96/4 rollout splits as configured");
+
         String out = console.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("take-rate"), out);
         assertTrue(out.contains("FIRING   accuracy-below-goal"), out);
         assertTrue(out.contains("recommender/v1"), out);
         assertTrue(out.contains("FIRING   output-drift-vs-champion"), out);
