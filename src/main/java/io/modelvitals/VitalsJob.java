@@ -130,7 +130,7 @@ public final class VitalsJob {
         SingleOutputStreamOperator<PartialVitals> partials = joined
                 .flatMap(new JoinResultSlicer(spec)).uid("segment-slicer").name("Slice join results by segment")
                 .transform("Pre-aggregate quality per pane", TypeInformation.of(PartialVitals.class),
-                        new PaneAggregateOperator<>(spec, r -> r.model, r -> r.version, r -> r.ts, new ClassificationAggregator(),
+                        new PaneAggregateOperator<>(spec, r -> r.model, r -> r.version, r -> r.ts, new ClassificationAggregator(spec),
                                 TypeInformation.of(SlicedClassification.class), new PartialVitalsEmitter(), SideOutputs.LATE_JOIN_RESULTS))
                 .uid("pane-vitals");
         SingleOutputStreamOperator<VitalRecord> qualityVitals = partials

@@ -200,7 +200,12 @@ public final class Benchmark {
 
     /** The full job, bounded, on the input topics: events/s over its net runtime, and peak heap. */
     private void job(String name, Map<String, String> topics, long events, String backend, String window) throws Exception {
-        MonitorSpec spec = spec(window, "1h", "10s", "");
+        // A KPI on the impressions, so business events go through attribution and the KPI windows too.
+        String kpis = String.join("\n",
+                "  attribution_window: 10m",
+                "  kpis:",
+                "    - {name: impressions_per_prediction, numerator: {events: [impression]}, denominator: {events: [prediction]}}");
+        MonitorSpec spec = spec(window, "1h", "10s", kpis);
         spec.kafka.topics.predictions = topics.get("predictions");
         spec.kafka.topics.labels = topics.get("labels");
         spec.kafka.topics.businessEvents = topics.get("business-events");

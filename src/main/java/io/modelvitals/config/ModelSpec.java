@@ -15,6 +15,12 @@ public class ModelSpec implements Serializable {
     public List<String> segments;
     public Integer segmentValueCap;
     public String alertStaleAfter;
+    /** Binary classifiers: the class whose probability `score` is ("1" by default). */
+    public String positiveClass;
+    /** Multi-class classifiers with `scores`: k of top-k accuracy (3 by default). */
+    public Integer topK;
+    /** Equal-width bins of the expected calibration error (10 by default). */
+    public Integer calibrationBins;
     public DriftSpec drift;
     /** The champion version: challengers' KPIs (and, unless drift names its own, outputs) are compared with it. */
     public String champion;
@@ -76,6 +82,9 @@ public class ModelSpec implements Serializable {
         m.segments = segments;
         m.segmentValueCap = segmentValueCap;
         m.alertStaleAfter = alertStaleAfter;
+        m.positiveClass = positiveClass;
+        m.topK = topK;
+        m.calibrationBins = calibrationBins;
         m.drift = drift;
         m.champion = champion;
         m.trafficSplit = trafficSplit;

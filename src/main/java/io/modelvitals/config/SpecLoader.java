@@ -134,6 +134,9 @@ public final class SpecLoader {
         if (d.name == null) d.name = "*";
         if (d.drift == null) d.drift = new DriftSpec();
         if (d.attributionWindow == null) d.attributionWindow = "1h";
+        if (d.positiveClass == null) d.positiveClass = "1";
+        if (d.topK == null) d.topK = 3;
+        if (d.calibrationBins == null) d.calibrationBins = 10;
         if (d.kpis == null) d.kpis = new ArrayList<>();
         if (d.discrepancies == null) d.discrepancies = new ArrayList<>();
         applyDriftDefaults(d.drift);
@@ -152,6 +155,9 @@ public final class SpecLoader {
             if (m.champion == null) m.champion = d.champion;
             if (m.trafficSplit == null) m.trafficSplit = d.trafficSplit;
             if (m.attributionWindow == null) m.attributionWindow = d.attributionWindow;
+            if (m.positiveClass == null) m.positiveClass = d.positiveClass;
+            if (m.topK == null) m.topK = d.topK;
+            if (m.calibrationBins == null) m.calibrationBins = d.calibrationBins;
             if (m.kpis == null) m.kpis = d.kpis;
             if (m.discrepancies == null) m.discrepancies = d.discrepancies;
             applyKpiDefaults(m);
@@ -251,6 +257,8 @@ public final class SpecLoader {
             errors.add(at + ".alert_stale_after: must be at least two window slides");
         }
         if (m.segmentValueCap < 1) errors.add(at + ".segment_value_cap: must be ≥ 1");
+        if (m.topK < 1) errors.add(at + ".top_k: must be ≥ 1");
+        if (m.calibrationBins < 1 || m.calibrationBins > 1000) errors.add(at + ".calibration_bins: between 1 and 1000");
         validateDrift(errors, at + ".drift", m.drift);
         validateKpis(errors, at, m);
         Set<String> ruleNames = new HashSet<>();
@@ -399,7 +407,10 @@ public final class SpecLoader {
         if (r.fdr != null) {
             if (!(r.fdr > 0 && r.fdr < 1)) errors.add(rat + ".fdr: a false discovery rate in (0, 1)");
             if (!Boolean.TRUE.equals(r.perSegment)) errors.add(rat + ".fdr: controls the rate across segments: needs per_segment: true");
-            if (r.vital != null && !WITH_INTERVAL.contains(r.vital)) errors.add(rat + ".fdr: needs a proportion vital " + new java.util.TreeSet<>(WITH_INTERVAL));
+            // The one-sided p-value FDR needs is the proportion's own against the threshold (not a difference's test).
+            if (r.vital != null && (!WITH_INTERVAL.contains(r.vital) || r.vital.equals(Vitals.KPI_DIFFERENCE))) {
+                errors.add(rat + ".fdr: needs a proportion vital " + new java.util.TreeSet<>(WITH_INTERVAL) + " other than kpi_difference");
+            }
             if (!compare.equals("value") || r.detector != null) errors.add(rat + ".fdr: only for threshold rules (compare: value)");
         }
     }

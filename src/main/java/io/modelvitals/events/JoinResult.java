@@ -25,6 +25,10 @@ public class JoinResult {
     public List<String> slices;
     public String predictedLabel;
     public Double predictedValue;
+    /** The prediction's positive-class probability (binary classifiers). */
+    public Double predictedScore;
+    /** The prediction's probability per class (multi-class classifiers). */
+    public Map<String, Double> predictedScores;
     public String actualLabel;
     public Double actualValue;
     public long predictionTs;

@@ -189,7 +189,7 @@ public class PredictionLabelJoinFunction extends KeyedCoProcessFunction<String, 
         }
     }
 
-    /** What the join keeps of a prediction: the origin and the score map are not needed after it. */
+    /** What the join keeps of a prediction: what the quality vitals need, not its origin, latency or error. */
     private static Prediction trimmed(Prediction p) {
         Prediction t = new Prediction();
         t.predictionId = p.predictionId;
@@ -198,6 +198,8 @@ public class PredictionLabelJoinFunction extends KeyedCoProcessFunction<String, 
         t.ts = p.ts;
         t.label = p.label;
         t.value = p.value;
+        t.score = p.score;
+        t.scores = p.scores;
         t.segment = p.segment;
         return t;
     }
@@ -212,6 +214,8 @@ public class PredictionLabelJoinFunction extends KeyedCoProcessFunction<String, 
         r.segment = p.segment;
         r.predictedLabel = p.label;
         r.predictedValue = p.value;
+        r.predictedScore = p.score;
+        r.predictedScores = p.scores;
         r.predictionTs = p.ts;
         if (label != null) {
             r.actualLabel = label.label;

@@ -19,6 +19,19 @@ public class ClassificationAccumulator {
     public long regressionPairs;
     public double sumAbsError;
     public double sumSquaredError;
+    /** Regression: Σ(predicted − actual), Σ|error/actual| over non-zero actuals, their count, zero actuals, Σactual, Σactual². */
+    public double sumError;
+    public double sumAbsPercentError;
+    public long percentErrorPairs;
+    public long zeroActuals;
+    public double sumActual;
+    public double sumActualSquared;
+    /** Binary classifiers with a positive-class score. */
+    public ScoreAccumulator scores = new ScoreAccumulator();
+    /** Multi-class classifiers with a score per class: log loss (probabilities normalised to sum 1) and top-k hits. */
+    public long multiScoredPairs;
+    public double multiLogLossSum;
+    public long topKCorrect;
     public QuantileSketch labelDelayMs = new QuantileSketch();
     public long expired;
     public long expiredLabeled;
@@ -27,17 +40,37 @@ public class ClassificationAccumulator {
 
     public ClassificationAccumulator() {}
 
+    /** With the default quality settings: positive class "1", top-3, 10 calibration bins. */
     public void add(JoinResult r) {
+        add(r, "1", 3, 10);
+    }
+
+    public void add(JoinResult r, String positiveClass, int topK, int calibrationBins) {
         switch (r.kind) {
             case JoinResult.PAIR:
                 labelDelayMs.update(r.labelDelayMs());
                 if (r.predictedLabel != null && r.actualLabel != null) {
                     confusion.merge(cell(r.actualLabel, r.predictedLabel), 1L, Long::sum);
                     classifiedPairs++;
+                    if (r.predictedScores != null && !r.predictedScores.isEmpty()) {
+                        addClassScores(r.predictedScores, r.actualLabel, topK);
+                    } else if (r.predictedScore != null) {
+                        scores.add(r.predictedScore, r.actualLabel.equals(positiveClass), calibrationBins);
+                    }
                 } else if (r.predictedValue != null && r.actualValue != null) {
-                    double error = r.predictedValue - r.actualValue;
+                    double actual = r.actualValue;
+                    double error = r.predictedValue - actual;
                     sumAbsError += Math.abs(error);
                     sumSquaredError += error * error;
+                    sumError += error;
+                    sumActual += actual;
+                    sumActualSquared += actual * actual;
+                    if (actual == 0) {
+                        zeroActuals++;
+                    } else {
+                        sumAbsPercentError += Math.abs(error / actual);
+                        percentErrorPairs++;
+                    }
                     regressionPairs++;
                 }
                 break;
@@ -53,6 +86,21 @@ public class ClassificationAccumulator {
                 break;
             default:
                 throw new IllegalArgumentException("unknown join result kind " + r.kind);
+        }
+    }
+
+    private void addClassScores(Map<String, Double> classScores, String actual, int topK) {
+        double total = 0;
+        for (Double p : classScores.values()) total += p;
+        Double p = classScores.get(actual);
+        double normalised = p == null || !(total > 0) ? 0 : p / total;
+        multiLogLossSum -= Math.log(Math.min(1 - ScoreAccumulator.EPS, Math.max(ScoreAccumulator.EPS, normalised)));
+        multiScoredPairs++;
+        // In the top k when fewer than k classes score strictly higher (ties go to the actual class).
+        if (p != null) {
+            int higher = 0;
+            for (Double q : classScores.values()) if (q > p) higher++;
+            if (higher < topK) topKCorrect++;
         }
     }
 
@@ -73,6 +121,16 @@ public class ClassificationAccumulator {
         regressionPairs += o.regressionPairs;
         sumAbsError += o.sumAbsError;
         sumSquaredError += o.sumSquaredError;
+        sumError += o.sumError;
+        sumAbsPercentError += o.sumAbsPercentError;
+        percentErrorPairs += o.percentErrorPairs;
+        zeroActuals += o.zeroActuals;
+        sumActual += o.sumActual;
+        sumActualSquared += o.sumActualSquared;
+        scores.merge(o.scores);
+        multiScoredPairs += o.multiScoredPairs;
+        multiLogLossSum += o.multiLogLossSum;
+        topKCorrect += o.topKCorrect;
         labelDelayMs.merge(o.labelDelayMs);
         expired += o.expired;
         expiredLabeled += o.expiredLabeled;

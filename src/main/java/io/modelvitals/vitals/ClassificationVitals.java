@@ -61,10 +61,35 @@ public final class ClassificationVitals {
                 v.predictedCls = ap[1];
             }
         }
+        ScoreAccumulator scores = acc.scores;
+        if (scores.n > 0) {
+            long n = scores.n;
+            emit.value(Vitals.LOG_LOSS, null, scores.logLossSum / n, n);
+            emit.value(Vitals.BRIER_SCORE, null, scores.brierSum / n, n);
+            emit.value(Vitals.EXPECTED_CALIBRATION_ERROR, null, scores.expectedCalibrationError(), n);
+            double[] auc = scores.rocAuc();
+            if (auc != null) {
+                emit.value(Vitals.ROC_AUC, null, auc[0], n);
+                emit.value(Vitals.ROC_AUC_MAX_ERROR, null, auc[1], n);
+            }
+            Double ap = scores.averagePrecision();
+            if (ap != null) emit.value(Vitals.PR_AUC, null, ap, n);
+        }
+        if (acc.multiScoredPairs > 0) {
+            long n = acc.multiScoredPairs;
+            emit.value(Vitals.LOG_LOSS, null, acc.multiLogLossSum / n, n);
+            emit.proportion(Vitals.TOP_K_ACCURACY, null, acc.topKCorrect, n);
+        }
         if (acc.regressionPairs > 0) {
             long n = acc.regressionPairs;
             emit.value(Vitals.MAE, null, acc.sumAbsError / n, n);
             emit.value(Vitals.RMSE, null, Math.sqrt(acc.sumSquaredError / n), n);
+            emit.value(Vitals.MEAN_ERROR, null, acc.sumError / n, n);
+            if (acc.percentErrorPairs > 0) emit.value(Vitals.MAPE, null, acc.sumAbsPercentError / acc.percentErrorPairs, acc.percentErrorPairs);
+            emit.value(Vitals.ZERO_ACTUALS, null, acc.zeroActuals, n);
+            // R² = 1 − SS_res / SS_tot; undefined (not emitted) when every actual is the same.
+            double ssTot = acc.sumActualSquared - acc.sumActual * acc.sumActual / n;
+            if (n > 1 && ssTot > 1e-12 * Math.max(1, acc.sumActualSquared)) emit.value(Vitals.R2, null, 1 - acc.sumSquaredError / ssTot, n);
         }
         long pairs = acc.classifiedPairs + acc.regressionPairs;
         emit.value(Vitals.LABELED_COUNT, null, pairs, pairs);

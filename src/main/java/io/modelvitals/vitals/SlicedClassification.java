@@ -1,5 +1,6 @@
 package io.modelvitals.vitals;
 
+import io.modelvitals.config.ModelSpec;
 import io.modelvitals.events.JoinResult;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,8 +11,10 @@ public class SlicedClassification {
 
     public SlicedClassification() {}
 
-    public void add(JoinResult r) {
-        for (String slice : r.slices) slices.computeIfAbsent(slice, s -> new ClassificationAccumulator()).add(r);
+    public void add(JoinResult r, ModelSpec model) {
+        for (String slice : r.slices) {
+            slices.computeIfAbsent(slice, s -> new ClassificationAccumulator()).add(r, model.positiveClass, model.topK, model.calibrationBins);
+        }
     }
 
     public SlicedClassification merge(SlicedClassification o) {

@@ -13,6 +13,17 @@ public final class Vitals {
     public static final String LABELED_COUNT = "labeled_count";
     public static final String MAE = "mae";
     public static final String RMSE = "rmse";
+    public static final String MEAN_ERROR = "mean_error";
+    public static final String MAPE = "mape";
+    public static final String ZERO_ACTUALS = "zero_actuals";
+    public static final String R2 = "r2";
+    public static final String ROC_AUC = "roc_auc";
+    public static final String ROC_AUC_MAX_ERROR = "roc_auc_max_error";
+    public static final String PR_AUC = "pr_auc";
+    public static final String LOG_LOSS = "log_loss";
+    public static final String BRIER_SCORE = "brier_score";
+    public static final String EXPECTED_CALIBRATION_ERROR = "expected_calibration_error";
+    public static final String TOP_K_ACCURACY = "top_k_accuracy";
     public static final String LABEL_COVERAGE = "label_coverage";
     public static final String LABEL_DELAY_P50_MS = "label_delay_p50_ms";
     public static final String LABEL_DELAY_P95_MS = "label_delay_p95_ms";
@@ -73,7 +84,8 @@ public final class Vitals {
             PREDICTION_COUNT, CLASS_COUNT, CLASS_SHARE, VALUE_MEAN, VALUE_VARIANCE, VALUE_P5, VALUE_P25, VALUE_P50,
             VALUE_P75, VALUE_P95, CLASS_PSI, CLASS_JS_DISTANCE, CLASS_CHI2_P_VALUE, VALUE_PSI, VALUE_JS_DISTANCE,
             VALUE_KS_STATISTIC, VALUE_KS_P_VALUE, VALUE_WASSERSTEIN, KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE,
-            SAMPLE_RATIO_P_VALUE, DISCREPANCY);
+            SAMPLE_RATIO_P_VALUE, DISCREPANCY, MEAN_ERROR, MAPE, ZERO_ACTUALS, R2, ROC_AUC, ROC_AUC_MAX_ERROR, PR_AUC, LOG_LOSS,
+            BRIER_SCORE, EXPECTED_CALIBRATION_ERROR, TOP_K_ACCURACY);
 
     private Vitals() {}
 }

@@ -23,7 +23,7 @@ class PaneAggregateOperatorTest {
 
     private static OneInputStreamOperatorTestHarness<JoinResult, PartialVitals> harness() throws Exception {
         return new OneInputStreamOperatorTestHarness<>(new PaneAggregateOperator<>(SPEC, r -> r.model, r -> r.version, r -> r.ts,
-                new ClassificationAggregator(), TypeInformation.of(SlicedClassification.class), new PartialVitalsEmitter(),
+                new ClassificationAggregator(SPEC), TypeInformation.of(SlicedClassification.class), new PartialVitalsEmitter(),
                 SideOutputs.LATE_JOIN_RESULTS));
     }
 
