@@ -7,6 +7,7 @@ import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.BusinessEvent;
 import io.modelvitals.events.ControlRecord;
 import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.Heartbeat;
 import io.modelvitals.events.InputRecord;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.KpiSummary;
@@ -16,7 +17,9 @@ import io.modelvitals.events.PartialVitals;
 import io.modelvitals.events.Prediction;
 import io.modelvitals.events.RuleCheck;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.functions.AbsenceDetector;
 import io.modelvitals.functions.AlertLifecycleFunction;
+import io.modelvitals.functions.Heartbeats;
 import io.modelvitals.functions.AttributedEventSlicer;
 import io.modelvitals.functions.BusinessEventAttributionFunction;
 import io.modelvitals.functions.DiscrepancyFunction;
@@ -213,6 +216,22 @@ public final class VitalsJob {
                             .returns(DeadLetter.class).uid("late-kpi-partials").name("Late KPI partials"));
         }
 
+        // 6. Absence, the silent failure: heartbeats thinned where the records are (chained, no shuffle of the
+        //    traffic), then per (model, version, stream) silence in event time and, for idle topics, wall time.
+        if (spec.hasAbsence()) {
+            DataStream<Heartbeat> heartbeats = joined.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS)
+                    .flatMap(new Heartbeats<Prediction>(spec, Heartbeat.PREDICTIONS, p -> p.model, p -> p.version, p -> p.ts))
+                    .returns(Heartbeat.class).uid("prediction-heartbeats").name("Prediction heartbeats")
+                    .union(joined
+                            .filter(r -> !JoinResult.EXPIRED.equals(r.kind)).uid("received-labels").name("Received labels")
+                            .flatMap(new Heartbeats<JoinResult>(spec, Heartbeat.LABELS, r -> r.model, r -> r.version, r -> r.labelTs))
+                            .returns(Heartbeat.class).uid("label-heartbeats").name("Label heartbeats"));
+            allVitals = allVitals.union(heartbeats
+                    .keyBy(Heartbeat::key)
+                    .process(new AbsenceDetector(spec))
+                    .uid("absence").name("Silence of predictions and labels"));
+        }
+
         // A vital that overflowed (values near ±1e308) is not a number anyone can act on, nor valid JSON.
         DataStream<VitalRecord> vitals = allVitals
                 .filter(v -> Double.isFinite(v.value)).uid("finite-vitals").name("Finite vitals");
@@ -237,7 +256,7 @@ public final class VitalsJob {
                                 null, OutputJson.describe(s), "utf8"))
                         .returns(DeadLetter.class).uid("late-output-samples").name("Late predictions"));
 
-        // 6. Rules and the alert lifecycle.
+        // 7. Rules and the alert lifecycle.
         // One reader: rule sets are few, and a reader left without a partition would hold back the
         // watermark of everything downstream of the broadcast.
         DataStream<ControlRecord> ruleSets = env
@@ -254,7 +273,7 @@ public final class VitalsJob {
                 .process(new AlertLifecycleFunction())
                 .uid("alert-lifecycle").name("Alert lifecycle");
 
-        // 7. Outputs.
+        // 8. Outputs.
         sinks.vitals(vitals);
         sinks.alerts(alerts);
         sinks.deadLetters(deadLetters.map(new DeadLetterCounter()).uid("dead-letter-counter").name("Count dead letters"));

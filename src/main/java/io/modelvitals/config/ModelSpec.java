@@ -22,6 +22,8 @@ public class ModelSpec implements Serializable {
     /** Equal-width bins of the expected calibration error (10 by default). */
     public Integer calibrationBins;
     public DriftSpec drift;
+    /** Silence detection: after how long without predictions / labels. */
+    public AbsenceSpec absence;
     /** The champion version: challengers' KPIs (and, unless drift names its own, outputs) are compared with it. */
     public String champion;
     /** The configured traffic split by version (shares), for the sample-ratio-mismatch check. */
@@ -86,6 +88,7 @@ public class ModelSpec implements Serializable {
         m.topK = topK;
         m.calibrationBins = calibrationBins;
         m.drift = drift;
+        m.absence = absence;
         m.champion = champion;
         m.trafficSplit = trafficSplit;
         m.attributionWindow = attributionWindow;

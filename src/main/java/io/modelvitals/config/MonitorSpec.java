@@ -45,6 +45,13 @@ public class MonitorSpec implements Serializable {
         return false;
     }
 
+    /** Whether any model watches the absence of its predictions or labels. */
+    public boolean hasAbsence() {
+        if (job.monitorUndeclaredModels && defaults.absence != null) return true;
+        for (ModelSpec m : models) if (m.absence != null) return true;
+        return false;
+    }
+
     /** Whether any model watches a model-vs-business discrepancy. */
     public boolean hasDiscrepancies() {
         if (job.monitorUndeclaredModels && defaults.discrepancies != null && !defaults.discrepancies.isEmpty()) return true;

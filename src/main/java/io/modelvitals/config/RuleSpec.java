@@ -12,6 +12,8 @@ public class RuleSpec implements Serializable {
     public String cls;
     /** For drift vitals: the reference (previous, fixed, champion, baseline). */
     public String reference;
+    /** Only this version's vitals ("all": the model as a whole, for absence); unset: every version. */
+    public String version;
     public String op;
     public Double threshold;
     public Long minSamples;

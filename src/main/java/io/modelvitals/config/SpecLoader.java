@@ -153,6 +153,7 @@ public final class SpecLoader {
             if (m.drift == null) m.drift = d.drift;
             else applyDriftDefaults(m.drift);
             if (m.champion == null) m.champion = d.champion;
+            if (m.absence == null) m.absence = d.absence;
             if (m.trafficSplit == null) m.trafficSplit = d.trafficSplit;
             if (m.attributionWindow == null) m.attributionWindow = d.attributionWindow;
             if (m.positiveClass == null) m.positiveClass = d.positiveClass;
@@ -261,6 +262,16 @@ public final class SpecLoader {
         if (m.calibrationBins < 1 || m.calibrationBins > 1000) errors.add(at + ".calibration_bins: between 1 and 1000");
         validateDrift(errors, at + ".drift", m.drift);
         validateKpis(errors, at, m);
+        if (m.absence != null) {
+            if (m.absence.predictions != null && duration(errors, at + ".absence.predictions", m.absence.predictions)
+                    && Durations.parse(m.absence.predictions).toMillis() < 2 * io.modelvitals.functions.Heartbeats.INTERVAL_MS) {
+                errors.add(at + ".absence.predictions: at least 2s");
+            }
+            if (m.absence.labels != null && duration(errors, at + ".absence.labels", m.absence.labels)
+                    && Durations.parse(m.absence.labels).toMillis() < 2 * io.modelvitals.functions.Heartbeats.INTERVAL_MS) {
+                errors.add(at + ".absence.labels: at least 2s");
+            }
+        }
         Set<String> ruleNames = new HashSet<>();
         for (int j = 0; j < m.rules.size(); j++) {
             RuleSpec r = m.rules.get(j);
@@ -291,7 +302,7 @@ public final class SpecLoader {
 
     private static final Set<String> COMPARES = Set.of("value", "relative_change", "absolute_change");
     private static final Set<String> WITH_INTERVAL = Set.of(Vitals.ACCURACY, Vitals.PRECISION, Vitals.RECALL, Vitals.LABEL_COVERAGE,
-            Vitals.CLASS_SHARE, Vitals.KPI, Vitals.KPI_DIFFERENCE);
+            Vitals.CLASS_SHARE, Vitals.KPI, Vitals.KPI_DIFFERENCE, Vitals.ERROR_RATE, Vitals.TOP_K_ACCURACY);
 
     /** A rule on a KPI vital names the KPI in {@code class}; only a comparison has a reference (champion). */
     private static void validateKpiRule(List<String> errors, String rat, ModelSpec m, RuleSpec r) {

@@ -14,6 +14,10 @@ public class OutputSample {
     public String label;
     /** The numeric output: the predicted value, else the positive-class score; null if neither. */
     public Double numeric;
+    /** Serving latency, if reported. */
+    public Double latencyMs;
+    /** The server failed to predict: counted for the error rate and latency only. */
+    public boolean error;
 
     public OutputSample() {}
 }

@@ -92,7 +92,7 @@ public class BusinessEventAttributionFunction extends KeyedCoProcessFunction<Str
     @Override
     public void processElement1(Prediction p, Context ctx, Collector<AttributedEvent> out) throws Exception {
         ModelSpec model = spec.model(p.model);
-        if (model == null || model.kpis.isEmpty()) return; // no KPI needs it: keep no state for it
+        if (model == null || model.kpis.isEmpty() || p.error != null) return; // no KPI needs it: keep no state for it
         AttributionState st = state.value();
         if (st == null) st = new AttributionState();
         if (st.predicted) return; // the join passes each prediction_id once

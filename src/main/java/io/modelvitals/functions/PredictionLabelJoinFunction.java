@@ -82,8 +82,9 @@ public class PredictionLabelJoinFunction extends KeyedCoProcessFunction<String, 
     @Override
     public void processElement1(Prediction p, Context ctx, Collector<JoinResult> out) throws Exception {
         if (p.error != null) {
-            // A failed prediction has no output to judge; it belongs to operational vitals, not to quality.
+            // A failed prediction has no output to judge: not joined, only counted by the operational vitals.
             predictionErrors.inc();
+            if (spec.model(p.model) != null) ctx.output(SideOutputs.ACCEPTED_PREDICTIONS, p);
             return;
         }
         ModelSpec model = spec.model(p.model);

@@ -32,6 +32,8 @@ public class PredictionSlicer extends SegmentSlicer<Prediction, OutputSample> {
         s.ts = p.ts;
         s.label = p.label;
         s.numeric = p.value != null ? p.value : p.score;
+        s.latencyMs = p.latencyMs;
+        s.error = p.error != null;
         return s;
     }
 }

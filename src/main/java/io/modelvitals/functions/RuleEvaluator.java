@@ -10,6 +10,7 @@ import io.modelvitals.events.ControlRecord;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.RuleCheck;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.vitals.Vitals;
 import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -76,6 +77,7 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             if (!rule.vital.equals(v.vital)) continue;
             if (rule.cls != null && !rule.cls.equals(v.cls)) continue;
             if (rule.reference != null && !rule.reference.equals(v.reference)) continue;
+            if (rule.version != null && !rule.version.equals(v.version)) continue;
             if (!SegmentSlicer.ALL.equals(v.segment) && !rule.perSegment) continue;
             RuleCheck c = new RuleCheck();
             c.rule = rule.name;
@@ -91,7 +93,7 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             c.forWindows = rule.forWindows;
             c.value = v.value;
             c.n = v.n;
-            c.sufficient = v.n >= rule.minSamples;
+            c.sufficient = Vitals.WITHOUT_SAMPLES.contains(v.vital) || v.n >= rule.minSamples;
             c.ciLower = v.ciLower;
             c.ciUpper = v.ciUpper;
             c.spec = rule;

@@ -20,7 +20,7 @@ public final class SideOutputs {
     /** Predictions whose output-distribution window had already fired when they arrived. */
     public static final OutputTag<OutputSample> LATE_OUTPUT_SAMPLES = new OutputTag<>("late-output-samples") {};
 
-    /** Each prediction the join accepted, once (duplicates and undeclared models removed). */
+    /** Each prediction the join accepted, once (duplicates and undeclared models removed), and each failed one. */
     public static final OutputTag<Prediction> ACCEPTED_PREDICTIONS = new OutputTag<>("accepted-predictions") {};
 
     /** Second-phase partials whose window had already been computed (after an idle subtask resumed). */

@@ -18,10 +18,18 @@ public class OutputAccumulator {
     public double min = Double.POSITIVE_INFINITY;
     public double max = Double.NEGATIVE_INFINITY;
     public QuantileSketch numeric = new QuantileSketch();
+    /** Predictions the server failed (not in the counts above). */
+    public long errors;
+    public QuantileSketch latencyMs = new QuantileSketch();
 
     public OutputAccumulator() {}
 
     public void add(OutputSample s) {
+        if (s.latencyMs != null) latencyMs.update(s.latencyMs);
+        if (s.error) {
+            errors++;
+            return;
+        }
         predictions++;
         if (s.label != null) classCounts.merge(s.label, 1L, Long::sum);
         if (s.numeric != null) {
@@ -39,6 +47,8 @@ public class OutputAccumulator {
     public OutputAccumulator merge(OutputAccumulator o) {
         o.classCounts.forEach((c, n) -> classCounts.merge(c, n, Long::sum));
         predictions += o.predictions;
+        errors += o.errors;
+        latencyMs.merge(o.latencyMs);
         if (o.numericCount > 0) {
             long n = numericCount + o.numericCount;
             double delta = o.mean - mean;

@@ -24,6 +24,7 @@ public final class OutputVitals {
         List<VitalRecord> out = new ArrayList<>();
         OutputAccumulator acc = s.accumulator;
         out.add(record(s, Vitals.PREDICTION_COUNT, null, acc.predictions, acc.predictions));
+        operational(s, out);
         long classified = acc.classCounts.values().stream().mapToLong(Long::longValue).sum();
         for (Map.Entry<String, Long> e : new TreeMap<>(acc.classCounts).entrySet()) {
             out.add(record(s, Vitals.CLASS_COUNT, e.getKey(), e.getValue(), classified));
@@ -53,6 +54,27 @@ public final class OutputVitals {
             }
         }
         return out;
+    }
+
+    /** Throughput, error rate and latency quantiles: what the serving side looks like in the window. */
+    static void operational(OutputSummary s, List<VitalRecord> out) {
+        OutputAccumulator acc = s.accumulator;
+        long served = acc.predictions + acc.errors;
+        double seconds = (s.windowEnd - s.windowStart) / 1000.0;
+        out.add(record(s, Vitals.PREDICTIONS_PER_SECOND, null, served / seconds, served));
+        if (served > 0) {
+            VitalRecord rate = record(s, Vitals.ERROR_RATE, null, (double) acc.errors / served, served);
+            double[] ci = Proportions.wilson(acc.errors, served, Proportions.Z95);
+            rate.ciLower = ci[0];
+            rate.ciUpper = ci[1];
+            out.add(rate);
+        }
+        long latencies = acc.latencyMs.count();
+        if (latencies > 0) {
+            out.add(record(s, Vitals.LATENCY_P50_MS, null, acc.latencyMs.quantile(0.5), latencies));
+            out.add(record(s, Vitals.LATENCY_P95_MS, null, acc.latencyMs.quantile(0.95), latencies));
+            out.add(record(s, Vitals.LATENCY_P99_MS, null, acc.latencyMs.quantile(0.99), latencies));
+        }
     }
 
     /** The share of values strictly below x. */

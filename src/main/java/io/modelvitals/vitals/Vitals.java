@@ -33,6 +33,18 @@ public final class Vitals {
 
     // Output distribution, per window (no labels needed).
     public static final String PREDICTION_COUNT = "prediction_count";
+    // Absence: seconds without predictions / labels (no window: reported when the silence is noticed).
+    public static final String PREDICTION_SILENCE_S = "prediction_silence_s";
+    public static final String LABEL_SILENCE_S = "label_silence_s";
+    /** Vitals about the absence of samples: a rule's min_samples does not apply. */
+    public static final Set<String> WITHOUT_SAMPLES = Set.of(PREDICTION_SILENCE_S, LABEL_SILENCE_S);
+
+    // Operational, per window.
+    public static final String PREDICTIONS_PER_SECOND = "predictions_per_second";
+    public static final String ERROR_RATE = "error_rate";
+    public static final String LATENCY_P50_MS = "latency_p50_ms";
+    public static final String LATENCY_P95_MS = "latency_p95_ms";
+    public static final String LATENCY_P99_MS = "latency_p99_ms";
     public static final String CLASS_COUNT = "class_count";
     public static final String CLASS_SHARE = "class_share";
     public static final String VALUE_MEAN = "value_mean";
@@ -85,7 +97,8 @@ public final class Vitals {
             VALUE_P75, VALUE_P95, CLASS_PSI, CLASS_JS_DISTANCE, CLASS_CHI2_P_VALUE, VALUE_PSI, VALUE_JS_DISTANCE,
             VALUE_KS_STATISTIC, VALUE_KS_P_VALUE, VALUE_WASSERSTEIN, KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE,
             SAMPLE_RATIO_P_VALUE, DISCREPANCY, MEAN_ERROR, MAPE, ZERO_ACTUALS, R2, ROC_AUC, ROC_AUC_MAX_ERROR, PR_AUC, LOG_LOSS,
-            BRIER_SCORE, EXPECTED_CALIBRATION_ERROR, TOP_K_ACCURACY);
+            BRIER_SCORE, EXPECTED_CALIBRATION_ERROR, TOP_K_ACCURACY, PREDICTIONS_PER_SECOND, ERROR_RATE, LATENCY_P50_MS,
+            LATENCY_P95_MS, LATENCY_P99_MS, PREDICTION_SILENCE_S, LABEL_SILENCE_S);
 
     private Vitals() {}
 }

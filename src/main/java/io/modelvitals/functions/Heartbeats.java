@@ -1,0 +1,67 @@
+package io.modelvitals.functions;
+
+import io.modelvitals.config.ModelSpec;
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.Heartbeat;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.function.SerializableFunction;
+
+/**
+ * Thins a stream down to heartbeats for the absence detector: per (model, version), and per model,
+ * at most one a second (wall clock) per subtask, carrying the latest event time seen. Chained to its
+ * input, so a hot model costs a map lookup per record, not a shuffle; only models that watch their
+ * absence get heartbeats.
+ */
+public class Heartbeats<IN> extends RichFlatMapFunction<IN, Heartbeat> {
+    public static final long INTERVAL_MS = 1_000;
+
+    private final MonitorSpec spec;
+    private final String stream;
+    private final SerializableFunction<IN, String> modelOf;
+    private final SerializableFunction<IN, String> versionOf;
+    private final SerializableFunction<IN, Long> timeOf;
+    /** model|version → [latest event time, wall time of the last heartbeat]. */
+    private transient Map<String, long[]> seen;
+
+    public Heartbeats(MonitorSpec spec, String stream, SerializableFunction<IN, String> modelOf,
+                      SerializableFunction<IN, String> versionOf, SerializableFunction<IN, Long> timeOf) {
+        this.spec = spec;
+        this.stream = stream;
+        this.modelOf = modelOf;
+        this.versionOf = versionOf;
+        this.timeOf = timeOf;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        seen = new HashMap<>();
+    }
+
+    @Override
+    public void flatMap(IN in, Collector<Heartbeat> out) {
+        String model = modelOf.apply(in);
+        ModelSpec m = spec.model(model);
+        if (m == null || m.absence == null || m.absence.afterMs(stream) <= 0) return;
+        long ts = timeOf.apply(in);
+        long now = System.currentTimeMillis();
+        beat(model, versionOf.apply(in), ts, now, out);
+        beat(model, SegmentSlicer.ALL, ts, now, out);
+    }
+
+    private void beat(String model, String version, long ts, long now, Collector<Heartbeat> out) {
+        long[] s = seen.computeIfAbsent(model + '\u001f' + version, k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+        s[0] = Math.max(s[0], ts);
+        if (s[1] != Long.MIN_VALUE && now - s[1] < INTERVAL_MS) return;
+        s[1] = now;
+        Heartbeat h = new Heartbeat();
+        h.model = model;
+        h.version = version;
+        h.stream = stream;
+        h.ts = s[0];
+        out.collect(h);
+    }
+}
