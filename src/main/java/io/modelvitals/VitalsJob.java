@@ -18,6 +18,9 @@ import io.modelvitals.events.Prediction;
 import io.modelvitals.events.RuleCheck;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.functions.AbsenceDetector;
+import io.modelvitals.functions.GoalEvaluator;
+import io.modelvitals.functions.SegmentSlicer;
+import io.modelvitals.functions.VersionTracker;
 import io.modelvitals.functions.AlertLifecycleFunction;
 import io.modelvitals.functions.Heartbeats;
 import io.modelvitals.functions.AttributedEventSlicer;
@@ -243,6 +246,21 @@ public final class VitalsJob {
                     .process(new DiscrepancyFunction(spec))
                     .uid("discrepancy").name("Model metric against business metric");
             vitals = vitals.union(discrepancies);
+        }
+        // The versions each model serves: shares, ages, new versions, and the age of the one serving most.
+        DataStream<VitalRecord> versions = outputs
+                .filter(s -> SegmentSlicer.ALL.equals(s.slice)).uid("population-outputs").name("Whole-population outputs")
+                .keyBy(s -> s.model)
+                .process(new VersionTracker())
+                .uid("versions").name("Versions per model");
+        vitals = vitals.union(versions);
+        if (spec.hasGoals()) {
+            // Acceptability goals, over everything above: met or not per window, and a rule each.
+            vitals = vitals.union(vitals
+                    .filter(v -> GoalEvaluator.watches(spec, v)).uid("goal-inputs").name("Vitals with goals")
+                    .keyBy(GoalEvaluator::key)
+                    .process(new GoalEvaluator(spec))
+                    .uid("goals").name("Acceptability goals"));
         }
 
         deadLetters = deadLetters

@@ -31,6 +31,9 @@ public class ModelSpec implements Serializable {
     /** A business event counts for a prediction up to this long after it. */
     public String attributionWindow;
     public List<KpiSpec> kpis;
+    /** The one metric the model is optimised for (reported as optimization_metric). */
+    public String optimizationMetric;
+    public List<GoalSpec> goals;
     public List<DiscrepancySpec> discrepancies;
     public List<RuleSpec> rules = new ArrayList<>();
 
@@ -68,6 +71,23 @@ public class ModelSpec implements Serializable {
         return attributionWindowMs;
     }
 
+    private transient List<RuleSpec> goalRules;
+
+    /** The rules the goals imply (one per goal, firing when it is not met); they stay when a rule set replaces the rules. */
+    public List<RuleSpec> goalRules() {
+        if (goalRules == null) {
+            List<RuleSpec> rules = new ArrayList<>();
+            if (goals != null) for (GoalSpec g : goals) if (g != null) rules.add(g.rule());
+            goalRules = rules;
+        }
+        return goalRules;
+    }
+
+    public GoalSpec goal(String name) {
+        if (goals != null) for (GoalSpec g : goals) if (g != null && name.equals(g.name)) return g;
+        return null;
+    }
+
     public KpiSpec kpi(String name) {
         for (KpiSpec k : kpis) if (k != null && name.equals(k.name)) return k;
         return null;
@@ -93,6 +113,8 @@ public class ModelSpec implements Serializable {
         m.trafficSplit = trafficSplit;
         m.attributionWindow = attributionWindow;
         m.kpis = kpis;
+        m.optimizationMetric = optimizationMetric;
+        m.goals = goals;
         m.discrepancies = discrepancies;
         m.rules = rules;
         return m;

@@ -52,6 +52,13 @@ public class MonitorSpec implements Serializable {
         return false;
     }
 
+    /** Whether any model declares acceptability goals or an optimization metric. */
+    public boolean hasGoals() {
+        if (job.monitorUndeclaredModels && defaults.goals != null && (!defaults.goals.isEmpty() || defaults.optimizationMetric != null)) return true;
+        for (ModelSpec m : models) if (m.goals != null && (!m.goals.isEmpty() || m.optimizationMetric != null)) return true;
+        return false;
+    }
+
     /** Whether any model watches a model-vs-business discrepancy. */
     public boolean hasDiscrepancies() {
         if (job.monitorUndeclaredModels && defaults.discrepancies != null && !defaults.discrepancies.isEmpty()) return true;

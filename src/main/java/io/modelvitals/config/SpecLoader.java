@@ -139,6 +139,7 @@ public final class SpecLoader {
         if (d.calibrationBins == null) d.calibrationBins = 10;
         if (d.kpis == null) d.kpis = new ArrayList<>();
         if (d.discrepancies == null) d.discrepancies = new ArrayList<>();
+        if (d.goals == null) d.goals = new ArrayList<>();
         applyDriftDefaults(d.drift);
         applyKpiDefaults(d);
         for (ModelSpec m : spec.models) {
@@ -161,6 +162,8 @@ public final class SpecLoader {
             if (m.calibrationBins == null) m.calibrationBins = d.calibrationBins;
             if (m.kpis == null) m.kpis = d.kpis;
             if (m.discrepancies == null) m.discrepancies = d.discrepancies;
+            if (m.goals == null) m.goals = d.goals;
+            if (m.optimizationMetric == null) m.optimizationMetric = d.optimizationMetric;
             applyKpiDefaults(m);
         }
         List<ModelSpec> all = new ArrayList<>(spec.models);
@@ -174,6 +177,12 @@ public final class SpecLoader {
             for (KpiTerm t : java.util.Arrays.asList(k.numerator, k.denominator)) {
                 if (t != null && t.measure == null) t.measure = KpiTerm.COUNT;
             }
+        }
+        for (GoalSpec g : m.goals) {
+            if (g == null) continue;
+            if (g.minSamples == null) g.minSamples = 100L;
+            if (g.forWindows == null) g.forWindows = 1;
+            if (g.severity == null) g.severity = "warning";
         }
         for (DiscrepancySpec d : m.discrepancies) {
             if (d == null) continue;
@@ -262,6 +271,7 @@ public final class SpecLoader {
         if (m.calibrationBins < 1 || m.calibrationBins > 1000) errors.add(at + ".calibration_bins: between 1 and 1000");
         validateDrift(errors, at + ".drift", m.drift);
         validateKpis(errors, at, m);
+        validateGoals(errors, at, m);
         if (m.absence != null) {
             if (m.absence.predictions != null && duration(errors, at + ".absence.predictions", m.absence.predictions)
                     && Durations.parse(m.absence.predictions).toMillis() < 2 * io.modelvitals.functions.Heartbeats.INTERVAL_MS) {
@@ -281,10 +291,11 @@ public final class SpecLoader {
             if (r.vital == null) errors.add(rat + ".vital: required");
             else if (!Vitals.ALL.contains(r.vital)) errors.add(rat + ".vital: unknown vital '" + r.vital + "'; known: " + new java.util.TreeSet<>(Vitals.ALL));
             else if (Vitals.BY_KPI.contains(r.vital)) validateKpiRule(errors, rat, m, r);
+            else if (Vitals.GOAL.equals(r.vital) && (r.cls == null || m.goal(r.cls) == null)) errors.add(rat + ".class: the name of one of the model's goals");
             else if (Vitals.PER_CLASS.contains(r.vital) && r.cls == null) errors.add(rat + ".class: required for the per-class vital " + r.vital);
             else if (Vitals.DRIFT.contains(r.vital) && r.reference == null) errors.add(rat + ".reference: required for the drift vital " + r.vital + ": one of " + m.drift.references);
             else if (r.reference != null && !m.drift.references.contains(r.reference)) errors.add(rat + ".reference: '" + r.reference + "' is not among this model's drift.references " + m.drift.references);
-            if (r.vital != null && !Vitals.BY_KPI.contains(r.vital)) {
+            if (r.vital != null && !Vitals.BY_KPI.contains(r.vital) && !Vitals.GOAL.equals(r.vital)) {
                 if (r.cls != null && !Vitals.PER_CLASS.contains(r.vital)) errors.add(rat + ".class: " + r.vital + " is not a per-class vital");
                 if (r.reference != null && !Vitals.DRIFT.contains(r.vital)) errors.add(rat + ".reference: " + r.vital + " is not a drift vital");
             }
@@ -318,6 +329,40 @@ public final class SpecLoader {
             }
         } else if (r.reference != null && !(r.reference.equals(DriftSpec.CHAMPION) && !r.vital.equals(Vitals.KPI))) {
             errors.add(rat + ".reference: " + r.vital + " has " + (r.vital.equals(Vitals.KPI) ? "no reference" : "only the reference champion"));
+        }
+    }
+
+    /** Goals watch vitals of windows: per-class ones by class or top classes, the others as they are. */
+    private static void validateGoals(List<String> errors, String at, ModelSpec m) {
+        if (m.optimizationMetric != null && (!Vitals.ALL.contains(m.optimizationMetric) || Vitals.PER_CLASS.contains(m.optimizationMetric)
+                || Vitals.BY_KPI.contains(m.optimizationMetric) || Vitals.WITHOUT_SAMPLES.contains(m.optimizationMetric))) {
+            errors.add(at + ".optimization_metric: '" + m.optimizationMetric + "' is not a vital of the whole window (e.g. macro_f1, roc_auc, rmse)");
+        }
+        Set<String> names = new HashSet<>();
+        for (RuleSpec r : m.rules) if (r != null && r.name != null) names.add(r.name);
+        for (int i = 0; i < m.goals.size(); i++) {
+            GoalSpec g = m.goals.get(i);
+            String gat = at + ".goals[" + i + "]";
+            if (g == null) {
+                errors.add(gat + ": empty");
+                continue;
+            }
+            if (g.name == null || g.name.isBlank()) errors.add(gat + ".name: required");
+            else if (!names.add(g.name)) errors.add(gat + ".name: '" + g.name + "' is already the name of a rule or goal (a goal is a rule)");
+            if (g.vital == null || !Vitals.ALL.contains(g.vital) || Vitals.WITHOUT_SAMPLES.contains(g.vital) || Vitals.BY_KPI.contains(g.vital)
+                    || Vitals.GOAL.equals(g.vital)) {
+                errors.add(gat + ".vital: a vital of each window, not '" + g.vital + "'");
+            } else if (Vitals.PER_CLASS.contains(g.vital)) {
+                if ((g.cls == null) == (g.topClasses == null)) errors.add(gat + ": a per-class vital needs exactly one of class or top_classes");
+            } else if (g.cls != null || g.topClasses != null) {
+                errors.add(gat + ": " + g.vital + " is not per class: no class or top_classes");
+            }
+            if (g.topClasses != null && g.topClasses < 1) errors.add(gat + ".top_classes: must be ≥ 1");
+            if (g.op == null || !OPS.contains(g.op)) errors.add(gat + ".op: must be one of " + OPS);
+            if (g.threshold == null || !Double.isFinite(g.threshold)) errors.add(gat + ".threshold: a finite number is required");
+            if (g.minSamples < 1) errors.add(gat + ".min_samples: must be ≥ 1");
+            if (g.forWindows < 1) errors.add(gat + ".for: must be ≥ 1 window");
+            if (!SEVERITIES.contains(g.severity)) errors.add(gat + ".severity: must be one of " + SEVERITIES);
         }
     }
 

@@ -196,6 +196,10 @@ public final class TrafficSimulator {
         ObjectNode segment = p.putObject("segment");
         segment.put("country", COUNTRIES[pick(COUNTRY_SHARES)]);
         segment.put("device", DEVICES[pick(DEVICE_SHARES)]);
+        // One call in 500 times out: the server reports the failure and nothing else follows from it
+        // (derived from the sequence, not the random stream, so the rest of the traffic is unchanged).
+        boolean failed = sequence % 500 == 1;
+        if (failed) p.put("error", "timeout");
         delayed.add(new Pending(ts, ++sequence, "predictions", id, p.toString()));
 
         ObjectNode impression = mapper.createObjectNode();
@@ -203,7 +207,7 @@ public final class TrafficSimulator {
         impression.put("ts", ts + 200);
         impression.put("type", "impression");
         impression.put("prediction_id", id);
-        delayed.add(new Pending(ts + 200, sequence, "business-events", id, impression.toString()));
+        if (!failed) delayed.add(new Pending(ts + 200, sequence, "business-events", id, impression.toString()));
         double takeRate = predicted.equals(truth) ? 0.45 : 0.08;
         boolean businessIncident = challenger && ts >= START.plus(businessIncidentStart).toEpochMilli()
                 && ts < START.plus(businessIncidentEnd).toEpochMilli();
@@ -216,7 +220,7 @@ public final class TrafficSimulator {
             play.put("type", "play");
             play.put("prediction_id", id);
             play.put("value", round(60 + 1800 * random.nextDouble()));
-            delayed.add(new Pending(playTs, sequence, "business-events", id, play.toString()));
+            if (!failed) delayed.add(new Pending(playTs, sequence, "business-events", id, play.toString()));
         }
         if (random.nextDouble() >= UNLABELED_SHARE) {
             long labelTs = ts + (long) (-Math.log(1 - random.nextDouble()) * MEAN_LABEL_DELAY_S * 1000);
@@ -224,7 +228,8 @@ public final class TrafficSimulator {
             label.put("prediction_id", id);
             label.put("ts", labelTs);
             label.put("label", truth);
-            delayed.add(new Pending(labelTs, ++sequence, "labels", id, label.toString()));
+            ++sequence;
+            if (!failed) delayed.add(new Pending(labelTs, sequence, "labels", id, label.toString()));
         }
     }
 

@@ -24,6 +24,8 @@ public class VitalRecord {
     public Double numerator;
     /** For KPI comparisons: the two-sided p-value of the two-proportion z-test; for a discrepancy, of the KPI's fall. */
     public Double pValue;
+    /** For goals: whether the goal is met in this window. */
+    public Boolean met;
     /** 95% confidence interval, where the vital has one. */
     public Double ciLower;
     public Double ciUpper;
@@ -51,7 +53,7 @@ public class VitalRecord {
                 && windowEnd == v.windowEnd && Objects.equals(model, v.model) && Objects.equals(version, v.version)
                 && Objects.equals(segment, v.segment) && Objects.equals(vital, v.vital) && Objects.equals(cls, v.cls)
                 && Objects.equals(predictedCls, v.predictedCls) && Objects.equals(reference, v.reference) && Objects.equals(ciLower, v.ciLower)
-                && Objects.equals(ciUpper, v.ciUpper) && Objects.equals(numerator, v.numerator) && Objects.equals(pValue, v.pValue);
+                && Objects.equals(ciUpper, v.ciUpper) && Objects.equals(numerator, v.numerator) && Objects.equals(pValue, v.pValue) && Objects.equals(met, v.met);
     }
 
     @Override

@@ -73,6 +73,11 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
     }
 
     private void evaluate(VitalRecord v, ModelSpec model, List<RuleSpec> rules, Collector<RuleCheck> out) {
+        if (Vitals.GOAL.equals(v.vital)) {
+            List<RuleSpec> withGoals = new java.util.ArrayList<>(model.goalRules());
+            withGoals.addAll(rules);
+            rules = withGoals;
+        }
         for (RuleSpec rule : rules) {
             if (!rule.vital.equals(v.vital)) continue;
             if (rule.cls != null && !rule.cls.equals(v.cls)) continue;

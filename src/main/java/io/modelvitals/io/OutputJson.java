@@ -38,6 +38,7 @@ public final class OutputJson {
             o.put("ci_upper", v.ciUpper);
         }
         if (v.pValue != null) o.put("p_value", v.pValue);
+        if (v.met != null) o.put("met", v.met);
         return o;
     }
 

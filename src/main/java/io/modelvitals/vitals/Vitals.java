@@ -77,6 +77,20 @@ public final class Vitals {
     /** 1 when the KPI fell significantly while the quality vital (the record's reference) held or rose, else 0. */
     public static final String DISCREPANCY = "discrepancy";
 
+    // Versions and retraining, per model and window.
+    public static final String VERSION_SHARE = "version_share";
+    /** Days since the version was first seen. */
+    public static final String VERSION_AGE_DAYS = "version_age_days";
+    /** 1 in the first window a version is seen. */
+    public static final String NEW_VERSION = "new_version";
+    /** The age of the version serving the most traffic in the window (the retraining vital). */
+    public static final String SERVING_VERSION_AGE_DAYS = "serving_version_age_days";
+
+    // Acceptability goals: class = the goal's name, reference = the vital it watches, met = whether it holds.
+    public static final String GOAL = "goal";
+    /** The model's declared optimization metric, repeated under this name (class = the metric). */
+    public static final String OPTIMIZATION_METRIC = "optimization_metric";
+
     /** Vitals about one KPI, named in a rule's {@code class}. */
     public static final Set<String> BY_KPI = Set.of(KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE, DISCREPANCY);
 
@@ -98,7 +112,8 @@ public final class Vitals {
             VALUE_KS_STATISTIC, VALUE_KS_P_VALUE, VALUE_WASSERSTEIN, KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE,
             SAMPLE_RATIO_P_VALUE, DISCREPANCY, MEAN_ERROR, MAPE, ZERO_ACTUALS, R2, ROC_AUC, ROC_AUC_MAX_ERROR, PR_AUC, LOG_LOSS,
             BRIER_SCORE, EXPECTED_CALIBRATION_ERROR, TOP_K_ACCURACY, PREDICTIONS_PER_SECOND, ERROR_RATE, LATENCY_P50_MS,
-            LATENCY_P95_MS, LATENCY_P99_MS, PREDICTION_SILENCE_S, LABEL_SILENCE_S);
+            LATENCY_P95_MS, LATENCY_P99_MS, PREDICTION_SILENCE_S, LABEL_SILENCE_S, VERSION_SHARE, VERSION_AGE_DAYS, NEW_VERSION,
+            SERVING_VERSION_AGE_DAYS, GOAL, OPTIMIZATION_METRIC);
 
     private Vitals() {}
 }

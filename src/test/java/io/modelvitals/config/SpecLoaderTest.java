@@ -129,8 +129,9 @@ class SpecLoaderTest {
     @Test
     void theBundledDemoSpecIsValid() throws Exception {
         MonitorSpec spec = Demo.bundledSpec();
-        assertEquals(4, spec.model("recommender").rules.size());
-        assertEquals("v1", spec.model("recommender").drift.champion);
+        assertEquals(7, spec.model("recommender").rules.size());
+        assertEquals(2, spec.model("recommender").goals.size());
+        assertEquals("v1", spec.model("recommender").champion);
     }
 
     @Test
@@ -238,6 +239,53 @@ class SpecLoaderTest {
                 "models[0].rules[3].reference: kpi has no reference",
                 "models[0].rules[4].reference: no discrepancy compares the kpi 'revenue' with 'accuracy'")) {
             assertTrue(m.contains(expected), "expected '" + expected + "' in:\n" + m);
+        }
+    }
+
+    @Test
+    void goalsAndAbsenceValidation() {
+        MonitorSpec spec = SpecLoader.parse(String.join("\n",
+                "models:",
+                "  - name: m",
+                "    optimization_metric: macro_f1",
+                "    absence: {predictions: 10m}",
+                "    goals:",
+                "      - {name: few-errors, vital: error_rate, op: '<', threshold: 0.001}",
+                "    rules:",
+                "      - {name: goal-twice, vital: goal, class: few-errors, op: '>=', threshold: 0.01, for: 3}",
+                ""), "spec.yaml");
+        ModelSpec m = spec.model("m");
+        assertEquals(100L, m.goal("few-errors").minSamples);
+        assertEquals(600_000, m.absence.afterMs("predictions"));
+        assertEquals(0, m.absence.afterMs("labels"), "labels are not watched");
+        assertTrue(spec.hasGoals() && spec.hasAbsence());
+
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(String.join("\n",
+                "models:",
+                "  - name: m",
+                "    optimization_metric: recall",
+                "    absence: {predictions: 1s, labels: often}",
+                "    goals:",
+                "      - {name: r, vital: recall, op: '>=', threshold: 0.9}",
+                "      - {name: e, vital: error_rate, top_classes: 5, op: '<', threshold: 0.01}",
+                "      - {name: s, vital: prediction_silence_s, op: '<', threshold: 60}",
+                "      - {name: x, vital: accuracy, op: '=', threshold: 1}",
+                "    rules:",
+                "      - {name: x, vital: accuracy, op: '<', threshold: 0.5}",
+                "      - {name: g, vital: goal, class: nope, op: '<', threshold: 0.5}",
+                ""), "spec.yaml"));
+        String msg = e.getMessage();
+        for (String expected : List.of(
+                "models[0].optimization_metric: 'recall' is not a vital of the whole window",
+                "models[0].absence.predictions: at least 2s",
+                "models[0].absence.labels:",
+                "models[0].goals[0]: a per-class vital needs exactly one of class or top_classes",
+                "models[0].goals[1]: error_rate is not per class",
+                "models[0].goals[2].vital: a vital of each window",
+                "models[0].goals[3].name: 'x' is already the name of a rule or goal",
+                "models[0].goals[3].op: must be one of",
+                "models[0].rules[1].class: the name of one of the model's goals")) {
+            assertTrue(msg.contains(expected), "expected '" + expected + "' in:\n" + msg);
         }
     }
 }

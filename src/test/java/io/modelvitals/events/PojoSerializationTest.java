@@ -29,7 +29,8 @@ class PojoSerializationTest {
             io.modelvitals.vitals.SlicedOutputs.class, io.modelvitals.functions.OutputDriftFunction.FixedReference.class,
             PredictionLabelJoinFunction.JoinState.class, AlertLifecycleFunction.AlertState.class,
             AttributedEvent.class, KpiSummary.class, io.modelvitals.vitals.KpiAccumulator.class, io.modelvitals.vitals.SlicedKpis.class,
-            io.modelvitals.functions.BusinessEventAttributionFunction.AttributionState.class})
+            io.modelvitals.functions.BusinessEventAttributionFunction.AttributionState.class, Heartbeat.class,
+            io.modelvitals.functions.AbsenceDetector.Activity.class, io.modelvitals.vitals.ScoreAccumulator.class})
     void serializedAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }

@@ -160,4 +160,34 @@ class OutputVitalsTest {
         assertTrue(find(v, Vitals.VALUE_WASSERSTEIN, null, "baseline").value > 0.1);
         assertTrue(find(v, Vitals.VALUE_PSI, null, "baseline").value > 0);
     }
+
+    @Test
+    void operationalVitals() {
+        OutputAccumulator acc = new OutputAccumulator();
+        // 100 served predictions with latencies 1..100 ms (shuffled), and 25 failures without a latency.
+        List<Integer> latencies = new java.util.ArrayList<>();
+        for (int i = 1; i <= 100; i++) latencies.add(i);
+        java.util.Collections.shuffle(latencies, new Random(3));
+        for (int ms : latencies) {
+            OutputSample s = sample("a", null);
+            s.latencyMs = (double) ms;
+            acc.add(s);
+        }
+        for (int i = 0; i < 25; i++) {
+            OutputSample s = sample(null, null);
+            s.error = true;
+            acc.add(s);
+        }
+        List<VitalRecord> v = OutputVitals.distribution(summary(acc), null);
+        assertEquals(100, find(v, "prediction_count", null, null).value);
+        assertEquals(125 / 60.0, find(v, "predictions_per_second", null, null).value, 1e-12, "failures are served requests too");
+        VitalRecord errorRate = find(v, "error_rate", null, null);
+        assertEquals(0.2, errorRate.value, 1e-12);
+        assertEquals(125, errorRate.n);
+        // Nearest rank, exact below 200 values: the smallest latency with at least p of the values at or below it.
+        assertEquals(50.0, find(v, "latency_p50_ms", null, null).value);
+        assertEquals(95.0, find(v, "latency_p95_ms", null, null).value);
+        assertEquals(99.0, find(v, "latency_p99_ms", null, null).value);
+        assertEquals(100, find(v, "latency_p99_ms", null, null).n);
+    }
 }
