@@ -11,6 +11,8 @@ public class JobSpec implements Serializable {
     public String checkpointInterval = "10s";
     /** An input whose ts is further ahead of the wall clock is dead-lettered ("0s": no limit). */
     public String maxFutureSkew = "1d";
+    /** A larger input record is dead-lettered (its payload cut to the first KiB). */
+    public int maxRecordBytes = 1_048_576;
     public String transactionalIdPrefix = "model-vitals";
     /** Predictions of models not declared in the spec: monitored with the defaults, or dead-lettered. */
     public boolean monitorUndeclaredModels = true;

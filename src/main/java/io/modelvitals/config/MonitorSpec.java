@@ -68,7 +68,8 @@ public class MonitorSpec implements Serializable {
 
     /** A label that arrives before its prediction waits this long, the longest label horizon. */
     public long maxLabelHorizonMs() {
-        long max = defaults.labelHorizonMs();
+        // The defaults' horizon counts only when they monitor undeclared models.
+        long max = job.monitorUndeclaredModels || models.isEmpty() ? defaults.labelHorizonMs() : 0;
         for (ModelSpec m : models) max = Math.max(max, m.labelHorizonMs());
         return max;
     }

@@ -236,6 +236,7 @@ public final class SpecLoader {
         duration(errors, "job.idleness", spec.job.idleness);
         duration(errors, "job.checkpoint_interval", spec.job.checkpointInterval);
         duration(errors, "job.max_future_skew", spec.job.maxFutureSkew);
+        if (spec.job.maxRecordBytes < 64) errors.add("job.max_record_bytes: at least 64");
         if (!START_FROM.contains(spec.kafka.startFrom)) errors.add("kafka.start_from: must be one of " + START_FROM);
         validateModel(errors, "defaults", spec.defaults);
         Set<String> names = new HashSet<>();
@@ -296,7 +297,9 @@ public final class SpecLoader {
             else if (Vitals.DRIFT.contains(r.vital) && r.reference == null) errors.add(rat + ".reference: required for the drift vital " + r.vital + ": one of " + m.drift.references);
             else if (r.reference != null && !m.drift.references.contains(r.reference)) errors.add(rat + ".reference: '" + r.reference + "' is not among this model's drift.references " + m.drift.references);
             if (r.vital != null && !Vitals.BY_KPI.contains(r.vital) && !Vitals.GOAL.equals(r.vital)) {
-                if (r.cls != null && !Vitals.PER_CLASS.contains(r.vital)) errors.add(rat + ".class: " + r.vital + " is not a per-class vital");
+                if (r.cls != null && !Vitals.PER_CLASS.contains(r.vital) && !Vitals.SEGMENT_OVERFLOW.equals(r.vital)) {
+                    errors.add(rat + ".class: " + r.vital + " is not a per-class vital");
+                }
                 if (r.reference != null && !Vitals.DRIFT.contains(r.vital)) errors.add(rat + ".reference: " + r.vital + " is not a drift vital");
             }
             if (Vitals.SAMPLE_RATIO_P_VALUE.equals(r.vital) && (m.trafficSplit == null || m.trafficSplit.isEmpty())) {

@@ -68,7 +68,7 @@ public class PredictionLabelJoinFunction extends KeyedCoProcessFunction<String, 
     }
 
     private static long maxGraceMs(MonitorSpec spec) {
-        long max = spec.defaults.lateLabelGraceMs();
+        long max = spec.job.monitorUndeclaredModels || spec.models.isEmpty() ? spec.defaults.lateLabelGraceMs() : 0;
         for (ModelSpec m : spec.models) max = Math.max(max, m.lateLabelGraceMs());
         return max;
     }
@@ -91,6 +91,14 @@ public class PredictionLabelJoinFunction extends KeyedCoProcessFunction<String, 
         if (model == null) {
             ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter(
                     "model '" + p.model + "' is not declared in the spec (job.monitor_undeclared_models is false)", p.origin, null, null));
+            return;
+        }
+        if (saturatedAdd(p.ts, model.labelHorizonMs()) <= ctx.timerService().currentWatermark()) {
+            // Far in the past: its whole label horizon is behind the watermark, so every window it could count in
+            // has been computed. Reported once here rather than once per window it misses.
+            ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("late prediction: its label horizon ended at "
+                    + java.time.Instant.ofEpochMilli(p.ts + model.labelHorizonMs()) + ", before the watermark ("
+                    + java.time.Instant.ofEpochMilli(ctx.timerService().currentWatermark()) + ")", p.origin, null, null));
             return;
         }
         JoinState st = state.value();

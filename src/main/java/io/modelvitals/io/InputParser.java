@@ -27,12 +27,22 @@ public final class InputParser {
     public enum Kind { PREDICTION, LABEL, BUSINESS_EVENT }
 
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Ids, names, classes, types and segment keys and values longer than this are rejected: they become keys and labels. */
+    public static final int MAX_STRING_LENGTH = 1_000;
+    /** How much of an oversized record its dead letter keeps. */
+    static final int OVERSIZED_PAYLOAD_BYTES = 1_024;
+
     /** A ts further than this ahead of the wall clock is rejected (0: no limit). */
     private final long maxFutureSkewMs;
+    private final int maxRecordBytes;
 
-    /** A parser without a limit on future timestamps. */
+    /** A parser without a limit on future timestamps, for records up to 1 MiB. */
     public InputParser() {
         this(0);
+    }
+
+    public InputParser(long maxFutureSkewMs) {
+        this(maxFutureSkewMs, 1_048_576);
     }
 
     /**
@@ -40,13 +50,21 @@ public final class InputParser {
      *     gone wrong would otherwise push its partition's watermark to the future and make everything
      *     after it late. 0 turns the check off.
      */
-    public InputParser(long maxFutureSkewMs) {
+    public InputParser(long maxFutureSkewMs, int maxRecordBytes) {
         this.maxFutureSkewMs = maxFutureSkewMs;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     public InputRecord parse(Kind kind, byte[] bytes, Origin origin) {
         if (bytes == null || bytes.length == 0) {
             return InputRecord.of(new DeadLetter("empty record", origin, null, null));
+        }
+        if (bytes.length > maxRecordBytes) {
+            // Not parsed, and not copied whole into the dead-letter topic either.
+            byte[] head = java.util.Arrays.copyOf(bytes, OVERSIZED_PAYLOAD_BYTES);
+            return InputRecord.of(new DeadLetter("record of " + bytes.length + " bytes is larger than job.max_record_bytes ("
+                    + maxRecordBytes + "); payload: its first " + OVERSIZED_PAYLOAD_BYTES + " bytes", origin,
+                    Base64.getEncoder().encodeToString(head), "base64"));
         }
         JsonNode node;
         try {
@@ -104,6 +122,10 @@ public final class InputParser {
             for (Iterator<Map.Entry<String, JsonNode>> it = segment.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isTextual()) throw new Invalid("'segment." + e.getKey() + "' must be a string");
+                if (e.getKey().length() > MAX_STRING_LENGTH || e.getValue().asText().length() > MAX_STRING_LENGTH) {
+                    throw new Invalid("'segment." + (e.getKey().length() > 40 ? e.getKey().substring(0, 40) + "…" : e.getKey())
+                            + "' is longer than " + MAX_STRING_LENGTH + " characters");
+                }
                 noControlCharacters("segment key", e.getKey());
                 noControlCharacters("segment." + e.getKey(), e.getValue().asText());
                 p.segment.put(e.getKey(), e.getValue().asText());
@@ -154,6 +176,7 @@ public final class InputParser {
         if (v == null || v.isNull()) return null;
         if (!v.isTextual()) throw new Invalid("'" + field + "' must be a string");
         if (v.asText().isEmpty()) throw new Invalid("'" + field + "' must not be empty");
+        if (v.asText().length() > MAX_STRING_LENGTH) throw new Invalid("'" + field + "' is longer than " + MAX_STRING_LENGTH + " characters");
         noControlCharacters(field, v.asText());
         return v.asText();
     }

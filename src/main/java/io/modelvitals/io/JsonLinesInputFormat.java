@@ -20,8 +20,10 @@ public class JsonLinesInputFormat extends SimpleStreamFormat<InputRecord> {
     private final InputParser.Kind kind;
     private final String originName;
     private final long maxFutureSkewMs;
+    private final int maxRecordBytes;
 
-    public JsonLinesInputFormat(InputParser.Kind kind, String originName, long maxFutureSkewMs) {
+    public JsonLinesInputFormat(InputParser.Kind kind, String originName, long maxFutureSkewMs, int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
         this.kind = kind;
         this.originName = originName;
         this.maxFutureSkewMs = maxFutureSkewMs;
@@ -29,7 +31,7 @@ public class JsonLinesInputFormat extends SimpleStreamFormat<InputRecord> {
 
     @Override
     public StreamFormat.Reader<InputRecord> createReader(Configuration config, FSDataInputStream stream) {
-        InputParser parser = new InputParser(maxFutureSkewMs);
+        InputParser parser = new InputParser(maxFutureSkewMs, maxRecordBytes);
         InputStream in = new java.io.BufferedInputStream(stream, 1 << 16);
         return new StreamFormat.Reader<>() {
             long line = 0;

@@ -66,7 +66,7 @@ public final class KafkaIO {
         builder
                 .setGroupId(spec.kafka.groupId)
                 .setStartingOffsets(startingOffsets(spec.kafka.startFrom))
-                .setDeserializer(new KafkaInputDeserializer(kind, spec.job.maxFutureSkewMs()))
+                .setDeserializer(new KafkaInputDeserializer(kind, spec.job.maxFutureSkewMs(), spec.job.maxRecordBytes))
                 // Upstream producers may be transactional: never read what they aborted.
                 .setProperty("isolation.level", "read_committed");
         if (bounded) builder.setBounded(OffsetsInitializer.latest());

@@ -12,21 +12,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public class KafkaInputDeserializer implements KafkaRecordDeserializationSchema<InputRecord> {
     private final InputParser.Kind kind;
     private final long maxFutureSkewMs;
+    private final int maxRecordBytes;
     private transient InputParser parser;
 
-    public KafkaInputDeserializer(InputParser.Kind kind, long maxFutureSkewMs) {
+    public KafkaInputDeserializer(InputParser.Kind kind, long maxFutureSkewMs, int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
         this.kind = kind;
         this.maxFutureSkewMs = maxFutureSkewMs;
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        parser = new InputParser(maxFutureSkewMs);
+        parser = new InputParser(maxFutureSkewMs, maxRecordBytes);
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputRecord> out) {
-        if (parser == null) parser = new InputParser(maxFutureSkewMs);
+        if (parser == null) parser = new InputParser(maxFutureSkewMs, maxRecordBytes);
         out.collect(parser.parse(kind, record.value(), new Origin(record.topic(), record.partition(), record.offset())));
     }
 

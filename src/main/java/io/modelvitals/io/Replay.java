@@ -113,7 +113,7 @@ public final class Replay {
     }
 
     private static FileSource<InputRecord> file(Path path, InputParser.Kind kind, MonitorSpec spec) {
-        return FileSource.forRecordStreamFormat(new JsonLinesInputFormat(kind, path.getFileName().toString(), spec.job.maxFutureSkewMs()),
+        return FileSource.forRecordStreamFormat(new JsonLinesInputFormat(kind, path.getFileName().toString(), spec.job.maxFutureSkewMs(), spec.job.maxRecordBytes),
                 new org.apache.flink.core.fs.Path(path.toAbsolutePath().toUri())).build();
     }
 

@@ -2,6 +2,7 @@ package io.modelvitals.vitals;
 
 import io.modelvitals.config.DriftSpec;
 import io.modelvitals.events.OutputSummary;
+import io.modelvitals.functions.SegmentSlicer;
 import io.modelvitals.events.VitalRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,13 @@ public final class OutputVitals {
         OutputAccumulator acc = s.accumulator;
         out.add(record(s, Vitals.PREDICTION_COUNT, null, acc.predictions, acc.predictions));
         operational(s, out);
+        if (s.slice.endsWith("=" + SegmentSlicer.OTHER)) {
+            // A key past its cap: say so on the whole population, where rules look by default.
+            long folded = acc.predictions + acc.errors;
+            VitalRecord overflow = record(s, Vitals.SEGMENT_OVERFLOW, s.slice.substring(0, s.slice.indexOf('=')), folded, folded);
+            overflow.segment = SegmentSlicer.ALL;
+            out.add(overflow);
+        }
         long classified = acc.classCounts.values().stream().mapToLong(Long::longValue).sum();
         for (Map.Entry<String, Long> e : new TreeMap<>(acc.classCounts).entrySet()) {
             out.add(record(s, Vitals.CLASS_COUNT, e.getKey(), e.getValue(), classified));

@@ -91,6 +91,9 @@ public final class Vitals {
     /** The model's declared optimization metric, repeated under this name (class = the metric). */
     public static final String OPTIMIZATION_METRIC = "optimization_metric";
 
+    /** Predictions of a segment key folded into key=__other__ because the key reached segment_value_cap (class = the key). */
+    public static final String SEGMENT_OVERFLOW = "segment_overflow";
+
     /** Vitals about one KPI, named in a rule's {@code class}. */
     public static final Set<String> BY_KPI = Set.of(KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE, DISCREPANCY);
 
@@ -113,7 +116,7 @@ public final class Vitals {
             SAMPLE_RATIO_P_VALUE, DISCREPANCY, MEAN_ERROR, MAPE, ZERO_ACTUALS, R2, ROC_AUC, ROC_AUC_MAX_ERROR, PR_AUC, LOG_LOSS,
             BRIER_SCORE, EXPECTED_CALIBRATION_ERROR, TOP_K_ACCURACY, PREDICTIONS_PER_SECOND, ERROR_RATE, LATENCY_P50_MS,
             LATENCY_P95_MS, LATENCY_P99_MS, PREDICTION_SILENCE_S, LABEL_SILENCE_S, VERSION_SHARE, VERSION_AGE_DAYS, NEW_VERSION,
-            SERVING_VERSION_AGE_DAYS, GOAL, OPTIMIZATION_METRIC);
+            SERVING_VERSION_AGE_DAYS, GOAL, OPTIMIZATION_METRIC, SEGMENT_OVERFLOW);
 
     private Vitals() {}
 }
