@@ -29,11 +29,13 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private final Path dir;
-    private final KafkaRaftServer server;
+    private final Properties props;
+    private KafkaRaftServer server;
     private final String bootstrapServers;
 
-    private EmbeddedKafka(Path dir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(Path dir, Properties props, KafkaRaftServer server, String bootstrapServers) {
         this.dir = dir;
+        this.props = props;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
     }
@@ -75,10 +77,22 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (rc != 0) throw new IllegalStateException("formatting the Kafka storage failed with code " + rc);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(dir, server, "127.0.0.1:" + brokerPort);
+            return new EmbeddedKafka(dir, props, server, "127.0.0.1:" + brokerPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Stops the broker, keeping its logs: an outage, for tests. */
+    public void stop() {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    /** Starts the broker again after {@link #stop}, on the same ports and logs. */
+    public void restart() {
+        server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+        server.startup();
     }
 
     public String bootstrapServers() {
