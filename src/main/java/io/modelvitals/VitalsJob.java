@@ -53,7 +53,7 @@ import io.modelvitals.functions.PredictionSlicer;
 import io.modelvitals.functions.SideOutputs;
 import io.modelvitals.functions.ValidRecordRouter;
 import io.modelvitals.io.DeadLetterBlindWatermarks;
-import io.modelvitals.io.EndOfTimeWatermarks;
+import io.modelvitals.io.AlwaysIdleWatermarks;
 import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.JobSources;
 import io.modelvitals.io.OutputJson;
@@ -278,7 +278,7 @@ public final class VitalsJob {
         // One reader: rule sets are few, and a reader left without a partition would hold back the
         // watermark of everything downstream of the broadcast.
         DataStream<ControlRecord> ruleSets = env
-                .fromSource(sources.rules, WatermarkStrategy.forGenerator(ctx -> new EndOfTimeWatermarks<>()), "Rule sets")
+                .fromSource(sources.rules, WatermarkStrategy.forGenerator(ctx -> new AlwaysIdleWatermarks<>()), "Rule sets")
                 .setParallelism(1).uid("source-rule-sets");
         SingleOutputStreamOperator<RuleCheck> checks = vitals
                 .connect(ruleSets.broadcast(RuleEvaluator.RULE_SETS))

@@ -32,12 +32,9 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -237,7 +234,7 @@ public final class Benchmark {
         StreamExecutionEnvironment env = environment(backend);
         ModelVitals.defineKafkaJob(env, spec, false);
         JobClient job = env.executeAsync("benchmark state " + backend);
-        awaitCommitted(spec.kafka.groupId, topics.values());
+        kafka.awaitCommitted(spec.kafka.groupId, topics.values());
         SavepointFormatType format = backend.equals("rocksdb") ? SavepointFormatType.NATIVE : SavepointFormatType.CANONICAL;
         String savepoint = job.triggerSavepoint(null, format).get();
         long bytes = size(Path.of(java.net.URI.create(savepoint)));
@@ -247,27 +244,6 @@ public final class Benchmark {
                 backend, format, bytes, predictions, perPrediction);
         figures.put("state_" + backend, Map.of("savepoint_bytes", bytes, "pending_predictions", predictions,
                 "bytes_per_pending_prediction", round(perPrediction), "savepoint_format", format.toString()));
-    }
-
-    /** Waits until the job's consumer group has committed (at a checkpoint) every offset of the topics. */
-    private void awaitCommitted(String group, Iterable<String> topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-             KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                     ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                     ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (String t : topics) for (PartitionInfo p : probe.partitionsFor(t)) tps.add(new TopicPartition(t, p.partition()));
-            Map<TopicPartition, Long> ends = probe.endOffsets(tps);
-            while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get();
-                boolean done = ends.entrySet().stream().allMatch(e -> e.getValue() == 0
-                        || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
-                if (done) return;
-                Thread.sleep(500);
-            }
-        }
     }
 
     /**
