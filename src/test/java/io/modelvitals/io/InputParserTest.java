@@ -144,4 +144,27 @@ class InputParserTest {
                 "{\"event_id\":\"e4\",\"ts\":5,\"type\":\"prediction\",\"prediction_id\":\"p1\"}".getBytes(StandardCharsets.UTF_8), ORIGIN);
         assertTrue(reserved.deadLetter.reason.startsWith("'type' prediction is reserved"), reserved.deadLetter.reason);
     }
+
+    @Test
+    void oversizedRecordsAndOverlongNamesAreRejected() {
+        InputParser small = new InputParser(0, 100);
+        byte[] big = ("{\"prediction_id\":\"p\",\"pad\":\"" + "x".repeat(2_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        InputRecord oversized = small.parse(InputParser.Kind.PREDICTION, big, ORIGIN);
+        assertTrue(oversized.deadLetter.reason.startsWith("record of " + big.length + " bytes is larger than job.max_record_bytes (100)"),
+                oversized.deadLetter.reason);
+        assertEquals("base64", oversized.deadLetter.payloadEncoding);
+        assertEquals(1_024, java.util.Base64.getDecoder().decode(oversized.deadLetter.payload).length, "only the first KiB is kept");
+
+        String longName = "m".repeat(InputParser.MAX_STRING_LENGTH + 1);
+        InputRecord tooLong = parser.parse(InputParser.Kind.PREDICTION, ("{\"prediction_id\":\"p1\",\"model\":\"" + longName
+                + "\",\"version\":\"v1\",\"ts\":5,\"label\":\"cat\"}").getBytes(StandardCharsets.UTF_8), ORIGIN);
+        assertEquals("'model' is longer than 1000 characters", tooLong.deadLetter.reason);
+        InputRecord longSegment = parser.parse(InputParser.Kind.PREDICTION, ("{\"prediction_id\":\"p1\",\"model\":\"m\",\"version\":\"v1\","
+                + "\"ts\":5,\"label\":\"cat\",\"segment\":{\"country\":\"" + longName + "\"}}").getBytes(StandardCharsets.UTF_8), ORIGIN);
+        assertEquals("'segment.country' is longer than 1000 characters", longSegment.deadLetter.reason);
+        String exactly = "m".repeat(InputParser.MAX_STRING_LENGTH);
+        InputRecord fits = parser.parse(InputParser.Kind.PREDICTION, ("{\"prediction_id\":\"p1\",\"model\":\"" + exactly
+                + "\",\"version\":\"v1\",\"ts\":5,\"label\":\"cat\"}").getBytes(StandardCharsets.UTF_8), ORIGIN);
+        assertEquals(exactly, fits.prediction.model);
+    }
 }
