@@ -7,6 +7,7 @@ import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.BusinessEvent;
 import io.modelvitals.events.ControlRecord;
 import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.Feedback;
 import io.modelvitals.events.Heartbeat;
 import io.modelvitals.events.InputRecord;
 import io.modelvitals.events.JoinResult;
@@ -24,7 +25,6 @@ import io.modelvitals.functions.VersionTracker;
 import io.modelvitals.functions.AlertLifecycleFunction;
 import io.modelvitals.functions.Heartbeats;
 import io.modelvitals.functions.AttributedEventSlicer;
-import io.modelvitals.functions.BusinessEventAttributionFunction;
 import io.modelvitals.functions.DiscrepancyFunction;
 import io.modelvitals.functions.KpiAggregator;
 import io.modelvitals.functions.KpiComparisonFunction;
@@ -36,7 +36,7 @@ import io.modelvitals.functions.ClassificationAggregator;
 import io.modelvitals.functions.ClassificationVitalsCollector;
 import io.modelvitals.functions.ModelWindowAssigner;
 import io.modelvitals.functions.PartialVitalsMerger;
-import io.modelvitals.functions.PredictionLabelJoinFunction;
+import io.modelvitals.functions.PredictionJoinFunction;
 import io.modelvitals.functions.RuleEvaluator;
 import io.modelvitals.functions.DeadLetterCounter;
 import io.modelvitals.functions.FalseDiscoveryControl;
@@ -124,12 +124,19 @@ public final class VitalsJob {
             deadLetters = deadLetters.union(businessEvents.getSideOutput(SideOutputs.DEAD_LETTERS));
         }
 
-        // 2. Join by prediction_id: spreads by itself.
+        // 2. Join each prediction with what comes back about it, by prediction_id (spreads by itself): labels, and
+        //    business events when a model has KPIs. One state entry, one timer and one shuffle per prediction.
+        DataStream<Feedback> feedback = labels.map(l -> Feedback.of(l)).returns(Feedback.class).uid("label-feedback").name("Labels as feedback");
+        boolean withKpis = businessEvents != null && spec.hasKpis();
+        if (withKpis) {
+            feedback = feedback.union(businessEvents.map(e -> Feedback.of(e)).returns(Feedback.class)
+                    .uid("event-feedback").name("Business events as feedback"));
+        }
         SingleOutputStreamOperator<JoinResult> joined = predictions
-                .connect(labels)
-                .keyBy(p -> p.predictionId, l -> l.predictionId)
-                .process(new PredictionLabelJoinFunction(spec))
-                .uid("prediction-label-join").name("Join predictions and labels");
+                .connect(feedback)
+                .keyBy(p -> p.predictionId, Feedback::key)
+                .process(new PredictionJoinFunction(spec))
+                .uid("prediction-label-join").name("Join predictions with labels and business events");
 
         // 3. Quality vitals in two phases: partials per pane in the join's own task (no shuffle), merged per
         //    (model, version, slice) into windows.
@@ -178,16 +185,11 @@ public final class VitalsJob {
                                 + s.windowEnd + ") was computed", null, null, null))
                         .returns(DeadLetter.class).uid("late-output-partials").name("Late output partials"));
 
-        // 5. Business KPIs: events attributed to their prediction's version and segment (keyed by prediction_id,
-        //    which spreads by itself), in the same two phases, then each challenger against the champion.
+        // 5. Business KPIs: events attributed by the join to their prediction's version and segment, in the same two
+        //    phases (the first chained in the join's task), then each challenger against the champion.
         DataStream<VitalRecord> allVitals = qualityVitals.union(outputVitals, driftVitals);
-        if (businessEvents != null && spec.hasKpis()) {
-            SingleOutputStreamOperator<AttributedEvent> attributed = joined.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS)
-                    .connect(businessEvents)
-                    .keyBy(p -> p.predictionId, BusinessEventAttributionFunction::key)
-                    .process(new BusinessEventAttributionFunction(spec))
-                    .uid("business-event-attribution").name("Attribute business events to predictions");
-            SingleOutputStreamOperator<KpiSummary> kpiPartials = attributed
+        if (withKpis) {
+            SingleOutputStreamOperator<KpiSummary> kpiPartials = joined.getSideOutput(SideOutputs.ATTRIBUTED_EVENTS)
                     .flatMap(new AttributedEventSlicer(spec)).uid("event-slicer").name("Slice business events by segment")
                     .transform("Pre-aggregate KPIs per pane", TypeInformation.of(KpiSummary.class),
                             new PaneAggregateOperator<>(spec, e -> e.model, e -> e.version, e -> e.ts, new KpiAggregator(spec),
@@ -207,7 +209,6 @@ public final class VitalsJob {
                     .uid("kpi-comparison").name("Challengers against the champion");
             allVitals = allVitals.union(kpiVitals, comparisons);
             deadLetters = deadLetters
-                    .union(attributed.getSideOutput(SideOutputs.DEAD_LETTERS))
                     .union(kpiPartials.getSideOutput(SideOutputs.LATE_ATTRIBUTED_EVENTS)
                             .map(e -> new DeadLetter("late: its KPI pane had already closed when this " + e.type + " was attributed",
                                     null, OutputJson.describe(e), "utf8"))

@@ -126,6 +126,14 @@ public final class Demo {
 
     private static StreamExecutionEnvironment localEnvironment(boolean webUi, PrintStream out) {
         Configuration conf = new Configuration();
+        // Checkpoints on disk: the job manager's memory takes at most 5 MB of state per task, and the demo's
+        // two hours of label horizon and grace hold more.
+        try {
+            conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    java.nio.file.Files.createTempDirectory("model-vitals-demo-checkpoints").toUri().toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         boolean hasWeb = webUi && Demo.class.getResource("/web/index.html") != null;

@@ -27,6 +27,8 @@ public final class SideOutputs {
     public static final OutputTag<PartialVitals> LATE_QUALITY_PARTIALS = new OutputTag<>("late-quality-partials") {};
     public static final OutputTag<OutputSummary> LATE_OUTPUT_PARTIALS = new OutputTag<>("late-output-partials") {};
 
+    /** Business events attributed to their prediction's version and segment, and each accepted prediction once (type prediction). */
+    public static final OutputTag<AttributedEvent> ATTRIBUTED_EVENTS = new OutputTag<>("attributed-events") {};
     /** Attributed business events whose KPI pane had already been emitted when they arrived. */
     public static final OutputTag<AttributedEvent> LATE_ATTRIBUTED_EVENTS = new OutputTag<>("late-attributed-events") {};
     public static final OutputTag<KpiSummary> LATE_KPI_PARTIALS = new OutputTag<>("late-kpi-partials") {};

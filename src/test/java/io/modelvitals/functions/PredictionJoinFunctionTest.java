@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
 import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.Feedback;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.Label;
 import io.modelvitals.events.Origin;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The join with watermarks driven by hand: horizon 10 s, late-label grace 5 s. */
-class PredictionLabelJoinFunctionTest {
+class PredictionJoinFunctionTest {
     private static final long HORIZON = 10_000;
     private static final long GRACE = 5_000;
     // Defaults count too: an orphan label waits for the longest horizon, undeclared models included.
@@ -34,13 +35,13 @@ class PredictionLabelJoinFunctionTest {
             "  - name: m",
             ""), "test");
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Label, JoinResult> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> harness;
 
     @BeforeEach
     void setUp() throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new PredictionLabelJoinFunction(SPEC)),
-                p -> p.predictionId, l -> l.predictionId, Types.STRING);
+                new KeyedCoProcessOperator<>(new PredictionJoinFunction(SPEC)),
+                p -> p.predictionId, Feedback::key, Types.STRING);
         harness.open();
     }
 
@@ -90,7 +91,7 @@ class PredictionLabelJoinFunctionTest {
     @Test
     void predictionThenLabelJoinsAtTheLabelsTimeThenExpiresAndCleansUp() throws Exception {
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
-        harness.processElement2(label("p1", 4_000, "dog"), 4_000);
+        harness.processElement2(Feedback.of(label("p1", 4_000, "dog")), 4_000);
 
         assertEquals(1, results().size());
         JoinResult pair = results().get(0);
@@ -116,7 +117,7 @@ class PredictionLabelJoinFunctionTest {
 
     @Test
     void labelBeforePredictionJoinsWhenThePredictionArrives() throws Exception {
-        harness.processElement2(label("p1", 5_000, "cat"), 5_000);
+        harness.processElement2(Feedback.of(label("p1", 5_000, "cat")), 5_000);
         assertEquals(0, results().size());
         assertEquals(1, harness.numEventTimeTimers(), "the label waits for the longest horizon");
         harness.processElement1(prediction("p1", 2_000, "cat"), 2_000);
@@ -135,16 +136,16 @@ class PredictionLabelJoinFunctionTest {
     @Test
     void aDuplicateLabelDoesNotCountTwice() throws Exception {
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
-        harness.processElement2(label("p1", 2_000, "cat"), 2_000);
-        harness.processElement2(label("p1", 3_000, "cat"), 3_000);
+        harness.processElement2(Feedback.of(label("p1", 2_000, "cat")), 2_000);
+        harness.processElement2(Feedback.of(label("p1", 3_000, "cat")), 3_000);
         assertEquals(List.of(JoinResult.PAIR, JoinResult.DUPLICATE_LABEL),
                 results().stream().map(r -> r.kind).collect(Collectors.toList()));
     }
 
     @Test
     void duplicateLabelsBeforeThePredictionAreCountedWhenItArrives() throws Exception {
-        harness.processElement2(label("p1", 2_000, "cat"), 2_000);
-        harness.processElement2(label("p1", 2_500, "cat"), 2_500);
+        harness.processElement2(Feedback.of(label("p1", 2_000, "cat")), 2_000);
+        harness.processElement2(Feedback.of(label("p1", 2_500, "cat")), 2_500);
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
         assertEquals(List.of(JoinResult.PAIR, JoinResult.DUPLICATE_LABEL),
                 results().stream().map(r -> r.kind).collect(Collectors.toList()));
@@ -155,7 +156,7 @@ class PredictionLabelJoinFunctionTest {
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
         harness.processElement1(prediction("p3", 1_000, "cat"), 1_000);
         // Its event time is past the horizon, even though the watermark has not got there yet.
-        harness.processElement2(label("p1", 1_000 + HORIZON + 1, "cat"), 1_000 + HORIZON + 1);
+        harness.processElement2(Feedback.of(label("p1", 1_000 + HORIZON + 1, "cat")), 1_000 + HORIZON + 1);
         assertEquals(JoinResult.LATE_LABEL, results().get(0).kind);
 
         watermark(1_000 + HORIZON);
@@ -164,7 +165,7 @@ class PredictionLabelJoinFunctionTest {
         assertTrue(expired.stream().noneMatch(r -> r.labeled), "a late label does not count toward coverage");
 
         // During the grace period a label arriving after expiry is still attributed, as late.
-        harness.processElement2(label("p3", 1_000 + HORIZON + 2_000, "cat"), 1_000 + HORIZON + 2_000);
+        harness.processElement2(Feedback.of(label("p3", 1_000 + HORIZON + 2_000, "cat")), 1_000 + HORIZON + 2_000);
         JoinResult late = results().get(results().size() - 1);
         assertEquals(JoinResult.LATE_LABEL, late.kind);
         assertEquals("p3", late.predictionId);
@@ -173,7 +174,7 @@ class PredictionLabelJoinFunctionTest {
 
     @Test
     void aLabelArrivingBeforeThePredictionButPastItsHorizonIsLate() throws Exception {
-        harness.processElement2(label("p1", 1_000 + HORIZON + 1, "cat"), 1_000 + HORIZON + 1);
+        harness.processElement2(Feedback.of(label("p1", 1_000 + HORIZON + 1, "cat")), 1_000 + HORIZON + 1);
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
         assertEquals(JoinResult.LATE_LABEL, results().get(0).kind);
         watermark(1_000 + HORIZON);
@@ -183,10 +184,10 @@ class PredictionLabelJoinFunctionTest {
     @Test
     void lateThenAgainIsLateThenDuplicateInEitherOrder() throws Exception {
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
-        harness.processElement2(label("p1", 1_000 + HORIZON + 1, "cat"), 1_000 + HORIZON + 1);
-        harness.processElement2(label("p1", 1_000 + HORIZON + 2, "cat"), 1_000 + HORIZON + 2);
-        harness.processElement2(label("p2", 1_000 + HORIZON + 1, "cat"), 1_000 + HORIZON + 1);
-        harness.processElement2(label("p2", 1_000 + HORIZON + 2, "cat"), 1_000 + HORIZON + 2);
+        harness.processElement2(Feedback.of(label("p1", 1_000 + HORIZON + 1, "cat")), 1_000 + HORIZON + 1);
+        harness.processElement2(Feedback.of(label("p1", 1_000 + HORIZON + 2, "cat")), 1_000 + HORIZON + 2);
+        harness.processElement2(Feedback.of(label("p2", 1_000 + HORIZON + 1, "cat")), 1_000 + HORIZON + 1);
+        harness.processElement2(Feedback.of(label("p2", 1_000 + HORIZON + 2, "cat")), 1_000 + HORIZON + 2);
         harness.processElement1(prediction("p2", 1_000, "cat"), 1_000);
         assertEquals(List.of(JoinResult.LATE_LABEL, JoinResult.DUPLICATE_LABEL, JoinResult.LATE_LABEL, JoinResult.DUPLICATE_LABEL),
                 results().stream().map(r -> r.kind).collect(Collectors.toList()));
@@ -197,7 +198,7 @@ class PredictionLabelJoinFunctionTest {
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
         Label numeric = label("p1", 2_000, null);
         numeric.value = 3.0;
-        harness.processElement2(numeric, 2_000);
+        harness.processElement2(Feedback.of(numeric), 2_000);
         assertEquals(0, results().size());
         assertTrue(deadLetters().get(0).reason.startsWith("label does not match its prediction"), deadLetters().get(0).reason);
         watermark(1_000 + HORIZON);
@@ -222,11 +223,11 @@ class PredictionLabelJoinFunctionTest {
         // The model has left the spec and undeclared models are now refused.
         MonitorSpec changed = SpecLoader.parse("job: {monitor_undeclared_models: false}\ndefaults: {label_horizon: 1h}\n", "test");
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new PredictionLabelJoinFunction(changed)),
-                p -> p.predictionId, l -> l.predictionId, Types.STRING);
+                new KeyedCoProcessOperator<>(new PredictionJoinFunction(changed)),
+                p -> p.predictionId, Feedback::key, Types.STRING);
         harness.initializeState(snapshot);
         harness.open();
-        harness.processElement2(label("p1", 2_000, "cat"), 2_000);
+        harness.processElement2(Feedback.of(label("p1", 2_000, "cat")), 2_000);
         assertEquals(JoinResult.PAIR, results().get(0).kind);
         watermark(1_000 + HORIZON + GRACE);
         assertEquals(JoinResult.EXPIRED, results().get(1).kind, "the horizon the prediction arrived with");
@@ -247,7 +248,7 @@ class PredictionLabelJoinFunctionTest {
 
     @Test
     void anOrphanLabelGoesToTheDeadLettersWithItsOrigin() throws Exception {
-        harness.processElement2(label("ghost", 1_000, "cat"), 1_000);
+        harness.processElement2(Feedback.of(label("ghost", 1_000, "cat")), 1_000);
         watermark(1_000 + HORIZON);
         assertEquals(0, results().size());
         assertEquals(1, deadLetters().size());
@@ -262,7 +263,7 @@ class PredictionLabelJoinFunctionTest {
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
         Prediction again = prediction("p1", 1_500, "dog");
         harness.processElement1(again, 1_500);
-        harness.processElement2(label("p1", 2_000, "cat"), 2_000);
+        harness.processElement2(Feedback.of(label("p1", 2_000, "cat")), 2_000);
         assertEquals("cat", results().get(0).predictedLabel);
         assertEquals(1, deadLetters().size());
         assertTrue(deadLetters().get(0).reason.startsWith("duplicate prediction_id 'p1'"));
@@ -281,8 +282,8 @@ class PredictionLabelJoinFunctionTest {
     @Test
     void undeclaredModelsAreRefusedWhenTheSpecSaysSo() throws Exception {
         MonitorSpec strict = SpecLoader.parse("job: {monitor_undeclared_models: false}\nmodels: [{name: m}]\n", "test");
-        try (KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Label, JoinResult> h = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new PredictionLabelJoinFunction(strict)), p -> p.predictionId, l -> l.predictionId, Types.STRING)) {
+        try (KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new PredictionJoinFunction(strict)), p -> p.predictionId, Feedback::key, Types.STRING)) {
             h.open();
             Prediction p = prediction("p1", 1_000, "cat");
             p.model = "other";

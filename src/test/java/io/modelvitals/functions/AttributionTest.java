@@ -9,6 +9,8 @@ import io.modelvitals.config.SpecLoader;
 import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.BusinessEvent;
 import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.Feedback;
+import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.Origin;
 import io.modelvitals.events.Prediction;
 import java.util.List;
@@ -23,24 +25,31 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Attribution with watermarks driven by hand: model "rec" has KPIs and a 10 s attribution window, "plain" has none. */
-class BusinessEventAttributionFunctionTest {
+/**
+ * The join's attribution of business events, with watermarks driven by hand: model "rec" has KPIs and a
+ * 10 s attribution window (label horizon 20 s), "plain" has none.
+ */
+class AttributionTest {
     private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
             "models:",
             "  - name: rec",
             "    attribution_window: 10s",
+            "    label_horizon: 20s",
+            "    late_label_grace: 1s",
             "    kpis:",
             "      - {name: ctr, numerator: {events: [click]}, denominator: {events: [impression]}}",
             "  - name: plain",
+            "    label_horizon: 20s",
+            "    late_label_grace: 1s",
             ""), "test");
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, Prediction, BusinessEvent, AttributedEvent> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> harness;
 
     @BeforeEach
     void setUp() throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new BusinessEventAttributionFunction(SPEC)),
-                p -> p.predictionId, BusinessEventAttributionFunction::key, Types.STRING);
+                new KeyedCoProcessOperator<>(new PredictionJoinFunction(SPEC)),
+                p -> p.predictionId, Feedback::key, Types.STRING);
         harness.open();
     }
 
@@ -75,11 +84,12 @@ class BusinessEventAttributionFunctionTest {
     }
 
     private void send(BusinessEvent e) throws Exception {
-        harness.processElement2(new StreamRecord<>(e, e.ts));
+        harness.processElement2(new StreamRecord<>(Feedback.of(e), e.ts));
     }
 
     private List<AttributedEvent> attributed() {
-        return harness.extractOutputValues();
+        var out = harness.getSideOutput(SideOutputs.ATTRIBUTED_EVENTS);
+        return out == null ? List.of() : out.stream().map(r -> r.getValue()).collect(Collectors.toList());
     }
 
     private List<String> deadLetters() {
@@ -138,24 +148,27 @@ class BusinessEventAttributionFunctionTest {
         assertEquals(1, deadLetters().size());
         assertTrue(deadLetters().get(0).contains("past the attribution window of prediction 'p1'"), deadLetters().get(0));
 
-        watermark(11_000); // p1's window is over: its state goes
+        watermark(11_000);
         assertEquals(1, deadLetters().size(), "the orphan waits 10 s for its prediction: " + deadLetters());
         watermark(12_000);
         assertEquals(2, deadLetters().size());
         assertTrue(deadLetters().get(1).startsWith("unattributed business event: no prediction 'nobody'"), deadLetters().get(1));
+        watermark(1_000 + 20_000 + 1_000); // p1's label horizon and grace are over: its state goes
         assertEquals(0, harness.numKeyedStateEntries(), "every key cleared");
 
-        // After its window, a prediction's events find no state: they wait, then are reported as unattributed.
+        // After that, a prediction's events find no state: they wait, then are reported as unattributed.
         send(event("after", "p1", "click", 25_000));
         watermark(40_000);
         assertEquals(3, deadLetters().size());
     }
 
     @Test
-    void predictionsOfModelsWithoutKpisKeepNoState() throws Exception {
+    void eventsOfModelsWithoutKpisAreNotAttributed() throws Exception {
         predict(prediction("p1", "plain", 1_000));
-        assertEquals(List.of(), attributed());
-        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(List.of(), attributed(), "not even the prediction itself");
+        send(event("e1", "p1", "click", 2_000));
+        assertEquals(1, deadLetters().size());
+        assertTrue(deadLetters().get(0).contains("model without KPIs"), deadLetters().get(0));
     }
 
     @Test
@@ -177,9 +190,21 @@ class BusinessEventAttributionFunctionTest {
     @Test
     void aFloodOnOnePredictionIsCapped() throws Exception {
         predict(prediction("p1", "rec", 1_000));
-        for (int i = 0; i < BusinessEventAttributionFunction.MAX_EVENTS_PER_KEY + 5; i++) send(event("e" + i, "p1", "click", 2_000));
-        assertEquals(BusinessEventAttributionFunction.MAX_EVENTS_PER_KEY, attributed().stream().filter(e -> e.type.equals("click")).count());
+        for (int i = 0; i < PredictionJoinFunction.MAX_EVENTS_PER_KEY + 5; i++) send(event("e" + i, "p1", "click", 2_000));
+        assertEquals(PredictionJoinFunction.MAX_EVENTS_PER_KEY, attributed().stream().filter(e -> e.type.equals("click")).count());
         assertEquals(5, deadLetters().size());
+    }
+
+    @Test
+    void afterTheHorizonTheEventIdsAreDroppedAndLaterEventsRefused() throws Exception {
+        predict(prediction("p1", "rec", 1_000));
+        send(event("e1", "p1", "click", 2_000));
+        watermark(1_000 + 20_000); // the label horizon ends, past the attribution window: ids are dropped
+        send(event("e1", "p1", "click", 2_000)); // a retry that comes this late cannot be told from a new event
+        assertEquals(1, attributed().stream().filter(e -> e.type.equals("click")).count(), "counted once");
+        assertEquals(1, deadLetters().size());
+        assertTrue(deadLetters().get(0).startsWith("business event after the attribution window of prediction 'p1' had closed"),
+                deadLetters().get(0));
     }
 
     private void watermark(long ts) throws Exception {
