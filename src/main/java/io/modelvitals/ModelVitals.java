@@ -9,7 +9,7 @@ import io.modelvitals.io.Replay;
 import java.nio.file.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** The command line: run, replay, demo, simulate. See the README for every flag. */
+/** The command line: run, replay, demo, simulate, benchmark, report. See the README for every flag. */
 public final class ModelVitals {
     private static final String USAGE = String.join("\n",
             "usage: model-vitals <command> [flags]",
@@ -28,7 +28,9 @@ public final class ModelVitals {
             "  benchmark [--events 1000000] [--models 4] [--versions 2] [--partitions 2] [--parallelism 2]",
             "            [--pending-predictions 200000] [--latency-seconds 30] [--out target/benchmark.json]",
             "            [--phases ceiling,heap,rocksdb,sliding,state,latency]",
-            "            throughput, state and alert latency on an embedded broker (docs/benchmarks.md)");
+            "            throughput, state and alert latency on an embedded broker (docs/benchmarks.md)",
+            "  report    --dir DIR | --spec FILE [--bootstrap-servers HOST:PORT] [--from ISO] [--to ISO]  [--out report.html]",
+            "            one self-contained HTML page of the vitals and alerts: from replay's output, or from the topics");
 
     private ModelVitals() {}
 
@@ -45,6 +47,7 @@ public final class ModelVitals {
                 case "demo": io.modelvitals.demo.Demo.run(flags); break;
                 case "simulate": io.modelvitals.demo.TrafficSimulator.command(flags); break;
                 case "benchmark": io.modelvitals.bench.Benchmark.command(flags); break;
+                case "report": io.modelvitals.report.ReportCommand.command(flags); break;
                 default: throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }
         } catch (SpecException | IllegalArgumentException e) {
