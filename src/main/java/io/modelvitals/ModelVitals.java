@@ -1,19 +1,25 @@
 package io.modelvitals;
 
 import io.modelvitals.config.Durations;
+import io.modelvitals.config.KafkaClientProperties;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecException;
 import io.modelvitals.config.SpecLoader;
 import io.modelvitals.io.KafkaIO;
 import io.modelvitals.io.Replay;
 import java.nio.file.Path;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** The command line: run, replay, demo, simulate, benchmark, report. See the README for every flag. */
 public final class ModelVitals {
     private static final String USAGE = String.join("\n",
             "usage: model-vitals <command> [flags]",
-            "  run       --spec FILE [--bootstrap-servers HOST:PORT] [--parallelism N]",
+            "  run       --spec FILE [--bootstrap-servers HOST:PORT] [--kafka-properties FILE] [--parallelism N]",
             "            the job on Kafka (submit the jar to a Flink cluster, or run locally)",
             "  replay    --spec FILE --predictions FILE --labels FILE [--business-events FILE] [--rules FILE] --out DIR",
             "            [--parallelism N]",
@@ -60,15 +66,31 @@ public final class ModelVitals {
     static void run(Args flags) throws Exception {
         MonitorSpec spec = SpecLoader.load(Path.of(flags.required("spec")));
         if (flags.has("bootstrap-servers")) spec.kafka.bootstrapServers = flags.required("bootstrap-servers");
+        if (flags.has("kafka-properties")) {
+            spec.kafka.clientProperties = KafkaClientProperties.load(Path.of(flags.required("kafka-properties")));
+            // The keys only: values may be secrets.
+            System.out.println("model-vitals: Kafka client properties " + KafkaClientProperties.describe(spec.kafka.clientProperties));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (flags.has("parallelism")) env.setParallelism(Integer.parseInt(flags.required("parallelism")));
         defineKafkaJob(env, spec, false);
         env.execute("model-vitals");
     }
 
-    /** The job on Kafka: checkpointed, so the exactly-once sinks commit a transaction per checkpoint. */
+    /**
+     * The job on Kafka: checkpointed, so the exactly-once sinks commit a transaction per checkpoint.
+     * Checkpoints are retained on cancellation (a cancelled job restarts from its last one). The state
+     * backend and checkpoint directory come from the spec when it names them, else from the cluster's
+     * configuration; so does the restart strategy (Flink's default with checkpointing: exponential delay).
+     */
     public static void defineKafkaJob(StreamExecutionEnvironment env, MonitorSpec spec, boolean bounded) {
-        env.enableCheckpointing(Durations.parse(spec.job.checkpointInterval).toMillis());
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Durations.parse(spec.job.checkpointInterval));
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (spec.job.stateBackend != null) conf.set(StateBackendOptions.STATE_BACKEND, spec.job.stateBackend);
+        if (spec.job.checkpointDir != null) conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, spec.job.checkpointDir);
+        env.configure(conf);
         VitalsJob.defineWorkflow(env, spec, KafkaIO.sources(spec, bounded), KafkaIO.sinks(spec));
     }
 

@@ -9,6 +9,10 @@ public class JobSpec implements Serializable {
     /** A partition with no records for this long stops holding back the watermark. */
     public String idleness = "1m";
     public String checkpointInterval = "10s";
+    /** hashmap or rocksdb (long label horizons); unset: the cluster's configuration decides. */
+    public String stateBackend;
+    /** Where checkpoints go (e.g. s3://bucket/checkpoints, file:///data/checkpoints); unset: the cluster's configuration. */
+    public String checkpointDir;
     /** An input whose ts is further ahead of the wall clock is dead-lettered ("0s": no limit). */
     public String maxFutureSkew = "1d";
     /** A larger input record is dead-lettered (its payload cut to the first KiB). */

@@ -9,6 +9,12 @@ public class KafkaSpec implements Serializable {
     /** earliest, latest or committed (committed offsets, falling back to earliest). */
     public String startFrom = "committed";
     public TopicsSpec topics = new TopicsSpec();
+    /**
+     * Client settings passed through to every source and sink (security, SASL, SSL…): from run's
+     * --kafka-properties file, never from the spec, so no secret sits in the spec.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public java.util.Map<String, String> clientProperties = new java.util.TreeMap<>();
 
     public KafkaSpec() {}
 

@@ -237,6 +237,9 @@ public final class SpecLoader {
         duration(errors, "job.checkpoint_interval", spec.job.checkpointInterval);
         duration(errors, "job.max_future_skew", spec.job.maxFutureSkew);
         if (spec.job.maxRecordBytes < 64) errors.add("job.max_record_bytes: at least 64");
+        if (spec.job.stateBackend != null && !Set.of("hashmap", "rocksdb").contains(spec.job.stateBackend)) {
+            errors.add("job.state_backend: hashmap or rocksdb");
+        }
         if (!START_FROM.contains(spec.kafka.startFrom)) errors.add("kafka.start_from: must be one of " + START_FROM);
         validateModel(errors, "defaults", spec.defaults);
         Set<String> names = new HashSet<>();

@@ -1,6 +1,5 @@
 package io.modelvitals.io;
 
-import java.util.regex.Pattern;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.ControlRecord;
@@ -15,6 +14,8 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import java.util.Properties;
+import java.util.regex.Pattern;
 
 /** Kafka sources and exactly-once sinks for the job, built from the spec. */
 public final class KafkaIO {
@@ -40,6 +41,7 @@ public final class KafkaIO {
      */
     private static KafkaSource<ControlRecord> rules(MonitorSpec spec, boolean bounded) {
         KafkaSourceBuilder<ControlRecord> builder = KafkaSource.<ControlRecord>builder()
+                .setProperties(clientProperties(spec))
                 .setBootstrapServers(spec.kafka.bootstrapServers)
                 // A pattern, not a name: the job runs without the topic and picks it up once it exists.
                 .setTopicPattern(Pattern.compile(Pattern.quote(spec.kafka.topics.rules)))
@@ -55,6 +57,7 @@ public final class KafkaIO {
 
     private static KafkaSource<InputRecord> source(MonitorSpec spec, String topic, InputParser.Kind kind, boolean bounded) {
         KafkaSourceBuilder<InputRecord> builder = KafkaSource.<InputRecord>builder()
+                .setProperties(clientProperties(spec))
                 .setBootstrapServers(spec.kafka.bootstrapServers);
         if (kind == InputParser.Kind.BUSINESS_EVENT) {
             // Optional input: a deployment without business events need not create the topic.
@@ -87,34 +90,43 @@ public final class KafkaIO {
     /** Exactly-once sinks: records become visible to read_committed consumers when a checkpoint completes. */
     public static JobSinks sinks(MonitorSpec spec) {
         String servers = spec.kafka.bootstrapServers;
+        Properties client = clientProperties(spec);
         String prefix = spec.job.transactionalIdPrefix;
         return new JobSinks() {
             @Override
             public void vitals(DataStream<VitalRecord> vitals) {
-                vitals.sinkTo(sink(servers, spec.kafka.topics.vitals, prefix + "-vitals",
+                vitals.sinkTo(sink(servers, client, spec.kafka.topics.vitals, prefix + "-vitals",
                                 new OutputJson.VitalKey(), new OutputJson.VitalValue()))
                         .uid("sink-vitals").name("Vitals to Kafka");
             }
 
             @Override
             public void alerts(DataStream<AlertRecord> alerts) {
-                alerts.sinkTo(sink(servers, spec.kafka.topics.alerts, prefix + "-alerts",
+                alerts.sinkTo(sink(servers, client, spec.kafka.topics.alerts, prefix + "-alerts",
                                 new OutputJson.AlertKey(), new OutputJson.AlertValue()))
                         .uid("sink-alerts").name("Alerts to Kafka");
             }
 
             @Override
             public void deadLetters(DataStream<DeadLetter> deadLetters) {
-                deadLetters.sinkTo(sink(servers, spec.kafka.topics.deadLetters, prefix + "-dead-letters",
+                deadLetters.sinkTo(sink(servers, client, spec.kafka.topics.deadLetters, prefix + "-dead-letters",
                                 null, new OutputJson.DeadLetterValue()))
                         .uid("sink-dead-letters").name("Dead letters to Kafka");
             }
         };
     }
 
-    private static <T> KafkaSink<T> sink(String servers, String topic, String transactionalIdPrefix,
+    /** The pass-through client settings (security, SASL, SSL…); the job's own settings are applied after them. */
+    static Properties clientProperties(MonitorSpec spec) {
+        Properties p = new Properties();
+        p.putAll(spec.kafka.clientProperties);
+        return p;
+    }
+
+    private static <T> KafkaSink<T> sink(String servers, Properties client, String topic, String transactionalIdPrefix,
                                          SerializationSchema<T> key, SerializationSchema<T> value) {
         return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(client)
                 .setBootstrapServers(servers)
                 .setRecordSerializer(new OutputRecordSerializer<>(topic, key, value))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
