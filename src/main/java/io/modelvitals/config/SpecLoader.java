@@ -305,8 +305,12 @@ public final class SpecLoader {
                 }
                 if (r.reference != null && !Vitals.DRIFT.contains(r.vital)) errors.add(rat + ".reference: " + r.vital + " is not a drift vital");
             }
-            if (Vitals.SAMPLE_RATIO_P_VALUE.equals(r.vital) && (m.trafficSplit == null || m.trafficSplit.isEmpty())) {
-                errors.add(rat + ".vital: sample_ratio_p_value needs the model's traffic_split");
+            if (Vitals.SAMPLE_RATIO_P_VALUE.equals(r.vital) && (m.trafficSplit == null || m.trafficSplit.isEmpty() || m.kpis.isEmpty())) {
+                errors.add(rat + ".vital: sample_ratio_p_value needs the model's traffic_split and kpis (the KPI pipeline counts the traffic)");
+            }
+            if ("significance".equals(r.gate) && r.cls != null && m.kpi(r.cls) != null && m.kpi(r.cls).numerator != null
+                    && m.kpi(r.cls).denominator != null && !m.kpi(r.cls).proportion()) {
+                errors.add(rat + ".gate: '" + r.cls + "' is a ratio of sums: no two-proportion test, so significance can never pass");
             }
             if (r.detector == null && (r.op == null || !OPS.contains(r.op))) errors.add(rat + ".op: must be one of " + OPS);
             if (r.detector == null && (r.threshold == null || !Double.isFinite(r.threshold))) errors.add(rat + ".threshold: a finite number is required");
@@ -341,7 +345,8 @@ public final class SpecLoader {
     /** Goals watch vitals of windows: per-class ones by class or top classes, the others as they are. */
     private static void validateGoals(List<String> errors, String at, ModelSpec m) {
         if (m.optimizationMetric != null && (!Vitals.ALL.contains(m.optimizationMetric) || Vitals.PER_CLASS.contains(m.optimizationMetric)
-                || Vitals.BY_KPI.contains(m.optimizationMetric) || Vitals.WITHOUT_SAMPLES.contains(m.optimizationMetric))) {
+                || Vitals.BY_KPI.contains(m.optimizationMetric) || Vitals.WITHOUT_SAMPLES.contains(m.optimizationMetric)
+                || Vitals.DRIFT.contains(m.optimizationMetric) || Vitals.SEGMENT_OVERFLOW.equals(m.optimizationMetric))) {
             errors.add(at + ".optimization_metric: '" + m.optimizationMetric + "' is not a vital of the whole window (e.g. macro_f1, roc_auc, rmse)");
         }
         Set<String> names = new HashSet<>();
@@ -356,7 +361,8 @@ public final class SpecLoader {
             if (g.name == null || g.name.isBlank()) errors.add(gat + ".name: required");
             else if (!names.add(g.name)) errors.add(gat + ".name: '" + g.name + "' is already the name of a rule or goal (a goal is a rule)");
             if (g.vital == null || !Vitals.ALL.contains(g.vital) || Vitals.WITHOUT_SAMPLES.contains(g.vital) || Vitals.BY_KPI.contains(g.vital)
-                    || Vitals.GOAL.equals(g.vital)) {
+                    || Vitals.GOAL.equals(g.vital) || Vitals.DRIFT.contains(g.vital) || Vitals.SEGMENT_OVERFLOW.equals(g.vital)
+                    || Vitals.SAMPLE_RATIO_P_VALUE.equals(g.vital)) {
                 errors.add(gat + ".vital: a vital of each window, not '" + g.vital + "'");
             } else if (Vitals.PER_CLASS.contains(g.vital)) {
                 if ((g.cls == null) == (g.topClasses == null)) errors.add(gat + ": a per-class vital needs exactly one of class or top_classes");

@@ -44,8 +44,13 @@ public class AbsenceDetector extends KeyedProcessFunction<String, Heartbeat, Vit
         public Activity() {}
     }
 
+    /** A silence longer than this is a version that is gone: its key is forgotten (and its alert resolves as stale). */
+    static final long FORGET_AFTER_MS = Duration.ofDays(7).toMillis();
+
     private final MonitorSpec spec;
     private transient ValueState<Activity> state;
+    /** When this instance started: wall-clock silence is not counted across a restart's downtime. */
+    private transient long startedMs;
 
     public AbsenceDetector(MonitorSpec spec) {
         this.spec = spec;
@@ -57,6 +62,13 @@ public class AbsenceDetector extends KeyedProcessFunction<String, Heartbeat, Vit
         // A version that stopped serving for good is forgotten after a week (its silence alert then resolves as stale).
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).cleanupFullSnapshot().build());
         state = getRuntimeContext().getState(descriptor);
+        startedMs = Long.MIN_VALUE;
+    }
+
+    /** The processing time of this instance's first call (a restored timer fires first after a restart). */
+    private long started(Context ctx) {
+        if (startedMs == Long.MIN_VALUE) startedMs = ctx.timerService().currentProcessingTime();
+        return startedMs;
     }
 
     @Override
@@ -68,6 +80,7 @@ public class AbsenceDetector extends KeyedProcessFunction<String, Heartbeat, Vit
             a.version = h.version;
             a.stream = h.stream;
         }
+        started(ctx);
         long now = ctx.timerService().currentProcessingTime();
         a.lastEventTs = Math.max(a.lastEventTs, h.ts);
         a.lastWallMs = now;
@@ -93,13 +106,25 @@ public class AbsenceDetector extends KeyedProcessFunction<String, Heartbeat, Vit
         long silenceMs;
         if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME) {
             if (timestamp != a.processingTimer) return;
-            silenceMs = now - a.lastWallMs;
+            silenceMs = now - Math.max(a.lastWallMs, started(ctx));
         } else {
             // The end of a bounded input moves the watermark to the end of time: that is not silence.
             if (timestamp != a.eventTimer || watermark == Long.MAX_VALUE) return;
             silenceMs = watermark - a.lastEventTs;
         }
-        if (silenceMs < after) return;
+        if (silenceMs > FORGET_AFTER_MS) {
+            state.clear();
+            return;
+        }
+        if (silenceMs < after) {
+            if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME) {
+                // Restarted since the last heartbeat: judge again one period after the start.
+                a.processingTimer = Math.max(a.lastWallMs, started(ctx)) + after;
+                ctx.timerService().registerProcessingTimeTimer(a.processingTimer);
+                state.update(a);
+            }
+            return;
+        }
         a.silent = true;
         report(a, silenceMs / 1000.0, Math.max(a.lastEventTs + silenceMs, a.lastReportedEnd + 1), out);
         // Again one period later, while the silence lasts.

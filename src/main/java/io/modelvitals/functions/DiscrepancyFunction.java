@@ -110,6 +110,8 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
             baseQn += q.n;
         }
         if (kpi.n == 0 || quality.n == 0 || baseKn == 0 || baseQn == 0) return null;
+        // More events than the denominator (several plays per impression) is not a proportion to test.
+        if (Math.round(kpi.numerator) > kpi.n || baseKx > baseKn) return null;
         double kpiFell = KpiVitals.lowerPValue(Math.round(kpi.numerator), kpi.n, baseKx, baseKn);
         double qualityFell = KpiVitals.lowerPValue(Math.round(quality.value * quality.n), quality.n, baseQx, baseQn);
         boolean disagree = kpiFell < d.alpha && qualityFell >= d.alpha;

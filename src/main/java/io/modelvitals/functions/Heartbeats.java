@@ -24,7 +24,7 @@ public class Heartbeats<IN> extends RichFlatMapFunction<IN, Heartbeat> {
     private final SerializableFunction<IN, String> modelOf;
     private final SerializableFunction<IN, String> versionOf;
     private final SerializableFunction<IN, Long> timeOf;
-    /** model|version → [latest event time, wall time of the last heartbeat]. */
+    /** model|version → [latest event time, wall time of the last heartbeat, event time of the last heartbeat]. */
     private transient Map<String, long[]> seen;
 
     public Heartbeats(MonitorSpec spec, String stream, SerializableFunction<IN, String> modelOf,
@@ -48,15 +48,22 @@ public class Heartbeats<IN> extends RichFlatMapFunction<IN, Heartbeat> {
         if (m == null || m.absence == null || m.absence.afterMs(stream) <= 0) return;
         long ts = timeOf.apply(in);
         long now = System.currentTimeMillis();
-        beat(model, versionOf.apply(in), ts, now, out);
-        beat(model, SegmentSlicer.ALL, ts, now, out);
+        long eventStep = m.absence.afterMs(stream) / 4;
+        beat(model, versionOf.apply(in), ts, now, eventStep, out);
+        beat(model, SegmentSlicer.ALL, ts, now, eventStep, out);
     }
 
-    private void beat(String model, String version, long ts, long now, Collector<Heartbeat> out) {
-        long[] s = seen.computeIfAbsent(model + '\u001f' + version, k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+    /**
+     * At most one heartbeat a second of wall clock — and one whenever event time moved on by a quarter
+     * of the absence period, so that a replay or a catch-up (hours of event time in a second) never
+     * looks silent in event time.
+     */
+    private void beat(String model, String version, long ts, long now, long eventStep, Collector<Heartbeat> out) {
+        long[] s = seen.computeIfAbsent(model + '\u001f' + version, k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE});
         s[0] = Math.max(s[0], ts);
-        if (s[1] != Long.MIN_VALUE && now - s[1] < INTERVAL_MS) return;
+        if (s[1] != Long.MIN_VALUE && now - s[1] < INTERVAL_MS && s[0] - s[2] < eventStep) return;
         s[1] = now;
+        s[2] = s[0];
         Heartbeat h = new Heartbeat();
         h.model = model;
         h.version = version;

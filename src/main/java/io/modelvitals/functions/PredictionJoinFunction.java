@@ -80,6 +80,7 @@ public class PredictionJoinFunction extends KeyedCoProcessFunction<String, Predi
     private transient Counter attributed;
     private transient Counter withoutKpis;
     private transient long longestAttributionMs;
+    private transient long maxOutOfOrdernessMs;
 
     public PredictionJoinFunction(MonitorSpec spec) {
         this.spec = spec;
@@ -90,7 +91,8 @@ public class PredictionJoinFunction extends KeyedCoProcessFunction<String, Predi
         // Timers clear every entry; the TTL is a safety net for a watermark that never advances
         // (a partition that never goes idle), so a stalled stream cannot grow state without bound.
         long longest = Math.max(spec.maxLabelHorizonMs() + maxGraceMs(spec), maxAttributionMs(spec));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(2 * longest))
+        // Generous (at least a week), so an outage or a backlog does not lose state its timers still need.
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(Math.max(4 * longest, Duration.ofDays(7).toMillis())))
                 // No incremental cleanup: it walks state entries on every access (8% of the job's CPU in
                 // the benchmark). Expired entries are never read and are dropped from full snapshots.
                 .disableCleanupInBackground().cleanupFullSnapshot().build());
@@ -117,6 +119,7 @@ public class PredictionJoinFunction extends KeyedCoProcessFunction<String, Predi
         attributed = getRuntimeContext().getMetricGroup().counter("attributedBusinessEvents");
         withoutKpis = getRuntimeContext().getMetricGroup().counter("businessEventsWithoutKpis");
         longestAttributionMs = maxAttributionMs(spec);
+        maxOutOfOrdernessMs = io.modelvitals.config.Durations.parse(spec.job.maxOutOfOrderness).toMillis();
     }
 
     @Override
@@ -133,7 +136,8 @@ public class PredictionJoinFunction extends KeyedCoProcessFunction<String, Predi
                     "model '" + p.model + "' is not declared in the spec (job.monitor_undeclared_models is false)", p.origin, null, null));
             return;
         }
-        if (saturatedAdd(p.ts, model.labelHorizonMs()) <= ctx.timerService().currentWatermark()) {
+        long lastUse = Math.max(saturatedAdd(p.ts, model.labelHorizonMs()), model.kpis.isEmpty() ? 0 : saturatedAdd(p.ts, model.attributionWindowMs()));
+        if (lastUse <= ctx.timerService().currentWatermark()) {
             // Far in the past: its whole label horizon is behind the watermark, so every window it could count in
             // has been computed. Reported once here rather than once per window it misses.
             ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("late prediction: its label horizon ended at "
@@ -275,6 +279,12 @@ public class PredictionJoinFunction extends KeyedCoProcessFunction<String, Predi
     }
 
     private void attribute(JoinState st, BusinessEvent e, Context ctx) {
+        if (e.ts < st.prediction.ts - maxOutOfOrdernessMs) {
+            ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("business event at " + java.time.Instant.ofEpochMilli(e.ts)
+                    + " is before its prediction '" + e.predictionId + "' (" + java.time.Instant.ofEpochMilli(st.prediction.ts)
+                    + ") by more than job.max_out_of_orderness", e.origin, null, null));
+            return;
+        }
         if (e.ts > st.attributionEnd) {
             ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("business event at " + java.time.Instant.ofEpochMilli(e.ts)
                     + " is past the attribution window of prediction '" + e.predictionId + "' (it ended at "

@@ -57,7 +57,9 @@ public final class ReportCommand {
         com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> tps = new ArrayList<>();
-            for (PartitionInfo p : consumer.partitionsFor(topic)) tps.add(new TopicPartition(topic, p.partition()));
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+            if (partitions == null || partitions.isEmpty()) throw new IllegalArgumentException("topic '" + topic + "' does not exist on " + servers);
+            for (PartitionInfo p : partitions) tps.add(new TopicPartition(topic, p.partition()));
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             var ends = consumer.endOffsets(tps);

@@ -11,7 +11,7 @@ import java.util.Map;
  * serializes them natively): a window only carries the bins its scores fell in.
  */
 public class ScoreAccumulator {
-    /** Score bins for AUC and average precision: both are exact for scores with three decimals. */
+    /** Score bins for AUC and average precision ([k/1000, (k+1)/1000), and 1.0 alone): exact for scores with three decimals. */
     public static final int BINS = 1000;
     /** Probabilities are clipped to [EPS, 1 − EPS] in the log loss, so a confident miss costs ~34.5, not infinity. */
     public static final double EPS = 1e-15;
@@ -35,7 +35,7 @@ public class ScoreAccumulator {
         double y = positive ? 1 : 0;
         brierSum += (p - y) * (p - y);
         // The 1e-9 keeps a score like 0.123 (stored as 0.12299999…) in its own bin.
-        int bin = (int) Math.max(0, Math.min(BINS - 1, Math.floor(p * BINS + 1e-9)));
+        int bin = (int) Math.max(0, Math.min(BINS, Math.floor(p * BINS + 1e-9)));
         if (positive) {
             positives++;
             positivesByBin.merge(bin, 1L, Long::sum);
@@ -83,7 +83,7 @@ public class ScoreAccumulator {
         if (positives == 0 || negatives == 0) return null;
         double sum = 0, tied = 0;
         long positivesAbove = 0;
-        for (int b = BINS - 1; b >= 0; b--) {
+        for (int b = BINS; b >= 0; b--) {
             long pos = positivesByBin.getOrDefault(b, 0L), neg = negativesByBin.getOrDefault(b, 0L);
             sum += neg * (positivesAbove + 0.5 * pos);
             tied += (double) pos * neg;
@@ -98,7 +98,7 @@ public class ScoreAccumulator {
         if (positives == 0) return null;
         double ap = 0;
         long tp = 0, fp = 0;
-        for (int b = BINS - 1; b >= 0; b--) {
+        for (int b = BINS; b >= 0; b--) {
             long pos = positivesByBin.getOrDefault(b, 0L), neg = negativesByBin.getOrDefault(b, 0L);
             tp += pos;
             fp += neg;

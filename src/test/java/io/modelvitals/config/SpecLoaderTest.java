@@ -270,6 +270,7 @@ class SpecLoaderTest {
                 "      - {name: e, vital: error_rate, top_classes: 5, op: '<', threshold: 0.01}",
                 "      - {name: s, vital: prediction_silence_s, op: '<', threshold: 60}",
                 "      - {name: x, vital: accuracy, op: '=', threshold: 1}",
+                "      - {name: d, vital: class_psi, op: '<', threshold: 0.2}",
                 "    rules:",
                 "      - {name: x, vital: accuracy, op: '<', threshold: 0.5}",
                 "      - {name: g, vital: goal, class: nope, op: '<', threshold: 0.5}",
@@ -284,7 +285,8 @@ class SpecLoaderTest {
                 "models[0].goals[2].vital: a vital of each window",
                 "models[0].goals[3].name: 'x' is already the name of a rule or goal",
                 "models[0].goals[3].op: must be one of",
-                "models[0].rules[1].class: the name of one of the model's goals")) {
+                "models[0].rules[1].class: the name of one of the model's goals",
+                "models[0].goals[4].vital: a vital of each window, not 'class_psi'")) {
             assertTrue(msg.contains(expected), "expected '" + expected + "' in:\n" + msg);
         }
     }

@@ -80,4 +80,25 @@ class AbsenceDetectorTest {
             assertEquals(List.of(), h.extractOutputValues());
         }
     }
+
+    @Test
+    void aRestartIsNotSilence() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.setProcessingTime(1_000);
+            h.processElement(beat(50_000));
+            snapshot = h.snapshot(1, 2_000);
+        }
+        // Restored an hour (of wall clock) later: the timer due at 11 s fires at once, but the silence counts from the restart.
+        try (KeyedOneInputStreamOperatorTestHarness<String, Heartbeat, VitalRecord> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AbsenceDetector(SPEC)), Heartbeat::key, Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.setProcessingTime(3_600_000);
+            assertEquals(List.of(), h.extractOutputValues(), "no silence reported for the downtime");
+            h.setProcessingTime(3_610_000); // ten seconds after the restart, still nothing came
+            assertEquals(1, h.extractOutputValues().size());
+            assertEquals(10.0, h.extractOutputValues().get(0).value);
+        }
+    }
 }

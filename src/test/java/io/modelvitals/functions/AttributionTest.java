@@ -196,6 +196,16 @@ class AttributionTest {
     }
 
     @Test
+    void anEventLongBeforeItsPredictionIsRefused() throws Exception {
+        predict(prediction("p1", "rec", 100_000));
+        send(event("early", "p1", "click", 100_000 - 31_000)); // max_out_of_orderness is 30 s by default
+        send(event("close", "p1", "click", 100_000 - 29_000));
+        assertEquals(List.of("prediction", "click"), attributed().stream().map(e -> e.type).collect(Collectors.toList()));
+        assertEquals(1, deadLetters().size());
+        assertTrue(deadLetters().get(0).contains("is before its prediction 'p1'"), deadLetters().get(0));
+    }
+
+    @Test
     void afterTheHorizonTheEventIdsAreDroppedAndLaterEventsRefused() throws Exception {
         predict(prediction("p1", "rec", 1_000));
         send(event("e1", "p1", "click", 2_000));

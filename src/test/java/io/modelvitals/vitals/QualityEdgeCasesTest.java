@@ -75,6 +75,16 @@ class QualityEdgeCasesTest {
     }
 
     @Test
+    void aScoreOfOneHasABinOfItsOwn() {
+        ClassificationAccumulator acc = new ClassificationAccumulator();
+        acc.add(scored("1", 0.999));
+        acc.add(scored("0", 1.0));
+        Map<String, VitalRecord> v = vitals(acc);
+        assertEquals(0.0, v.get("roc_auc").value, 1e-12, "the negative scores higher");
+        assertEquals(0.0, v.get("roc_auc_max_error").value, 1e-12);
+    }
+
+    @Test
     void certainMissesAreClippedNotInfinite() {
         ClassificationAccumulator acc = new ClassificationAccumulator();
         acc.add(scored("1", 0.0));
