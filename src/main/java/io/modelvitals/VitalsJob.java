@@ -22,6 +22,7 @@ import io.modelvitals.functions.AbsenceDetector;
 import io.modelvitals.functions.GoalEvaluator;
 import io.modelvitals.functions.SegmentSlicer;
 import io.modelvitals.functions.VersionTracker;
+import io.modelvitals.functions.VitalGauges;
 import io.modelvitals.functions.AlertLifecycleFunction;
 import io.modelvitals.functions.Heartbeats;
 import io.modelvitals.functions.AttributedEventSlicer;
@@ -293,7 +294,7 @@ public final class VitalsJob {
                 .uid("alert-lifecycle").name("Alert lifecycle");
 
         // 8. Outputs.
-        sinks.vitals(vitals);
+        sinks.vitals(vitals.map(new VitalGauges()).uid("vital-gauges").name("Vitals as metrics"));
         sinks.alerts(alerts);
         sinks.deadLetters(deadLetters.map(new DeadLetterCounter()).uid("dead-letter-counter").name("Count dead letters"));
     }
