@@ -48,7 +48,9 @@ class ClusterIT {
 
     private static String spec(String servers, String suffix) {
         return String.join("\n",
-                "job: {max_out_of_orderness: 1s, idleness: 1s, checkpoint_interval: 500ms, transactional_id_prefix: cluster-" + suffix + "}",
+                // No partition is ever idle (each part ends with a record in every partition), so the watermark
+                // waits for labels produced after their predictions, whatever the timing.
+                "job: {max_out_of_orderness: 1s, idleness: 1h, checkpoint_interval: 500ms, transactional_id_prefix: cluster-" + suffix + "}",
                 "kafka:",
                 "  bootstrap_servers: " + servers,
                 "  group_id: cluster-" + suffix,
@@ -92,9 +94,12 @@ class ClusterIT {
             predictions.add(p);
             labels.add(l);
         }
-        // One late prediction closes the last windows.
-        predictions.get(2).add(String.format("{\"prediction_id\":\"closing\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\"}",
-                T0 + 100 * MINUTE));
+        // A later prediction and label in each partition close the last windows.
+        for (int c = 0; c < 2; c++) {
+            predictions.get(2).add(String.format("{\"prediction_id\":\"closing-%d\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\"}",
+                    c, T0 + 100 * MINUTE));
+            labels.get(2).add(String.format("{\"prediction_id\":\"closing-%d\",\"ts\":%d,\"label\":\"cat\"}", c, T0 + 100 * MINUTE));
+        }
 
         try (ProcessCluster cluster = new ProcessCluster(dir)) {
             cluster.startBroker();

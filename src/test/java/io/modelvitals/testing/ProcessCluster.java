@@ -58,11 +58,12 @@ public final class ProcessCluster implements AutoCloseable {
         this.dir = dir;
         // The test's own classpath, without this project's classes: the job comes as a jar, like on a real cluster.
         this.classpath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(e -> !e.endsWith("classes") && !e.endsWith("classes/")).collect(Collectors.joining(java.io.File.pathSeparator));
+                .filter(e -> !e.endsWith("classes") && !e.endsWith("classes/") && !Path.of(e).getFileName().toString().startsWith("model-vitals"))
+                .collect(Collectors.joining(java.io.File.pathSeparator));
         this.flinkClasspath = Arrays.stream(classpath.split(java.io.File.pathSeparator))
                 .filter(e -> {
                     String jarName = Path.of(e).getFileName().toString();
-                    return !(jarName.startsWith("kafka_") || jarName.startsWith("datasketches") || jarName.startsWith("commons-math3")
+                    return !(jarName.startsWith("kafka_") || jarName.startsWith("datasketches")
                             || jarName.startsWith("junit") || jarName.startsWith("jackson-dataformat-yaml"));
                 })
                 .collect(Collectors.joining(java.io.File.pathSeparator));
