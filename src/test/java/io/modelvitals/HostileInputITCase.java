@@ -49,7 +49,8 @@ class HostileInputITCase {
     private static final int PER_WINDOW = 200;
 
     private static final String SPEC = String.join("\n",
-            "job: {max_out_of_orderness: 1s, idleness: 1s, checkpoint_interval: 300ms, monitor_undeclared_models: false,",
+            // No partition is ever idle: the last records of each are valid closing ones, so nothing can be late by timing.
+            "job: {max_out_of_orderness: 1s, idleness: 1h, checkpoint_interval: 300ms, monitor_undeclared_models: false,",
             "      max_record_bytes: 16384}",
             "kafka: {start_from: earliest}",
             "models:",
@@ -127,16 +128,26 @@ class HostileInputITCase {
         ModelVitals.defineKafkaJob(env, spec, false);
         JobClient job = env.executeAsync("hostile input it");
         try {
-            KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions));
+            // Labels and events first: they wait in the join for their predictions, whereas produced after the
+            // predictions they could find the watermark past them (their topics looking idle meanwhile).
             KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(labels));
             KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.businessEvents, KafkaTestSupport.utf8(events));
+            KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions));
             // Once the traffic's windows are out, the watermark is far past 2001: a prediction from then is late.
             await(spec.kafka.topics.vitals, v -> v.path("vital").asText().equals("prediction_count")
                     && v.path("window_end").asLong() == T0 + (WINDOWS - 1) * MINUTE);
             List<String> late = new ArrayList<>();
             hostile(late, "late prediction", 500, i -> good.replace("\"ts\":" + T0, "\"ts\":" + (978307200000L + i)).replace("p-0-0", "old-" + i));
-            // And one valid prediction much later closes every window and horizon above.
-            late.add(good.replace("\"ts\":" + T0, "\"ts\":" + (T0 + 30 * MINUTE)).replace("p-0-0", "closing"));
+            // And in every partition of every topic, a valid record much later closes every window and horizon above.
+            List<String> closingLabels = new ArrayList<>(), closingEvents = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                long at = T0 + 30 * MINUTE;
+                late.add(good.replace("\"ts\":" + T0, "\"ts\":" + at).replace("p-0-0", "closing-" + c));
+                closingLabels.add("{\"prediction_id\":\"closing-" + c + "\",\"ts\":" + at + ",\"label\":\"cat\"}");
+                closingEvents.add("{\"event_id\":\"closing-" + c + "\",\"prediction_id\":\"closing-" + c + "\",\"type\":\"impression\",\"ts\":" + at + "}");
+            }
+            KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(closingLabels));
+            KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.businessEvents, KafkaTestSupport.utf8(closingEvents));
             KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(late));
 
             int total = expected.values().stream().mapToInt(Integer::intValue).sum();

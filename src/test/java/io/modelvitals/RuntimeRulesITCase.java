@@ -57,8 +57,10 @@ class RuntimeRulesITCase {
                 labels.add(String.format("{\"prediction_id\":\"p-%d-%d\",\"ts\":%d,\"label\":\"%s\"}", k, i, ts + 10_000, i < 2 ? "cat" : "dog"));
             }
         }
-        KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions));
+        // Labels first: a label waits in the join for its prediction, while a label produced after a partition
+        // of predictions could find the watermark already past it (the labels topic looks idle meanwhile).
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(labels));
+        KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions));
     }
 
     /** Polls a topic (read_committed) until some record satisfies the condition. */
