@@ -29,6 +29,9 @@ final class DemoConsole {
     /** (window end, model/version) → vital → record; printed when a later window of that version shows up. */
     private final TreeMap<String, Map<String, JsonNode>> pending = new TreeMap<>();
     private final Map<String, Long> latestWindow = new TreeMap<>();
+    /** The latest window printed per version, and the alerts waiting for their window's rows. */
+    private final Map<String, Long> printed = new TreeMap<>();
+    private final TreeMap<String, JsonNode> queuedAlerts = new TreeMap<>();
 
     DemoConsole(PrintStream out, Demo.Result result) {
         this.out = out;
@@ -54,6 +57,8 @@ final class DemoConsole {
             }
             pending.keySet().forEach(k -> printRow(k, pending.get(k)));
             pending.clear();
+            queuedAlerts.values().forEach(this::printAlert);
+            queuedAlerts.clear();
         }
     }
 
@@ -68,19 +73,20 @@ final class DemoConsole {
         Long latest = latestWindow.get(version);
         if (latest == null || windowEnd > latest) {
             latestWindow.put(version, windowEnd);
-            // Windows of this version before the new one are complete, but the KPI windows run on their own
-            // watermark (business events) and may be committed a checkpoint later: a row without its
-            // take-rate waits one more window.
+            // A window's vitals come from several operators (quality, outputs and drift, KPIs), which may be
+            // committed a checkpoint apart: a row is printed once this version is two windows further on.
             for (String k : List.copyOf(pending.headMap(String.format("%015d|", windowEnd)).keySet())) {
                 if (!k.endsWith("|" + version)) continue;
                 long end = Long.parseLong(k.substring(0, k.indexOf('|')));
-                if (pending.get(k).containsKey("kpi|take_rate") || latest == null || end < latest) printRow(k, pending.remove(k));
+                if (latest != null && end < latest) printRow(k, pending.remove(k));
             }
+            printDueAlerts();
         }
     }
 
     private void printRow(String key, Map<String, JsonNode> vitals) {
         String[] parts = key.split("\\|");
+        printed.merge(parts[1], Long.parseLong(parts[0]), Math::max);
         Instant end = Instant.ofEpochMilli(Long.parseLong(parts[0]));
         JsonNode accuracy = vitals.get("accuracy|");
         JsonNode f1 = vitals.get("macro_f1|");
@@ -103,9 +109,27 @@ final class DemoConsole {
 
     private void alert(JsonNode a) {
         result.alerts.add(a);
-        // Rows up to the alert's window first, so the alert reads after the numbers that raised it.
-        String upTo = String.format("%015d|~", a.path("window_end").asLong());
-        for (String k : List.copyOf(pending.headMap(upTo, true).keySet())) printRow(k, pending.remove(k));
+        // Held until the rows of its window are out, so the alert reads after the numbers that raised it.
+        queuedAlerts.put(String.format("%015d|%06d", a.path("window_end").asLong(), queuedAlerts.size()), a);
+        printDueAlerts();
+    }
+
+    /** Alerts whose window every version's rows have passed. */
+    private void printDueAlerts() {
+        long printedUpTo = printedUpTo();
+        while (!queuedAlerts.isEmpty() && Long.parseLong(queuedAlerts.firstKey().substring(0, 15)) <= printedUpTo) {
+            printAlert(queuedAlerts.pollFirstEntry().getValue());
+        }
+    }
+
+    private long printedUpTo() {
+        if (printed.isEmpty()) return Long.MIN_VALUE;
+        long min = Long.MAX_VALUE;
+        for (long end : printed.values()) min = Math.min(min, end);
+        return min;
+    }
+
+    private void printAlert(JsonNode a) {
         JsonNode labels = a.path("labels");
         boolean firing = "firing".equals(a.path("status").asText());
         out.printf(Locale.ROOT, "%s %-8s %s [%s] %s %s %s: %s%n",
