@@ -49,7 +49,7 @@ class BusinessKpiITCase {
     private static final int FALL_FROM = 12;
 
     private static final String SPEC = String.join("\n",
-            "job: {max_out_of_orderness: 1s, idleness: 1s, checkpoint_interval: 500ms}",
+            "job: {max_out_of_orderness: 1s, idleness: 1h, checkpoint_interval: 500ms}",
             "kafka: {start_from: earliest}",
             "models:",
             "  - name: rec",

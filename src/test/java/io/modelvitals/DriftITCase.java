@@ -42,7 +42,7 @@ class DriftITCase {
     private static final String[] CLASSES = {"a", "b", "c", "d"};
 
     private static final String SPEC = String.join("\n",
-            "job: {max_out_of_orderness: 1s, idleness: 1s, checkpoint_interval: 500ms}",
+            "job: {max_out_of_orderness: 1s, idleness: 1h, checkpoint_interval: 500ms}",
             "kafka: {start_from: earliest}",
             "models:",
             "  - name: ranker",

@@ -41,7 +41,7 @@ class IdleLabelsITCase {
     private static final int LABELED_WINDOWS = 3;
 
     private static final String SPEC = String.join("\n",
-            "job: {max_out_of_orderness: 1s, idleness: 1s, checkpoint_interval: 300ms}",
+            "job: {max_out_of_orderness: 1s, idleness: 5s, checkpoint_interval: 300ms}",
             "kafka: {start_from: earliest}",
             "models:",
             "  - name: m",

@@ -49,7 +49,7 @@ class KeyFloodITCase {
     private static final int CAP = 50;
 
     private static final String SPEC = String.join("\n",
-            "job: {max_out_of_orderness: 1s, idleness: 1s, checkpoint_interval: 1s}",
+            "job: {max_out_of_orderness: 1s, idleness: 10s, checkpoint_interval: 1s}",
             "kafka: {start_from: earliest}",
             "models:",
             "  - name: m",

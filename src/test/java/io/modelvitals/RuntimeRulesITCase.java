@@ -36,7 +36,7 @@ class RuntimeRulesITCase {
     private static final long T0 = 1767225600000L;
     private static final long MINUTE = 60_000;
     private static final String SPEC = String.join("\n",
-            "job: {max_out_of_orderness: 1s, idleness: 1s, checkpoint_interval: 300ms}",
+            "job: {max_out_of_orderness: 1s, idleness: 5s, checkpoint_interval: 300ms}",
             "kafka: {start_from: earliest}",
             "models:",
             "  - name: m",

@@ -57,7 +57,12 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
         MapStateDescriptor<String, VitalRecord> descriptor =
                 new MapStateDescriptor<>("discrepancy-windows", Types.STRING, TypeInformation.of(VitalRecord.class));
         // Pruned on every window; the TTL forgets versions that stopped serving.
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).cleanupIncrementally(10, false)
+        // At least the span the baseline looks back over (daily windows, K ≥ 7, would outlive a week).
+        long lookBack = Duration.ofDays(7).toMillis();
+        for (ModelSpec m : spec.models) {
+            for (DiscrepancySpec d : m.discrepancies) lookBack = Math.max(lookBack, (d.windows + 2L) * m.windowSizeMs());
+        }
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(lookBack)).cleanupIncrementally(10, false)
                 .cleanupInRocksdbCompactFilter(1000).build());
         windows = getRuntimeContext().getMapState(descriptor);
     }

@@ -29,7 +29,7 @@ public final class KnownStreams {
     public static final String SPEC = String.join("\n",
             "job:",
             "  max_out_of_orderness: 1s",
-            "  idleness: 1s",
+            "  idleness: 1h",
             "  checkpoint_interval: 500ms",
             "kafka:",
             "  start_from: earliest",
