@@ -12,20 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,17 +143,8 @@ class ClusterIT {
     }
 
     private static void produce(String servers, List<String> predictions, List<String> labels) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            int i = 0;
-            for (String v : predictions) producer.send(new ProducerRecord<>("predictions", i++ % 2, null, v));
-            i = 0;
-            for (String v : labels) producer.send(new ProducerRecord<>("labels", i++ % 2, null, v));
-            producer.flush();
-        }
+        KafkaTestSupport.produce(servers, "predictions", KafkaTestSupport.utf8(predictions), 2);
+        KafkaTestSupport.produce(servers, "labels", KafkaTestSupport.utf8(labels), 2);
     }
 
     private static List<String> awaitAlerts(String servers, int count) throws InterruptedException {
@@ -174,23 +155,8 @@ class ClusterIT {
         }
     }
 
+    /** The topic's committed values, sorted. */
     private static List<String> readCommitted(String servers, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<String> lines = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            while (consumer.position(tp) < end) {
-                for (ConsumerRecord<String, String> r : consumer.poll(java.time.Duration.ofMillis(200))) lines.add(r.value());
-            }
-        }
-        java.util.Collections.sort(lines);
-        return lines;
+        return KafkaTestSupport.values(KafkaTestSupport.readCommitted(servers, topic));
     }
 }

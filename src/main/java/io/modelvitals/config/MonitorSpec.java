@@ -3,6 +3,7 @@ package io.modelvitals.config;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The monitor spec: which models to watch, how, and the rules that raise alerts. Loaded and validated
@@ -38,32 +39,37 @@ public class MonitorSpec implements Serializable {
         return false;
     }
 
-    /** Whether any model (or the defaults, for undeclared ones) declares business KPIs. */
+    /** The model specs that can be in force: the declared models, and the defaults when undeclared models are monitored. */
+    public List<ModelSpec> monitored() {
+        if (!job.monitorUndeclaredModels) return models;
+        List<ModelSpec> all = new ArrayList<>(models);
+        all.add(defaults);
+        return all;
+    }
+
+    private boolean any(Predicate<ModelSpec> feature) {
+        for (ModelSpec m : monitored()) if (feature.test(m)) return true;
+        return false;
+    }
+
+    /** Whether any monitored model declares business KPIs. */
     public boolean hasKpis() {
-        if (job.monitorUndeclaredModels && defaults.kpis != null && !defaults.kpis.isEmpty()) return true;
-        for (ModelSpec m : models) if (m.kpis != null && !m.kpis.isEmpty()) return true;
-        return false;
+        return any(m -> m.kpis != null && !m.kpis.isEmpty());
     }
 
-    /** Whether any model watches the absence of its predictions or labels. */
+    /** Whether any monitored model watches the absence of its predictions or labels. */
     public boolean hasAbsence() {
-        if (job.monitorUndeclaredModels && defaults.absence != null) return true;
-        for (ModelSpec m : models) if (m.absence != null) return true;
-        return false;
+        return any(m -> m.absence != null);
     }
 
-    /** Whether any model declares acceptability goals or an optimization metric. */
+    /** Whether any monitored model declares acceptability goals or an optimization metric. */
     public boolean hasGoals() {
-        if (job.monitorUndeclaredModels && defaults.goals != null && (!defaults.goals.isEmpty() || defaults.optimizationMetric != null)) return true;
-        for (ModelSpec m : models) if (m.goals != null && (!m.goals.isEmpty() || m.optimizationMetric != null)) return true;
-        return false;
+        return any(m -> m.goals != null && (!m.goals.isEmpty() || m.optimizationMetric != null));
     }
 
-    /** Whether any model watches a model-vs-business discrepancy. */
+    /** Whether any monitored model watches a model-vs-business discrepancy. */
     public boolean hasDiscrepancies() {
-        if (job.monitorUndeclaredModels && defaults.discrepancies != null && !defaults.discrepancies.isEmpty()) return true;
-        for (ModelSpec m : models) if (m.discrepancies != null && !m.discrepancies.isEmpty()) return true;
-        return false;
+        return any(m -> m.discrepancies != null && !m.discrepancies.isEmpty());
     }
 
     /** A label that arrives before its prediction waits this long, the longest label horizon. */

@@ -107,8 +107,8 @@ public class PredictionJoinFunction extends KeyedCoProcessFunction<String, Predi
 
     /** The longest attribution window of a model with KPIs: how long an event waits for an unknown prediction. */
     static long maxAttributionMs(MonitorSpec spec) {
-        long max = spec.job.monitorUndeclaredModels && !spec.defaults.kpis.isEmpty() ? spec.defaults.attributionWindowMs() : 1;
-        for (ModelSpec m : spec.models) if (!m.kpis.isEmpty()) max = Math.max(max, m.attributionWindowMs());
+        long max = 1;
+        for (ModelSpec m : spec.monitored()) if (!m.kpis.isEmpty()) max = Math.max(max, m.attributionWindowMs());
         return max;
     }
 

@@ -51,28 +51,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Path dir = Files.createTempDirectory("model-vitals-kafka");
             int brokerPort = freePort();
             int controllerPort = freePort();
-            Properties props = new Properties();
-            props.put("process.roles", "broker,controller");
-            props.put("node.id", "1");
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            props.put("controller.listener.names", "CONTROLLER");
-            props.put("inter.broker.listener.name", "PLAINTEXT");
-            props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-            props.put("log.dirs", dir.resolve("logs").toString());
-            props.put("num.partitions", "1");
-            props.put("offsets.topic.replication.factor", "1");
-            props.put("offsets.topic.num.partitions", "4");
-            props.put("transaction.state.log.replication.factor", "1");
-            props.put("transaction.state.log.min.isr", "1");
-            props.put("transaction.state.log.num.partitions", "4");
-            props.put("share.coordinator.state.topic.replication.factor", "1");
-            props.put("share.coordinator.state.topic.min.isr", "1");
-            props.put("group.initial.rebalance.delay.ms", "0");
-            // The default dedupe buffer reserves 128 MiB of heap for log compaction we do not need here.
-            props.put("log.cleaner.dedupe.buffer.size", "2097152");
-            props.put("auto.create.topics.enable", "true");
+            Properties props = brokerProperties(dir.resolve("logs"), brokerPort, controllerPort);
             Path config = dir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(config)) {
                 props.store(out, "model-vitals embedded broker");
@@ -99,6 +78,36 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void restart() {
         server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         server.startup();
+    }
+
+    /**
+     * A single-node KRaft broker (broker and controller) on 127.0.0.1, sized for one machine: replication
+     * factor 1 everywhere, a small log-cleaner buffer. Also what the cluster test's broker process runs with.
+     */
+    public static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+        props.put("log.dirs", logDir.toString());
+        props.put("num.partitions", "1");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "4");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "4");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // The default dedupe buffer reserves 128 MiB of heap for log compaction we do not need here.
+        props.put("log.cleaner.dedupe.buffer.size", "2097152");
+        props.put("auto.create.topics.enable", "true");
+        return props;
     }
 
     public String bootstrapServers() {

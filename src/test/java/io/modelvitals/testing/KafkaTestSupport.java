@@ -48,8 +48,13 @@ public final class KafkaTestSupport {
 
     /** Writes the values round-robin over the topic's first {@code partitions} partitions. */
     public static void produce(EmbeddedKafka kafka, String topic, List<byte[]> values, int partitions) {
+        produce(kafka.bootstrapServers(), topic, values, partitions);
+    }
+
+    /** Writes the values round-robin over the first {@code partitions} partitions of a topic on any broker. */
+    public static void produce(String bootstrapServers, String topic, List<byte[]> values, int partitions) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "10");
@@ -68,8 +73,13 @@ public final class KafkaTestSupport {
 
     /** Everything committed to partition 0 of a topic, read as an alerting system would: read_committed. */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(EmbeddedKafka kafka, String topic) {
+        return readCommitted(kafka.bootstrapServers(), topic);
+    }
+
+    /** The same, on any broker. */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -112,23 +112,7 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** A Kafka broker process (KRaft, broker + controller), its storage formatted first. */
     public void startBroker() throws Exception {
-        Properties p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-        p.put("log.dirs", dir.resolve("kafka-logs").toString());
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("log.cleaner.dedupe.buffer.size", "2097152");
+        Properties p = io.modelvitals.io.EmbeddedKafka.brokerProperties(dir.resolve("kafka-logs"), brokerPort, controllerPort);
         Path config = dir.resolve("server.properties");
         try (var out = Files.newOutputStream(config)) {
             p.store(out, "model-vitals cluster test broker");
