@@ -37,7 +37,7 @@ import io.modelvitals.functions.ClassificationAggregator;
 import io.modelvitals.functions.ClassificationVitalsCollector;
 import io.modelvitals.functions.ModelWindowAssigner;
 import io.modelvitals.functions.PartialVitalsMerger;
-import io.modelvitals.functions.PredictionJoinFunction;
+import io.modelvitals.functions.PredictionJoinOperator;
 import io.modelvitals.functions.RuleEvaluator;
 import io.modelvitals.functions.DeadLetterCounter;
 import io.modelvitals.functions.FalseDiscoveryControl;
@@ -136,8 +136,9 @@ public final class VitalsJob {
         SingleOutputStreamOperator<JoinResult> joined = predictions
                 .connect(feedback)
                 .keyBy(p -> p.predictionId, Feedback::key)
-                .process(new PredictionJoinFunction(spec))
-                .uid("prediction-label-join").name("Join predictions with labels and business events");
+                .transform("Join predictions with labels and business events", TypeInformation.of(JoinResult.class),
+                        new PredictionJoinOperator(spec))
+                .uid("prediction-label-join");
 
         // 3. Quality vitals in two phases: partials per pane in the join's own task (no shuffle), merged per
         //    (model, version, slice) into windows.

@@ -85,6 +85,7 @@ public final class Benchmark {
             Map<String, String> topics = b.freshTopics("input");
             b.produce(topics, events, models, versions, true);
             if (phases.contains("ceiling")) b.ceiling(topics, events);
+            if (phases.contains("warmup")) b.job("warmup", topics, events, "hashmap", "{size: 10m}");
             if (phases.contains("heap")) b.job("heap_tumbling", topics, events, "hashmap", "{size: 10m}");
             if (phases.contains("rocksdb")) b.job("rocksdb_tumbling", topics, events, "rocksdb", "{size: 10m}");
             if (phases.contains("sliding")) b.job("heap_sliding", topics, events, "hashmap", "{size: 10m, slide: 1m}");
@@ -210,12 +211,22 @@ public final class Benchmark {
         ModelVitals.defineKafkaJob(env, spec, true);
         HeapSampler heap = HeapSampler.start();
         progress("%s: running the job over %,d records…", name, events);
+        // CPU time of the whole process (job, broker, harness): on a shared virtual machine the wall clock varies from
+        // run to run by half, the CPU spent per event much less, so it is the figure to compare changes by.
+        long cpu0 = processCpuNanos();
         JobExecutionResult result = env.execute("benchmark " + name);
+        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
         long peakHeap = heap.stop();
         double seconds = result.getNetRuntime() / 1000.0;
         double rate = events / seconds;
-        progress("%s: %.1f s, %,.0f events/s, peak heap %d MB", name, seconds, rate, peakHeap >> 20);
-        figures.put(name, Map.of("seconds", round(seconds), "events_per_s", Math.round(rate), "peak_heap_mb", peakHeap >> 20));
+        double cpuMicrosPerEvent = cpuSeconds * 1e6 / events;
+        progress("%s: %.1f s, %,.0f events/s, %.1f CPU µs per event, peak heap %d MB", name, seconds, rate, cpuMicrosPerEvent, peakHeap >> 20);
+        figures.put(name, Map.of("seconds", round(seconds), "events_per_s", Math.round(rate), "peak_heap_mb", peakHeap >> 20,
+                "cpu_seconds", round(cpuSeconds), "cpu_us_per_event", round(cpuMicrosPerEvent)));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** State per pending prediction: predictions without labels, a 7-day horizon, then a savepoint's size. */

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.modelvitals.functions.AlertLifecycleFunction;
-import io.modelvitals.functions.PredictionJoinFunction;
+import io.modelvitals.functions.PredictionJoinOperator;
 import io.modelvitals.vitals.ClassificationAccumulator;
 import io.modelvitals.vitals.QuantileSketch;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -27,7 +27,7 @@ class PojoSerializationTest {
             PartialVitals.class, ClassificationAccumulator.class, OutputSample.class, OutputSummary.class,
             io.modelvitals.vitals.OutputAccumulator.class, io.modelvitals.vitals.SlicedClassification.class,
             io.modelvitals.vitals.SlicedOutputs.class, io.modelvitals.functions.OutputDriftFunction.FixedReference.class,
-            PredictionJoinFunction.JoinState.class, AlertLifecycleFunction.AlertState.class,
+            PredictionJoinOperator.JoinState.class, AlertLifecycleFunction.AlertState.class,
             AttributedEvent.class, KpiSummary.class, io.modelvitals.vitals.KpiAccumulator.class, io.modelvitals.vitals.SlicedKpis.class,
             Feedback.class, Heartbeat.class,
             io.modelvitals.functions.AbsenceDetector.Activity.class, io.modelvitals.vitals.ScoreAccumulator.class})

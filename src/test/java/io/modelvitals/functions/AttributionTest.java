@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -48,7 +47,7 @@ class AttributionTest {
     @BeforeEach
     void setUp() throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new PredictionJoinFunction(SPEC)),
+                new PredictionJoinOperator(SPEC),
                 p -> p.predictionId, Feedback::key, Types.STRING);
         harness.open();
     }
@@ -150,10 +149,10 @@ class AttributionTest {
 
         watermark(11_000);
         assertEquals(1, deadLetters().size(), "the orphan waits 10 s for its prediction: " + deadLetters());
-        watermark(12_000);
+        passDeadline(12_000);
         assertEquals(2, deadLetters().size());
         assertTrue(deadLetters().get(1).startsWith("unattributed business event: no prediction 'nobody'"), deadLetters().get(1));
-        watermark(1_000 + 20_000 + 1_000); // p1's label horizon and grace are over: its state goes
+        passDeadline(1_000 + 20_000 + 1_000); // p1's label horizon and grace are over: its state goes
         assertEquals(0, harness.numKeyedStateEntries(), "every key cleared");
 
         // After that, a prediction's events find no state: they wait, then are reported as unattributed.
@@ -183,15 +182,15 @@ class AttributionTest {
         assertEquals("v1", out.get(0).version);
         assertNull(out.get(0).segment);
         assertEquals(1, deadLetters().size());
-        watermark(13_000);
+        passDeadline(13_000);
         assertEquals(0, harness.numKeyedStateEntries(), "the dedup entry lasts one attribution window");
     }
 
     @Test
     void aFloodOnOnePredictionIsCapped() throws Exception {
         predict(prediction("p1", "rec", 1_000));
-        for (int i = 0; i < PredictionJoinFunction.MAX_EVENTS_PER_KEY + 5; i++) send(event("e" + i, "p1", "click", 2_000));
-        assertEquals(PredictionJoinFunction.MAX_EVENTS_PER_KEY, attributed().stream().filter(e -> e.type.equals("click")).count());
+        for (int i = 0; i < PredictionJoinOperator.MAX_EVENTS_PER_KEY + 5; i++) send(event("e" + i, "p1", "click", 2_000));
+        assertEquals(PredictionJoinOperator.MAX_EVENTS_PER_KEY, attributed().stream().filter(e -> e.type.equals("click")).count());
         assertEquals(5, deadLetters().size());
     }
 
@@ -209,7 +208,7 @@ class AttributionTest {
     void afterTheHorizonTheEventIdsAreDroppedAndLaterEventsRefused() throws Exception {
         predict(prediction("p1", "rec", 1_000));
         send(event("e1", "p1", "click", 2_000));
-        watermark(1_000 + 20_000); // the label horizon ends, past the attribution window: ids are dropped
+        passDeadline(1_000 + 20_000); // the label horizon ends, past the attribution window: ids are dropped
         send(event("e1", "p1", "click", 2_000)); // a retry that comes this late cannot be told from a new event
         assertEquals(1, attributed().stream().filter(e -> e.type.equals("click")).count(), "counted once");
         assertEquals(1, deadLetters().size());
@@ -219,5 +218,11 @@ class AttributionTest {
 
     private void watermark(long ts) throws Exception {
         harness.processBothWatermarks(new Watermark(ts));
+    }
+
+    /** Deadlines are released a bucket at a time: the watermark at the end of the deadline's bucket. */
+    private void passDeadline(long deadline) throws Exception {
+        long bucket = PredictionJoinOperator.bucketMs(SPEC);
+        watermark(deadline - Math.floorMod(deadline, bucket) + bucket - 1);
     }
 }

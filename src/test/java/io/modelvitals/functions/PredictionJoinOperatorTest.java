@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The join with watermarks driven by hand: horizon 10 s, late-label grace 5 s. */
-class PredictionJoinFunctionTest {
+class PredictionJoinOperatorTest {
     private static final long HORIZON = 10_000;
     private static final long GRACE = 5_000;
     // Defaults count too: an orphan label waits for the longest horizon, undeclared models included.
@@ -40,7 +40,7 @@ class PredictionJoinFunctionTest {
     @BeforeEach
     void setUp() throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new PredictionJoinFunction(SPEC)),
+                new PredictionJoinOperator(SPEC),
                 p -> p.predictionId, Feedback::key, Types.STRING);
         harness.open();
     }
@@ -75,11 +75,18 @@ class PredictionJoinFunctionTest {
         harness.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(ts));
     }
 
+    /** Deadlines are released a bucket at a time: the watermark at the end of the deadline's bucket. */
+    private void passDeadline(long deadline) throws Exception {
+        long bucket = PredictionJoinOperator.bucketMs(SPEC);
+        watermark(deadline - Math.floorMod(deadline, bucket) + bucket - 1);
+    }
+
     private List<JoinResult> results() {
         return harness.extractOutputValues();
     }
 
     private List<DeadLetter> deadLetters() {
+        if (harness.getSideOutput(SideOutputs.DEAD_LETTERS) == null) return List.of();
         return harness.getSideOutput(SideOutputs.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
     }
 
@@ -103,14 +110,14 @@ class PredictionJoinFunctionTest {
         assertEquals(Map.of("country", "US"), pair.segment);
         assertEquals(1, harness.numEventTimeTimers());
 
-        watermark(1_000 + HORIZON);
+        passDeadline(1_000 + HORIZON);
         JoinResult expired = results().get(1);
         assertEquals(JoinResult.EXPIRED, expired.kind);
         assertEquals(1_000 + HORIZON, expired.ts);
         assertTrue(expired.labeled);
-        assertEquals(1, harness.numKeyedStateEntries(), "a tombstone stays for the grace period");
+        assertEquals(1, harness.numKeyedStateEntries(VoidNamespace.INSTANCE), "a tombstone stays for the grace period");
 
-        watermark(1_000 + HORIZON + GRACE);
+        passDeadline(1_000 + HORIZON + GRACE);
         assertEquals(2, results().size());
         assertNoState();
     }
@@ -125,11 +132,11 @@ class PredictionJoinFunctionTest {
         JoinResult pair = results().get(0);
         assertEquals(JoinResult.PAIR, pair.kind);
         assertEquals(5_000, pair.ts);
-        assertEquals(1, harness.numEventTimeTimers(), "the orphan timer is replaced by the horizon timer");
 
-        watermark(2_000 + HORIZON + GRACE);
+        passDeadline(2_000 + HORIZON + GRACE);
         assertEquals(List.of(JoinResult.PAIR, JoinResult.EXPIRED), results().stream().map(r -> r.kind).collect(Collectors.toList()));
         assertTrue(results().get(1).labeled);
+        assertEquals(List.of(), deadLetters(), "the label's orphan deadline was replaced by the prediction's");
         assertNoState();
     }
 
@@ -159,7 +166,7 @@ class PredictionJoinFunctionTest {
         harness.processElement2(Feedback.of(label("p1", 1_000 + HORIZON + 1, "cat")), 1_000 + HORIZON + 1);
         assertEquals(JoinResult.LATE_LABEL, results().get(0).kind);
 
-        watermark(1_000 + HORIZON);
+        passDeadline(1_000 + HORIZON);
         List<JoinResult> expired = results().stream().filter(r -> r.kind.equals(JoinResult.EXPIRED)).collect(Collectors.toList());
         assertEquals(2, expired.size());
         assertTrue(expired.stream().noneMatch(r -> r.labeled), "a late label does not count toward coverage");
@@ -177,7 +184,7 @@ class PredictionJoinFunctionTest {
         harness.processElement2(Feedback.of(label("p1", 1_000 + HORIZON + 1, "cat")), 1_000 + HORIZON + 1);
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
         assertEquals(JoinResult.LATE_LABEL, results().get(0).kind);
-        watermark(1_000 + HORIZON);
+        passDeadline(1_000 + HORIZON);
         assertEquals(false, results().get(1).labeled);
     }
 
@@ -201,7 +208,7 @@ class PredictionJoinFunctionTest {
         harness.processElement2(Feedback.of(numeric), 2_000);
         assertEquals(0, results().size());
         assertTrue(deadLetters().get(0).reason.startsWith("label does not match its prediction"), deadLetters().get(0).reason);
-        watermark(1_000 + HORIZON);
+        passDeadline(1_000 + HORIZON);
         assertEquals(false, results().get(0).labeled, "a mismatched label does not count toward coverage");
     }
 
@@ -223,13 +230,13 @@ class PredictionJoinFunctionTest {
         // The model has left the spec and undeclared models are now refused.
         MonitorSpec changed = SpecLoader.parse("job: {monitor_undeclared_models: false}\ndefaults: {label_horizon: 1h}\n", "test");
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new PredictionJoinFunction(changed)),
+                new PredictionJoinOperator(changed),
                 p -> p.predictionId, Feedback::key, Types.STRING);
         harness.initializeState(snapshot);
         harness.open();
         harness.processElement2(Feedback.of(label("p1", 2_000, "cat")), 2_000);
         assertEquals(JoinResult.PAIR, results().get(0).kind);
-        watermark(1_000 + HORIZON + GRACE);
+        passDeadline(1_000 + HORIZON + GRACE);
         assertEquals(JoinResult.EXPIRED, results().get(1).kind, "the horizon the prediction arrived with");
         assertNoState();
     }
@@ -239,7 +246,7 @@ class PredictionJoinFunctionTest {
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
         watermark(1_000 + HORIZON - 1);
         assertEquals(0, results().size());
-        watermark(1_000 + HORIZON + GRACE);
+        passDeadline(1_000 + HORIZON + GRACE);
         assertEquals(1, results().size());
         assertEquals(JoinResult.EXPIRED, results().get(0).kind);
         assertEquals(false, results().get(0).labeled);
@@ -249,7 +256,7 @@ class PredictionJoinFunctionTest {
     @Test
     void anOrphanLabelGoesToTheDeadLettersWithItsOrigin() throws Exception {
         harness.processElement2(Feedback.of(label("ghost", 1_000, "cat")), 1_000);
-        watermark(1_000 + HORIZON);
+        passDeadline(1_000 + HORIZON);
         assertEquals(0, results().size());
         assertEquals(1, deadLetters().size());
         DeadLetter d = deadLetters().get(0);
@@ -283,7 +290,7 @@ class PredictionJoinFunctionTest {
     void undeclaredModelsAreRefusedWhenTheSpecSaysSo() throws Exception {
         MonitorSpec strict = SpecLoader.parse("job: {monitor_undeclared_models: false}\nmodels: [{name: m}]\n", "test");
         try (KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> h = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new PredictionJoinFunction(strict)), p -> p.predictionId, Feedback::key, Types.STRING)) {
+                new PredictionJoinOperator(strict), p -> p.predictionId, Feedback::key, Types.STRING)) {
             h.open();
             Prediction p = prediction("p1", 1_000, "cat");
             p.model = "other";
