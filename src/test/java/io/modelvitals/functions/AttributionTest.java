@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class AttributionTest {
     private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
+            "defaults:",
+            "  window: {size: 10s, slide: 1s}", // deadlines in 1 s buckets, finer than the windows tested
             "models:",
             "  - name: rec",
             "    attribution_window: 10s",

@@ -30,7 +30,7 @@ class JoinDeadlinesTest {
     private static final int MAX_PARALLELISM = 16;
     private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
             "defaults:",
-            "  window: {size: 10s}",
+            "  window: {size: 10s, slide: 1s}",
             "  label_horizon: 10s",
             "  late_label_grace: 0s",
             ""), "test");
@@ -62,6 +62,7 @@ class JoinDeadlinesTest {
     @Test
     void bucketsDivideEveryWindowSlide() {
         assertEquals(1_000, PredictionJoinOperator.bucketMs(SPEC));
+        assertEquals(60_000, PredictionJoinOperator.bucketMs(SpecLoader.parse("defaults: {window: {size: 10m}}\n", "test")), "at most a minute");
         assertEquals(250, PredictionJoinOperator.bucketMs(SpecLoader.parse(
                 "defaults: {window: {size: 10s}}\nmodels: [{name: a, window: {size: 1m, slide: 750ms}}, {name: b, window: {size: 2s, slide: 500ms}}]\n", "test")));
     }

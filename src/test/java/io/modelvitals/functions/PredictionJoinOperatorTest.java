@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +28,7 @@ class PredictionJoinOperatorTest {
     // Defaults count too: an orphan label waits for the longest horizon, undeclared models included.
     private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
             "defaults:",
+            "  window: {size: 10s, slide: 1s}", // deadlines in 1 s buckets, finer than the grace
             "  label_horizon: 10s",
             "  late_label_grace: 5s",
             "models:",
@@ -115,7 +115,7 @@ class PredictionJoinOperatorTest {
         assertEquals(JoinResult.EXPIRED, expired.kind);
         assertEquals(1_000 + HORIZON, expired.ts);
         assertTrue(expired.labeled);
-        assertEquals(1, harness.numKeyedStateEntries(VoidNamespace.INSTANCE), "a tombstone stays for the grace period");
+        assertEquals(2, harness.numKeyedStateEntries(), "a tombstone stays for the grace period (and its entry in the grace deadline's bucket)");
 
         passDeadline(1_000 + HORIZON + GRACE);
         assertEquals(2, results().size());
@@ -236,8 +236,11 @@ class PredictionJoinOperatorTest {
         harness.open();
         harness.processElement2(Feedback.of(label("p1", 2_000, "cat")), 2_000);
         assertEquals(JoinResult.PAIR, results().get(0).kind);
-        passDeadline(1_000 + HORIZON + GRACE);
+        passDeadline(1_000 + HORIZON);
         assertEquals(JoinResult.EXPIRED, results().get(1).kind, "the horizon the prediction arrived with");
+        assertEquals(1_000 + HORIZON, results().get(1).ts);
+        // The grace deadline is set after the restore, in the new spec's buckets (a minute: its windows are the default).
+        watermark(PredictionJoinOperator.bucketMs(changed) - 1);
         assertNoState();
     }
 
