@@ -105,6 +105,8 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
     /** For each key group of this subtask, the key its buckets are kept under. */
     private transient String[] bucketKeys;
     private transient KeyGroupRange keyGroups;
+    /** Per key group of this subtask, the bucket whose timer was registered last. */
+    private transient long[] lastBucket;
     private transient int maxParallelism;
     private transient Counter predictionErrors;
     private transient Counter attributed;
@@ -169,6 +171,8 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
         keyGroups = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism,
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         bucketKeys = bucketKeys(keyGroups, maxParallelism);
+        lastBucket = new long[bucketKeys.length];
+        java.util.Arrays.fill(lastBucket, Long.MIN_VALUE);
         strings = new Interner<>(10_000);
         segments = new Interner<>(10_000);
         predictionErrors = getMetricGroup().counter("predictionErrors");
@@ -398,9 +402,14 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
         boolean sameBucket = st.timer != 0 && bucketStart(st.timer) == bucket;
         st.timer = deadline;
         if (sameBucket) return;
-        setCurrentKey(bucketKeys[KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism) - keyGroups.getStartKeyGroup()]);
+        int group = KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism) - keyGroups.getStartKeyGroup();
+        setCurrentKey(bucketKeys[group]);
         getPartitionedState(bucket, LongSerializer.INSTANCE, bucketDescriptor).add(key);
-        bucketTimers.registerEventTimeTimer(bucket, bucketEnd(bucket));
+        // The timer is registered once per bucket and key group (a bucket still ahead of the watermark has not fired).
+        if (lastBucket[group] != bucket || bucketEnd(bucket) <= bucketTimers.currentWatermark()) {
+            bucketTimers.registerEventTimeTimer(bucket, bucketEnd(bucket));
+            lastBucket[group] = bucket;
+        }
         setCurrentKey(key);
     }
 

@@ -46,11 +46,21 @@ public class ClassificationAccumulator {
     }
 
     public void add(JoinResult r, String positiveClass, int topK, int calibrationBins) {
+        add(r, cellOf(r), positiveClass, topK, calibrationBins);
+    }
+
+    /** The confusion cell of a classified pair, or null: computed once per record, however many slices it counts in. */
+    public static String cellOf(JoinResult r) {
+        return JoinResult.PAIR.equals(r.kind) && r.predictedLabel != null && r.actualLabel != null ? cell(r.actualLabel, r.predictedLabel) : null;
+    }
+
+    /** @param cell {@link #cellOf}(r) */
+    public void add(JoinResult r, String cell, String positiveClass, int topK, int calibrationBins) {
         switch (r.kind) {
             case JoinResult.PAIR:
                 labelDelayMs.update(r.labelDelayMs());
                 if (r.predictedLabel != null && r.actualLabel != null) {
-                    confusion.merge(cell(r.actualLabel, r.predictedLabel), 1L, Long::sum);
+                    confusion.merge(cell, 1L, Long::sum);
                     classifiedPairs++;
                     if (r.predictedScores != null && !r.predictedScores.isEmpty()) {
                         addClassScores(r.predictedScores, r.actualLabel, topK);

@@ -12,8 +12,10 @@ public class SlicedClassification {
     public SlicedClassification() {}
 
     public void add(JoinResult r, ModelSpec model) {
+        // One key string (and one hash of it) per record rather than per slice.
+        String cell = ClassificationAccumulator.cellOf(r);
         for (String slice : r.slices) {
-            slices.computeIfAbsent(slice, s -> new ClassificationAccumulator()).add(r, model.positiveClass, model.topK, model.calibrationBins);
+            slices.computeIfAbsent(slice, s -> new ClassificationAccumulator()).add(r, cell, model.positiveClass, model.topK, model.calibrationBins);
         }
     }
 
