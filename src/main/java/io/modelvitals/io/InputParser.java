@@ -35,6 +35,7 @@ public final class InputParser {
     /** A ts further than this ahead of the wall clock is rejected (0: no limit). */
     private final long maxFutureSkewMs;
     private final int maxRecordBytes;
+    private final StreamingInputParser streaming;
 
     /** A parser without a limit on future timestamps, for records up to 1 MiB. */
     public InputParser() {
@@ -51,8 +52,14 @@ public final class InputParser {
      *     after it late. 0 turns the check off.
      */
     public InputParser(long maxFutureSkewMs, int maxRecordBytes) {
+        this(maxFutureSkewMs, maxRecordBytes, true);
+    }
+
+    /** @param streaming whether the streaming pass reads well-formed records first (off only to test it against the tree) */
+    InputParser(long maxFutureSkewMs, int maxRecordBytes, boolean streaming) {
         this.maxFutureSkewMs = maxFutureSkewMs;
         this.maxRecordBytes = maxRecordBytes;
+        this.streaming = streaming ? new StreamingInputParser(mapper.getFactory(), maxFutureSkewMs) : null;
     }
 
     public InputRecord parse(Kind kind, byte[] bytes, Origin origin) {
@@ -65,6 +72,12 @@ public final class InputParser {
             return InputRecord.of(new DeadLetter("record of " + bytes.length + " bytes is larger than job.max_record_bytes ("
                     + maxRecordBytes + "); payload: its first " + OVERSIZED_PAYLOAD_BYTES + " bytes", origin,
                     Base64.getEncoder().encodeToString(head), "base64"));
+        }
+        // Most records are well-formed: one streaming pass reads them. Anything else is read again as a tree, whose
+        // checks below name the first problem (see StreamingInputParser).
+        if (streaming != null) {
+            InputRecord fast = streaming.tryParse(kind, bytes, origin);
+            if (fast != null) return fast;
         }
         JsonNode node;
         try {
