@@ -17,10 +17,18 @@ public interface Distribution {
     /** Sorted points where the CDF steps or bends; the statistics evaluate CDFs there. */
     double[] support();
 
+    /** The CDF at each of the ascending {@code points}. */
+    default double[] cdf(double[] points) {
+        double[] out = new double[points.length];
+        for (int i = 0; i < points.length; i++) out[i] = cdf(points[i]);
+        return out;
+    }
+
     static Distribution of(QuantileSketch sketch) {
         return new Distribution() {
             public long n() { return sketch.count(); }
             public double cdf(double x) { return sketch.rank(x); }
+            public double[] cdf(double[] points) { return sketch.ranks(points); }
             public double quantile(double q) { return sketch.quantile(q); }
             public double[] support() { return distinct(sketch.retained()); }
         };
@@ -40,6 +48,16 @@ public interface Distribution {
                     if (sorted[mid] <= x) lo = mid + 1; else hi = mid;
                 }
                 return (double) lo / sorted.length;
+            }
+
+            public double[] cdf(double[] points) {
+                double[] out = new double[points.length];
+                int below = 0; // values ≤ the current point
+                for (int i = 0; i < points.length; i++) {
+                    while (below < sorted.length && sorted[below] <= points[i]) below++;
+                    out[i] = (double) below / sorted.length;
+                }
+                return out;
             }
 
             public double quantile(double q) {
@@ -81,7 +99,11 @@ public interface Distribution {
         };
     }
 
-    private static double[] distinct(double[] sorted) {
-        return Arrays.stream(sorted).distinct().toArray();
+    /** The distinct values of a sorted array, in order. */
+    static double[] distinct(double[] sorted) {
+        double[] out = new double[sorted.length];
+        int n = 0;
+        for (double x : sorted) if (n == 0 || Double.compare(x, out[n - 1]) != 0) out[n++] = x;
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 }

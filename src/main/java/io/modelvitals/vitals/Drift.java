@@ -87,29 +87,44 @@ public final class Drift {
         return new ChiSquareTest().chiSquareTest(expected, current);
     }
 
-    /** The sorted union of both supports. */
-    private static double[] grid(Distribution p, Distribution q) {
-        TreeSet<Double> points = new TreeSet<>();
-        for (double x : p.support()) points.add(x);
-        for (double x : q.support()) points.add(x);
-        return points.stream().mapToDouble(Double::doubleValue).toArray();
+    /** The sorted union of both supports (each sorted and distinct): a merge, no boxing. */
+    static double[] grid(Distribution p, Distribution q) {
+        double[] a = p.support(), b = q.support();
+        double[] out = new double[a.length + b.length];
+        int i = 0, j = 0, n = 0;
+        while (i < a.length || j < b.length) {
+            double next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+            if (n == 0 || Double.compare(next, out[n - 1]) != 0) out[n++] = next;
+        }
+        return Arrays.copyOf(out, n);
     }
 
     public static double ksStatistic(Distribution p, Distribution q) {
-        double d = 0;
-        for (double x : grid(p, q)) d = Math.max(d, Math.abs(p.cdf(x) - q.cdf(x)));
-        return d;
+        return ksAndWasserstein(p, q)[0];
     }
 
+    /** {KS statistic, Wasserstein-1 distance}, from one evaluation of both CDFs on the grid. */
+    public static double[] ksAndWasserstein(Distribution p, Distribution q) {
+        double[] x = grid(p, q);
+        double[] cp = p.cdf(x), cq = q.cdf(x);
+        double d = 0, w = 0;
+        for (int i = 0; i < x.length; i++) {
+            double gap = Math.abs(cp[i] - cq[i]);
+            d = Math.max(d, gap);
+            if (i + 1 < x.length) w += gap * (x[i + 1] - x[i]);
+        }
+        return new double[] {d, w};
+    }
+
+    /** Shared: constructing one seeds a random generator it only uses for Monte Carlo p-values, never here. */
+    private static final KolmogorovSmirnovTest KS = new KolmogorovSmirnovTest();
+
     public static double ksPValue(double d, long n, long m) {
-        return new KolmogorovSmirnovTest().approximateP(d, (int) Math.min(n, Integer.MAX_VALUE), (int) Math.min(m, Integer.MAX_VALUE));
+        return KS.approximateP(d, (int) Math.min(n, Integer.MAX_VALUE), (int) Math.min(m, Integer.MAX_VALUE));
     }
 
     public static double wasserstein1(Distribution p, Distribution q) {
-        double[] x = grid(p, q);
-        double sum = 0;
-        for (int i = 0; i + 1 < x.length; i++) sum += Math.abs(p.cdf(x[i]) - q.cdf(x[i])) * (x[i + 1] - x[i]);
-        return sum;
+        return ksAndWasserstein(p, q)[1];
     }
 
     /**

@@ -151,10 +151,11 @@ public final class OutputVitals {
             long n = acc.numericCount;
             out.add(driftRecord(current, Vitals.VALUE_PSI, referenceName, Drift.psi(shares[0], shares[1]), n));
             out.add(driftRecord(current, Vitals.VALUE_JS_DISTANCE, referenceName, Drift.jensenShannonDistance(shares[0], shares[1]), n));
-            double d = Drift.ksStatistic(cur, numeric);
+            double[] ksAndW1 = Drift.ksAndWasserstein(cur, numeric);
+            double d = ksAndW1[0];
             out.add(driftRecord(current, Vitals.VALUE_KS_STATISTIC, referenceName, d, n));
             out.add(driftRecord(current, Vitals.VALUE_KS_P_VALUE, referenceName, Drift.ksPValue(d, n, numeric.n()), n));
-            out.add(driftRecord(current, Vitals.VALUE_WASSERSTEIN, referenceName, Drift.wasserstein1(cur, numeric), n));
+            out.add(driftRecord(current, Vitals.VALUE_WASSERSTEIN, referenceName, ksAndW1[1], n));
         }
         return out;
     }

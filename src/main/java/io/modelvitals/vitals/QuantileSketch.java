@@ -46,6 +46,28 @@ public final class QuantileSketch {
         return sketch.isEmpty() ? Double.NaN : sketch.getRank(x, QuantileSearchCriteria.INCLUSIVE);
     }
 
+    /**
+     * {@link #rank} at each of the ascending {@code points}, in one walk over the sorted view rather than a search per
+     * point (NaN when empty).
+     */
+    public double[] ranks(double[] points) {
+        double[] out = new double[points.length];
+        if (sketch.isEmpty()) {
+            java.util.Arrays.fill(out, Double.NaN);
+            return out;
+        }
+        org.apache.datasketches.quantilescommon.DoublesSortedView view = sketch.getSortedView();
+        double[] items = view.getQuantiles();
+        long[] cumulative = view.getCumulativeWeights();
+        double n = view.getN();
+        int last = -1; // the last item ≤ the current point
+        for (int i = 0; i < points.length; i++) {
+            while (last + 1 < items.length && items[last + 1] <= points[i]) last++;
+            out[i] = last < 0 ? 0 : cumulative[last] / n;
+        }
+        return out;
+    }
+
     /** The sorted values the sketch retains: every value while exact (fewer than k), a weighted subset after. */
     public double[] retained() {
         return sketch.isEmpty() ? new double[0] : sketch.getSortedView().getQuantiles();

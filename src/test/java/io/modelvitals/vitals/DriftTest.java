@@ -146,4 +146,46 @@ class DriftTest {
         assertEquals(0L, aligned.get("b")[0]);
         assertEquals(0L, aligned.get("c")[1]);
     }
+
+    @Test
+    void cdfsOnAGridInOneWalkEqualOnePointAtATime() {
+        Random random = new Random(5);
+        QuantileSketch sketch = new QuantileSketch();
+        double[] sample = new double[5_000];
+        for (int i = 0; i < sample.length; i++) {
+            sample[i] = Math.round(random.nextGaussian() * 20) / 4.0; // ties on purpose
+            sketch.update(sample[i]);
+        }
+        // Points below, between, on and above the values, ascending.
+        double[] points = new double[400];
+        for (int i = 0; i < points.length; i++) points[i] = -30 + i * 0.15;
+        Distribution[] distributions = {Distribution.of(sketch), Distribution.ofSample(sample)};
+        for (Distribution d : distributions) {
+            double[] batch = d.cdf(points);
+            for (int i = 0; i < points.length; i++) assertEquals(d.cdf(points[i]), batch[i], 0.0, "at " + points[i]);
+        }
+        assertTrue(Arrays.equals(new double[] {Double.NaN}, new QuantileSketch().ranks(new double[] {1.0})), "NaN when empty");
+    }
+
+    @Test
+    void ksAndWassersteinFromOneGridEqualTheirDefinitions() {
+        Random random = new Random(9);
+        double[] a = new double[300], b = new double[500];
+        for (int i = 0; i < a.length; i++) a[i] = random.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = 0.3 + 1.2 * random.nextGaussian();
+        double[] both = Drift.ksAndWasserstein(Distribution.ofSample(a), Distribution.ofSample(b));
+        // KS by Commons Math on the raw samples; W1 as the integral of |F − G| over the pooled, sorted values.
+        assertEquals(new KolmogorovSmirnovTest().kolmogorovSmirnovStatistic(a, b), both[0], 1e-12);
+        double[] pooled = new double[a.length + b.length];
+        System.arraycopy(a, 0, pooled, 0, a.length);
+        System.arraycopy(b, 0, pooled, a.length, b.length);
+        Arrays.sort(pooled);
+        double w = 0;
+        for (int i = 0; i + 1 < pooled.length; i++) {
+            double x = pooled[i];
+            long fa = Arrays.stream(a).filter(v -> v <= x).count(), fb = Arrays.stream(b).filter(v -> v <= x).count();
+            w += Math.abs((double) fa / a.length - (double) fb / b.length) * (pooled[i + 1] - x);
+        }
+        assertEquals(w, both[1], 1e-12);
+    }
 }
