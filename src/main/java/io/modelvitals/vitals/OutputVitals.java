@@ -109,8 +109,12 @@ public final class OutputVitals {
         return String.format(Locale.ROOT, "[%s, %s%s", fmt(lo), fmt(hi), last ? "]" : ")");
     }
 
+    private static final java.util.regex.Pattern TRAILING_ZEROS = java.util.regex.Pattern.compile("\\.?0+$");
+    private static final java.util.regex.Pattern ZEROS_BEFORE_EXPONENT = java.util.regex.Pattern.compile("\\.?0+e");
+
     private static String fmt(double d) {
-        return String.format(Locale.ROOT, "%.6g", d).replaceAll("\\.?0+$", "").replaceAll("\\.?0+e", "e");
+        String s = String.format(Locale.ROOT, "%.6g", d);
+        return ZEROS_BEFORE_EXPONENT.matcher(TRAILING_ZEROS.matcher(s).replaceAll("")).replaceAll("e");
     }
 
     /**
