@@ -35,7 +35,7 @@ import io.modelvitals.functions.KpiSummaryTagger;
 import io.modelvitals.functions.KpiVitalsFunction;
 import io.modelvitals.functions.ClassificationAggregator;
 import io.modelvitals.functions.ClassificationVitalsCollector;
-import io.modelvitals.functions.ModelWindowAssigner;
+import io.modelvitals.functions.PaneWindowCombiner;
 import io.modelvitals.functions.PartialVitalsMerger;
 import io.modelvitals.functions.PredictionJoinOperator;
 import io.modelvitals.functions.RuleEvaluator;
@@ -58,6 +58,9 @@ import io.modelvitals.io.AlwaysIdleWatermarks;
 import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.JobSources;
 import io.modelvitals.io.OutputJson;
+import io.modelvitals.vitals.ClassificationAccumulator;
+import io.modelvitals.vitals.KpiAccumulator;
+import io.modelvitals.vitals.OutputAccumulator;
 import io.modelvitals.vitals.SlicedClassification;
 import io.modelvitals.vitals.SlicedKpis;
 import io.modelvitals.vitals.SlicedOutputs;
@@ -150,9 +153,9 @@ public final class VitalsJob {
                 .uid("pane-vitals");
         SingleOutputStreamOperator<VitalRecord> qualityVitals = partials
                 .keyBy(PartialVitals::mergeKey)
-                .window(ModelWindowAssigner.forVitalPanes(spec))
-                .sideOutputLateData(SideOutputs.LATE_QUALITY_PARTIALS)
-                .aggregate(new PartialVitalsMerger(), new ClassificationVitalsCollector())
+                .process(new PaneWindowCombiner<>(spec, new PartialVitalsMerger(), new ClassificationVitalsCollector(),
+                        TypeInformation.of(ClassificationAccumulator.class), pv -> pv.windowStart, SideOutputs.LATE_QUALITY_PARTIALS))
+                .returns(VitalRecord.class)
                 .uid("vitals").name("Quality vitals per model, version and segment");
 
         // 4. Output distribution (no labels needed), in the same two phases, then drift against the references.
@@ -164,9 +167,9 @@ public final class VitalsJob {
                 .uid("pane-outputs");
         SingleOutputStreamOperator<OutputSummary> outputs = outputPartials
                 .keyBy(OutputSummary::mergeKey)
-                .window(ModelWindowAssigner.forOutputPanes(spec))
-                .sideOutputLateData(SideOutputs.LATE_OUTPUT_PARTIALS)
-                .aggregate(new OutputSummaryMerger(), new OutputSummaryTagger())
+                .process(new PaneWindowCombiner<>(spec, new OutputSummaryMerger(), new OutputSummaryTagger(),
+                        TypeInformation.of(OutputAccumulator.class), o -> o.windowStart, SideOutputs.LATE_OUTPUT_PARTIALS))
+                .returns(OutputSummary.class)
                 .uid("outputs").name("Output distribution per model, version and segment");
         DataStream<VitalRecord> outputVitals = outputs
                 .flatMap(new OutputDistributionVitals(spec)).uid("output-vitals").name("Output distribution vitals");
@@ -199,9 +202,9 @@ public final class VitalsJob {
                     .uid("pane-kpis");
             SingleOutputStreamOperator<KpiSummary> kpis = kpiPartials
                     .keyBy(KpiSummary::mergeKey)
-                    .window(ModelWindowAssigner.forKpiPanes(spec))
-                    .sideOutputLateData(SideOutputs.LATE_KPI_PARTIALS)
-                    .aggregate(new KpiSummaryMerger(), new KpiSummaryTagger())
+                    .process(new PaneWindowCombiner<>(spec, new KpiSummaryMerger(), new KpiSummaryTagger(),
+                            TypeInformation.of(KpiAccumulator.class), k -> k.windowStart, SideOutputs.LATE_KPI_PARTIALS))
+                    .returns(KpiSummary.class)
                     .uid("kpis").name("Business KPIs per model, version and segment");
             DataStream<VitalRecord> kpiVitals = kpis
                     .flatMap(new KpiVitalsFunction(spec)).uid("kpi-vitals").name("KPI vitals");

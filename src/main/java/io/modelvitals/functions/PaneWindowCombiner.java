@@ -1,0 +1,104 @@
+package io.modelvitals.functions;
+
+import io.modelvitals.config.ModelSpec;
+import io.modelvitals.config.MonitorSpec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.function.SerializableFunction;
+
+/**
+ * Second phase of the two-phase aggregation: merges the first phase's pane partials of one (model, version, slice)
+ * into one accumulator per pane, and when the watermark passes a window's end combines the window's panes into its
+ * result. A pane partial is merged once, whatever the number of windows it belongs to: a sliding window of ten
+ * slides costs ten pane merges when it fires, not a copy of every partial into ten window accumulators (the
+ * WindowOperator's way, which held ten times the state and merged every partial ten times).
+ *
+ * <p>Windows per the key's model: they start at multiples of the slide (tumbling when size and slide are equal)
+ * and take the panes whose start falls in them. A window with no pane is not emitted. A partial whose windows have
+ * all fired goes to the late side output; one whose first windows have fired counts in the later ones only.
+ * Panes are dropped once the last window that needs them has fired, so state is bounded by one window per key.
+ */
+public class PaneWindowCombiner<IN, ACC, OUT> extends KeyedProcessFunction<String, IN, OUT> {
+    /** Turns a window's combined accumulator into output, stamped with the key and window. */
+    public interface WindowEmitter<ACC, OUT> extends Serializable {
+        void emit(String key, long windowStart, long windowEnd, ACC acc, Collector<OUT> out);
+    }
+
+    private final MonitorSpec spec;
+    private final AggregateFunction<IN, ACC, ACC> merger;
+    private final WindowEmitter<ACC, OUT> emitter;
+    private final TypeInformation<ACC> accType;
+    private final SerializableFunction<IN, Long> paneStartOf;
+    private final OutputTag<IN> lateTag;
+    private transient MapState<Long, ACC> panes;
+
+    public PaneWindowCombiner(MonitorSpec spec, AggregateFunction<IN, ACC, ACC> merger, WindowEmitter<ACC, OUT> emitter,
+                              TypeInformation<ACC> accType, SerializableFunction<IN, Long> paneStartOf, OutputTag<IN> lateTag) {
+        this.spec = spec;
+        this.merger = merger;
+        this.emitter = emitter;
+        this.accType = accType;
+        this.paneStartOf = paneStartOf;
+        this.lateTag = lateTag;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        panes = getRuntimeContext().getMapState(new MapStateDescriptor<>("panes", Types.LONG, accType));
+    }
+
+    private ModelSpec model(String key) {
+        return spec.modelOrDefaults(Keys.split(key)[0]);
+    }
+
+    @Override
+    public void processElement(IN partial, Context ctx, Collector<OUT> out) throws Exception {
+        ModelSpec model = model(ctx.getCurrentKey());
+        long size = model.windowSizeMs(), slide = model.windowSlideMs();
+        long pane = paneStartOf.apply(partial);
+        long watermark = ctx.timerService().currentWatermark();
+        // The windows that take this pane end at start + size for each start (a multiple of the slide) in (pane − size, pane].
+        long lastStart = pane - Math.floorMod(pane, slide);
+        boolean counted = false;
+        for (long start = lastStart; start > pane - size; start -= slide) {
+            long end = start + size;
+            if (end - 1 > watermark) {
+                ctx.timerService().registerEventTimeTimer(end - 1);
+                counted = true;
+            }
+        }
+        if (!counted) {
+            ctx.output(lateTag, partial);
+            return;
+        }
+        ACC acc = panes.get(pane);
+        panes.put(pane, merger.add(partial, acc == null ? merger.createAccumulator() : acc));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
+        ModelSpec model = model(ctx.getCurrentKey());
+        long end = timestamp + 1, start = end - model.windowSizeMs();
+        ACC window = null;
+        List<Long> done = new ArrayList<>();
+        for (Map.Entry<Long, ACC> e : panes.entries()) {
+            long pane = e.getKey();
+            if (pane >= start && pane < end) window = merger.merge(window == null ? merger.createAccumulator() : window, e.getValue());
+            // No later window (they start at start + slide or after) takes a pane before that.
+            if (pane < start + model.windowSlideMs()) done.add(pane);
+        }
+        if (window != null) emitter.emit(ctx.getCurrentKey(), start, end, window, out);
+        for (Long pane : done) panes.remove(pane);
+    }
+}
