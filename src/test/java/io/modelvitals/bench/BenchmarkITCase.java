@@ -20,7 +20,7 @@ class BenchmarkITCase {
     void aSmallRunProducesEveryFigure(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("benchmark.json");
         Benchmark.command(new Args(new String[] {"benchmark", "--events", "30000", "--pending-predictions", "3000",
-                "--latency-seconds", "6", "--out", out.toString()}, 1));
+                "--latency-seconds", "6", "--repeat", "1", "--warmup-runs", "1", "--out", out.toString()}, 1));
         JsonNode figures = new ObjectMapper().readTree(out.toFile());
         assertEquals(30000, figures.path("events").asLong());
         assertTrue(figures.path("ceiling_records_per_s").asLong() > 0);
