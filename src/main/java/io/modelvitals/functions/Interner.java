@@ -10,21 +10,31 @@ import java.util.Map;
  * whole label horizon; sharing them makes each pending prediction smaller and each collection cheaper.
  *
  * <p>Bounded: past {@code capacity} distinct values new ones are returned as they are (a flood of distinct values
- * cannot grow it). Per operator instance, so no locking. The values must not be mutated afterwards.
+ * cannot grow it). Per operator instance, so no locking.
  */
 final class Interner<T> {
     private final Map<T, T> values = new HashMap<>();
     private final int capacity;
+    private final java.util.function.UnaryOperator<T> freeze;
 
+    /** For immutable values such as strings. */
     Interner(int capacity) {
+        this(capacity, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param freeze makes the shared instance of a mutable value unchangeable (a change would reach every holder) */
+    Interner(int capacity, java.util.function.UnaryOperator<T> freeze) {
         this.capacity = capacity;
+        this.freeze = freeze;
     }
 
     T intern(T value) {
         if (value == null) return null;
         T shared = values.get(value);
         if (shared != null) return shared;
-        if (values.size() < capacity) values.put(value, value);
-        return value;
+        if (values.size() >= capacity) return value;
+        shared = freeze.apply(value);
+        values.put(shared, shared);
+        return shared;
     }
 }

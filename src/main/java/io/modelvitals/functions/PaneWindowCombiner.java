@@ -3,6 +3,7 @@ package io.modelvitals.functions;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -55,7 +57,14 @@ public class PaneWindowCombiner<IN, ACC, OUT> extends KeyedProcessFunction<Strin
 
     @Override
     public void open(OpenContext openContext) {
-        panes = getRuntimeContext().getMapState(new MapStateDescriptor<>("panes", Types.LONG, accType));
+        MapStateDescriptor<Long, ACC> descriptor = new MapStateDescriptor<>("panes", Types.LONG, accType);
+        // Panes go when their last window fires. The TTL is a safety net for what that misses: a watermark that never
+        // advances, or a window size changed on restore (windows are cut by the current spec).
+        long longestWindow = 1;
+        for (ModelSpec m : spec.monitored()) longestWindow = Math.max(longestWindow, m.windowSizeMs());
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(Math.max(4 * longestWindow, Duration.ofDays(7).toMillis())))
+                .disableCleanupInBackground().cleanupFullSnapshot().build());
+        panes = getRuntimeContext().getMapState(descriptor);
     }
 
     private ModelSpec model(String key) {

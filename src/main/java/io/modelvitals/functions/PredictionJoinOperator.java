@@ -83,6 +83,8 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
         public boolean expired;
         /** The current deadline: the horizon's end, then the end of the grace or attribution window. */
         public long timer;
+        /** The end of the bucket whose list holds this key's live entry (0: none); entries elsewhere are stale. */
+        public long filedAt;
         /** Fixed when the prediction arrives, so a changed spec on restore cannot change a running horizon. */
         public long horizonEnd;
         public long graceMs;
@@ -174,7 +176,7 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
         lastBucket = new long[bucketKeys.length];
         java.util.Arrays.fill(lastBucket, Long.MIN_VALUE);
         strings = new Interner<>(10_000);
-        segments = new Interner<>(10_000);
+        segments = new Interner<>(10_000, m -> java.util.Collections.unmodifiableMap(new java.util.HashMap<>(m)));
         predictionErrors = getMetricGroup().counter("predictionErrors");
         attributed = getMetricGroup().counter("attributedBusinessEvents");
         withoutKpis = getMetricGroup().counter("businessEventsWithoutKpis");
@@ -226,7 +228,7 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
                     + java.time.Instant.ofEpochMilli(bucketTimers.currentWatermark()) + ")", p.origin, null, null));
             return;
         }
-        JoinState st = state.value();
+        JoinState st = current();
         if (st != null && st.prediction != null) {
             emit(SideOutputs.DEAD_LETTERS, new DeadLetter(
                     "duplicate prediction_id '" + p.predictionId + "': the first prediction is kept", p.origin, null, null));
@@ -283,7 +285,7 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
     }
 
     private void label(Label label) throws Exception {
-        JoinState st = state.value();
+        JoinState st = current();
         if (st == null || (st.prediction == null && st.pendingLabel == null)) {
             if (st == null) st = new JoinState();
             st.pendingLabel = label;
@@ -294,7 +296,7 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
             emit(result(JoinResult.DUPLICATE_LABEL, st.prediction, label, Math.max(label.ts, st.prediction.ts)));
         } else if (!compatible(st.prediction, label)) {
             emit(SideOutputs.DEAD_LETTERS, mismatch(st.prediction, label));
-        } else if (pastHorizon(st) || label.ts > st.horizonEnd) {
+        } else if (st.expired || label.ts > st.horizonEnd) {
             st.lateSeen = true;
             emit(result(JoinResult.LATE_LABEL, st.prediction, label, Math.max(label.ts, st.prediction.ts)));
         } else {
@@ -305,9 +307,9 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
     }
 
     private void event(BusinessEvent e) throws Exception {
-        JoinState st = state.value();
+        JoinState st = current();
         if (st == null) st = new JoinState();
-        if (st.eventsClosed || (st.prediction != null && st.attributionEnd != 0 && st.attributionEnd <= st.horizonEnd && pastHorizon(st))) {
+        if (st.eventsClosed) {
             emit(SideOutputs.DEAD_LETTERS, new DeadLetter("business event after the attribution window of prediction '"
                     + e.predictionId + "' had closed (it ended at " + java.time.Instant.ofEpochMilli(st.attributionEnd) + ")", e.origin, null, null));
             return;
@@ -347,7 +349,7 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
             withoutKpis.inc();
             return;
         }
-        if (state.value() != null) {
+        if (current() != null) {
             emit(SideOutputs.DEAD_LETTERS, new DeadLetter("duplicate business event_id '" + e.eventId + "': counted once", e.origin, null, null));
             return;
         }
@@ -384,58 +386,70 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
     }
 
     /**
-     * The prediction's horizon has passed, judged by the watermark rather than by whether its deadline's bucket has
-     * fired yet: what arrives between the two is treated as it would be with a timer of its own.
+     * The key's state, after any deadline the watermark has already passed: a deadline is handled when the watermark
+     * passes it, as a timer of its own would be, even if its bucket has not fired yet (it fires at the bucket's end).
+     * At most twice: an expiry's next deadline is later, and the one after that clears the state.
      */
-    private boolean pastHorizon(JoinState st) {
-        return st.expired || st.horizonEnd <= bucketTimers.currentWatermark();
+    private JoinState current() throws Exception {
+        JoinState st = state.value();
+        long elementTs = outputTs;
+        while (st != null && st.timer != 0 && st.timer <= bucketTimers.currentWatermark()) {
+            expire(st, (String) getCurrentKey());
+            st = state.value();
+        }
+        outputTs = elementTs;
+        return st;
     }
 
     /**
-     * Sets the key's deadline. A deadline that moves to another bucket leaves a stale entry in the old one, which is
-     * skipped when it fires (its deadline is no longer in that bucket): cheaper than finding and removing it.
+     * Sets the key's deadline and files the key in the deadline's bucket, unless it is filed there already. A key filed
+     * elsewhere before leaves a stale entry there, skipped when that bucket fires (cheaper than removing it). The bucket
+     * lists are namespaced by the bucket's end, which is also their timer's time: buckets of another size (a spec
+     * changed on restore) never lose an entry.
      */
     private void schedule(JoinState st, long deadline) throws Exception {
-        if (st.timer == deadline) return;
-        String key = (String) getCurrentKey();
-        long bucket = bucketStart(deadline);
-        boolean sameBucket = st.timer != 0 && bucketStart(st.timer) == bucket;
         st.timer = deadline;
-        if (sameBucket) return;
+        long end = bucketEnd(deadline);
+        if (st.filedAt == end) return;
+        st.filedAt = end;
+        String key = (String) getCurrentKey();
         int group = KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism) - keyGroups.getStartKeyGroup();
         setCurrentKey(bucketKeys[group]);
-        getPartitionedState(bucket, LongSerializer.INSTANCE, bucketDescriptor).add(key);
+        getPartitionedState(end, LongSerializer.INSTANCE, bucketDescriptor).add(key);
         // The timer is registered once per bucket and key group (a bucket still ahead of the watermark has not fired).
-        if (lastBucket[group] != bucket || bucketEnd(bucket) <= bucketTimers.currentWatermark()) {
-            bucketTimers.registerEventTimeTimer(bucket, bucketEnd(bucket));
-            lastBucket[group] = bucket;
+        if (lastBucket[group] != end || end <= bucketTimers.currentWatermark()) {
+            bucketTimers.registerEventTimeTimer(end, end);
+            lastBucket[group] = end;
         }
         setCurrentKey(key);
     }
 
-    private long bucketStart(long deadline) {
-        return deadline - Math.floorMod(deadline, bucketMs);
-    }
-
-    /** The bucket's last millisecond: once the watermark is there, every deadline in it has passed. */
-    private long bucketEnd(long bucketStart) {
-        return saturatedAdd(bucketStart, bucketMs - 1);
+    /** The last millisecond of the deadline's bucket: once the watermark is there, every deadline in it has passed. */
+    private long bucketEnd(long deadline) {
+        return saturatedAdd(deadline - Math.floorMod(deadline, bucketMs), bucketMs - 1);
     }
 
     @Override
     public void onEventTime(InternalTimer<String, Long> timer) throws Exception {
-        long bucket = timer.getNamespace();
+        long end = timer.getNamespace();
         String bucketKey = timer.getKey();
-        ListState<String> entries = getPartitionedState(bucket, LongSerializer.INSTANCE, bucketDescriptor);
+        ListState<String> entries = getPartitionedState(end, LongSerializer.INSTANCE, bucketDescriptor);
         Iterable<String> ids = entries.get();
-        // Cleared first: a deadline moved into this same bucket while it fires starts a new list and timer.
+        // Cleared first: a key filed into this same bucket while it fires starts a new list and timer.
         entries.clear();
         if (ids == null) return;
         for (String id : ids) {
             setCurrentKey(id);
             JoinState st = state.value();
-            // Due only if its deadline is still in this bucket; otherwise the entry is stale (the deadline moved).
-            if (st != null && st.timer >= bucket && st.timer <= timer.getTimestamp()) expire(st, id);
+            if (st == null || st.filedAt != end) continue; // stale: the key was filed elsewhere since, or is gone
+            st.filedAt = 0; // this entry is used up
+            if (st.timer <= timer.getTimestamp()) {
+                expire(st, id);
+            } else {
+                // Filed in a bucket that ends before its deadline (a smaller bucket since a restore): file it again.
+                schedule(st, st.timer);
+                state.update(st);
+            }
         }
         setCurrentKey(bucketKey);
     }
@@ -472,8 +486,6 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
                 st.eventIds = null;
                 st.eventsClosed = true;
             }
-            // The old deadline's bucket has fired: the new one needs an entry even if it falls in the same bucket.
-            st.timer = 0;
             schedule(st, Math.max(saturatedAdd(deadline, st.graceMs), st.attributionEnd));
             state.update(st);
         } else {

@@ -115,8 +115,10 @@ public final class OutputJson {
      * windows (a sliding window multiplies it), so it skips the tree. Byte for byte the same (OutputJsonTest).
      */
     public static byte[] vitalBytes(VitalRecord v) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256);
-        try (com.fasterxml.jackson.core.JsonGenerator g = MAPPER.getFactory().createGenerator(bytes)) {
+        // Through a String, as the tree is written: Jackson's UTF-8 generator would escape characters outside the
+        // BMP (an emoji in a segment) instead of encoding them.
+        java.io.StringWriter text = new java.io.StringWriter(256);
+        try (com.fasterxml.jackson.core.JsonGenerator g = MAPPER.getFactory().createGenerator(text)) {
             g.writeStartObject();
             g.writeStringField("model", v.model);
             g.writeStringField("version", v.version);
@@ -141,7 +143,7 @@ public final class OutputJson {
         } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] alertBytes(AlertRecord a) {

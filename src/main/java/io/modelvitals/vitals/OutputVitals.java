@@ -109,12 +109,18 @@ public final class OutputVitals {
         return String.format(Locale.ROOT, "[%s, %s%s", fmt(lo), fmt(hi), last ? "]" : ")");
     }
 
-    private static final java.util.regex.Pattern TRAILING_ZEROS = java.util.regex.Pattern.compile("\\.?0+$");
-    private static final java.util.regex.Pattern ZEROS_BEFORE_EXPONENT = java.util.regex.Pattern.compile("\\.?0+e");
-
-    private static String fmt(double d) {
+    /** Six significant digits, without the zeros %g pads a fraction with: 0.25, 100000, 1.5e-07. */
+    static String fmt(double d) {
         String s = String.format(Locale.ROOT, "%.6g", d);
-        return ZEROS_BEFORE_EXPONENT.matcher(TRAILING_ZEROS.matcher(s).replaceAll("")).replaceAll("e");
+        int e = s.indexOf('e');
+        String mantissa = e < 0 ? s : s.substring(0, e), exponent = e < 0 ? "" : s.substring(e);
+        if (mantissa.indexOf('.') >= 0) {
+            int end = mantissa.length();
+            while (mantissa.charAt(end - 1) == '0') end--;
+            if (mantissa.charAt(end - 1) == '.') end--;
+            mantissa = mantissa.substring(0, end);
+        }
+        return mantissa + exponent;
     }
 
     /**

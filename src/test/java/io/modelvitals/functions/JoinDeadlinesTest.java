@@ -103,23 +103,73 @@ class JoinDeadlinesTest {
         }
     }
 
+    private static io.modelvitals.events.Label label(String id, long ts) {
+        io.modelvitals.events.Label label = new io.modelvitals.events.Label();
+        label.predictionId = id;
+        label.ts = ts;
+        label.label = "a";
+        label.origin = new Origin("labels", 0, ts);
+        return label;
+    }
+
+    private static java.util.List<String> kinds(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> h) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JoinResult r : h.extractOutputValues()) out.add(r.kind + "@" + r.ts + (JoinResult.EXPIRED.equals(r.kind) ? (r.labeled ? "+" : "-") : ""));
+        if (h.getSideOutput(SideOutputs.DEAD_LETTERS) != null) {
+            h.getSideOutput(SideOutputs.DEAD_LETTERS).forEach(d -> out.add("dead:" + d.getValue().reason.split(":")[0]));
+        }
+        return out;
+    }
+
     @Test
-    void aLabelAfterTheWatermarkPassedTheHorizonIsLateEvenBeforeTheBucketFires() throws Exception {
+    void aDeadlineTheWatermarkPassedIsHandledBeforeTheNextRecordEvenIfItsBucketHasNotFired() throws Exception {
+        // Each case as a timer per prediction would have it: the deadline takes effect when the watermark passes it.
         try (var h = harness(1, 0)) {
             h.open();
             h.processElement1(prediction("p1", 1_000), 1_000);
             h.processBothWatermarks(new Watermark(11_500)); // past the horizon (11 000), inside its bucket [11 000, 12 000)
-            io.modelvitals.events.Label label = new io.modelvitals.events.Label();
-            label.predictionId = "p1";
-            label.ts = 10_500;
-            label.label = "a";
-            h.processElement2(Feedback.of(label), 10_500);
-            assertEquals(JoinResult.LATE_LABEL, h.extractOutputValues().get(0).kind, "as a timer of its own would have it");
-            h.processBothWatermarks(new Watermark(11_999));
-            JoinResult expired = h.extractOutputValues().get(1);
-            assertEquals(JoinResult.EXPIRED, expired.kind);
-            assertEquals(11_000, expired.ts);
-            assertEquals(false, expired.labeled);
+            h.processElement2(Feedback.of(label("p1", 10_500)), 10_500);
+            // Expired unlabeled; with no grace its state went at once, so the label finds no prediction and waits.
+            assertEquals(java.util.List.of("expired@11000-"), kinds(h));
+            h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+            assertEquals(java.util.List.of("expired@11000-", "dead:orphan label"), kinds(h));
+        }
+        try (var h = harness(1, 0)) {
+            h.open();
+            h.processElement2(Feedback.of(label("p2", 0)), 0); // waits for its prediction until 10 000
+            h.processBothWatermarks(new Watermark(10_010));
+            h.processElement1(prediction("p2", 10_005), 10_005);
+            assertEquals(java.util.List.of("dead:orphan label"), kinds(h), "the label was an orphan before its prediction came");
+        }
+    }
+
+    @Test
+    void aRestoreWithBucketsOfAnotherSizeLosesNoDeadline() throws Exception {
+        MonitorSpec halfSecond = SpecLoader.parse(String.join("\n",
+                "defaults:",
+                "  window: {size: 10s, slide: 500ms}",
+                "  label_horizon: 10s",
+                "  late_label_grace: 0s",
+                ""), "test");
+        for (MonitorSpec[] specs : new MonitorSpec[][] {{SPEC, halfSecond}, {halfSecond, SPEC}}) {
+            OperatorSubtaskState snapshot;
+            try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(new PredictionJoinOperator(specs[0]),
+                    (Prediction p) -> p.predictionId, Feedback::key, Types.STRING, MAX_PARALLELISM, 1, 0)) {
+                h.open();
+                h.processElement1(prediction("p1", 1_700), 1_700); // horizon ends at 11 700
+                h.processElement2(Feedback.of(label("p2", 1_200)), 1_200); // waits until 11 200
+                snapshot = h.snapshot(1, 1);
+            }
+            try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(new PredictionJoinOperator(specs[1]),
+                    (Prediction p) -> p.predictionId, Feedback::key, Types.STRING, MAX_PARALLELISM, 1, 0)) {
+                h.initializeState(snapshot);
+                h.open();
+                h.processElement1(prediction("p2", 1_300), 1_300);
+                h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+                assertEquals(Map.of("p1", 11_700L, "p2", 11_300L), expiries(h.extractOutputValues()),
+                        PredictionJoinOperator.bucketMs(specs[0]) + " ms buckets, then " + PredictionJoinOperator.bucketMs(specs[1]));
+                assertEquals(0, h.numKeyedStateEntries(), "nothing left");
+            }
         }
     }
 

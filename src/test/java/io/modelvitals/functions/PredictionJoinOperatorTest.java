@@ -245,6 +245,17 @@ class PredictionJoinOperatorTest {
     }
 
     @Test
+    void aLabelAfterTheGraceIsAnOrphanEvenBeforeTheGraceDeadlinesBucketFires() throws Exception {
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        watermark(1_000 + HORIZON + GRACE + 500); // past the grace (16 000), inside its bucket [16 000, 17 000)
+        harness.processElement2(Feedback.of(label("p1", 16_400, "cat")), 16_400);
+        assertEquals(List.of(JoinResult.EXPIRED), results().stream().map(r -> r.kind).collect(Collectors.toList()),
+                "the tombstone is gone: the label is not attributed");
+        passDeadline(16_400 + HORIZON);
+        assertTrue(deadLetters().get(0).reason.startsWith("orphan label"), deadLetters().get(0).reason);
+    }
+
+    @Test
     void aPredictionWithoutALabelExpiresUnlabeled() throws Exception {
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
         watermark(1_000 + HORIZON - 1);

@@ -190,4 +190,18 @@ class OutputVitalsTest {
         assertEquals(99.0, find(v, "latency_p99_ms", null, null).value);
         assertEquals(100, find(v, "latency_p99_ms", null, null).n);
     }
+
+    @Test
+    void binEdgesAreWrittenWithSixSignificantDigitsAndNoPadding() {
+        // By hand from the values: round numbers keep their zeros; only a fraction's padding goes.
+        assertEquals("100000", OutputVitals.fmt(100_000));
+        assertEquals("120000", OutputVitals.fmt(120_000));
+        assertEquals("0.25", OutputVitals.fmt(0.25));
+        assertEquals("1", OutputVitals.fmt(1.0));
+        assertEquals("0", OutputVitals.fmt(0.0));
+        assertEquals("-2.5", OutputVitals.fmt(-2.5));
+        assertEquals("1.23457e+06", OutputVitals.fmt(1_234_567));
+        assertEquals("1e-07", OutputVitals.fmt(1e-7));
+        assertEquals("1.5e-07", OutputVitals.fmt(1.5e-7));
+    }
 }
