@@ -23,10 +23,18 @@ public class KpiAccumulator {
             double d = k.denominator.contribution(e.type, e.value);
             // Every KPI appears once it has seen anything, so a window with impressions but no plays reports 0.
             if (n != 0 || d != 0 || k.numerator.events.contains(e.type) || k.denominator.events.contains(e.type)) {
-                numerators.merge(k.name, n, Double::sum);
-                denominators.merge(k.name, d, Double::sum);
+                add(numerators, k.name, n);
+                add(denominators, k.name, d);
             }
         }
+    }
+
+    private static final Double ZERO = 0.0;
+
+    /** Adds x to the sum; a zero only makes the term appear (no boxing, no merge: half of all terms are zero). */
+    private static void add(java.util.Map<String, Double> sums, String name, double x) {
+        if (x == 0) sums.putIfAbsent(name, ZERO);
+        else sums.merge(name, x, Double::sum);
     }
 
     public KpiAccumulator merge(KpiAccumulator o) {
