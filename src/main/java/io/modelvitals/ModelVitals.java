@@ -31,9 +31,10 @@ public final class ModelVitals {
             "            the demo's traffic, written to any Kafka",
             "  simulate  --out-dir DIR [--seed N]",
             "            the demo's traffic as predictions.jsonl, labels.jsonl, business-events.jsonl",
-            "  benchmark [--events 1000000] [--models 4] [--versions 2] [--partitions 2] [--parallelism 2]",
-            "            [--pending-predictions 200000] [--latency-seconds 30] [--out target/benchmark.json]",
-            "            [--phases ceiling,heap,rocksdb,sliding,state,latency]",
+            "  benchmark [--events 1000000] [--rate 100] [--models 4] [--versions 2] [--partitions 2] [--parallelism 2]",
+            "            [--repeat 3] [--warmup-runs 2] [--pending-predictions 200000] [--latency-seconds 60]",
+            "            [--latency-checkpoint-ms 100] [--latency-buffer-timeout-ms 100] [--out target/benchmark.json]",
+            "            [--phases ceiling,warmup,heap,rocksdb,sliding,state,latency]",
             "            throughput, state and alert latency on an embedded broker (docs/benchmarks.md)",
             "  report    --dir DIR | --spec FILE [--bootstrap-servers HOST:PORT] [--from ISO] [--to ISO]  [--out report.html]",
             "            one self-contained HTML page of the vitals and alerts: from replay's output, or from the topics");
