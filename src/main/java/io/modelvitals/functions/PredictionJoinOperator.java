@@ -53,11 +53,12 @@ import org.apache.flink.util.OutputTag;
  * does not get an event-time timer of its own: a timer per pending prediction made the timer queue (poll, sift,
  * register) the largest cost of this operator (docs/benchmarks.md). Deadlines are grouped into {@link #bucketMs}
  * buckets per key group instead: the prediction_id goes on the bucket's list (keyed list state under a key of that
- * key group, namespaced by the bucket), and one timer per bucket and key group fires at the bucket's end and expires
- * the ids on it whose deadline is still in that bucket. The results are the same as with a timer per prediction
- * (each carries its own deadline as its time), only released up to one bucket later in watermark terms; the bucket
- * divides every model's window slide, so they still reach their pane before the watermark closes it. Keeping the
- * buckets per key group keeps them in step with the predictions' state when the job is rescaled.
+ * key group, namespaced by the bucket's end), and one timer per bucket and key group fires at the bucket's end and
+ * expires the ids whose live entry is that list ({@link JoinState#filedAt}). The results are the same as with a timer
+ * per prediction (each carries its own deadline as its time): a deadline the watermark has passed also takes effect
+ * before the key's next record ({@link #current}), and an expiry released at its bucket's end still reaches its pane
+ * before the watermark closes it, since the bucket divides every model's window slide. Keeping the buckets per key
+ * group keeps them in step with the predictions' state when the job is rescaled.
  *
  * <p>State per prediction is one small value and one bucket entry; every path clears the value, and each bucket's
  * list is cleared when its timer fires.
@@ -138,10 +139,10 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
 
     public static ValueStateDescriptor<JoinState> stateDescriptor(MonitorSpec spec) {
         ValueStateDescriptor<JoinState> descriptor = new ValueStateDescriptor<>("join-state", JoinState.class);
-        // Timers clear every entry; the TTL is a safety net for a watermark that never advances
+        // Deadlines clear every entry; the TTL is a safety net for a watermark that never advances
         // (a partition that never goes idle), so a stalled stream cannot grow state without bound.
         long longest = Math.max(spec.maxLabelHorizonMs() + maxGraceMs(spec), maxAttributionMs(spec));
-        // Generous (at least a week), so an outage or a backlog does not lose state its timers still need.
+        // Generous (at least a week), so an outage or a backlog does not lose state its deadlines still need.
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(Math.max(4 * longest, Duration.ofDays(7).toMillis())))
                 // No incremental cleanup: it walks state entries on every access (8% of the job's CPU in
                 // the benchmark). Expired entries are never read and are dropped from full snapshots.

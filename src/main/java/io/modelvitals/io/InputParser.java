@@ -196,9 +196,13 @@ public final class InputParser {
 
     /** Names and classes become keys and labels downstream: control characters have no business there. */
     private static void noControlCharacters(String field, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.isISOControl(s.charAt(i))) throw new Invalid("'" + field + "' contains a control character");
-        }
+        if (hasControlCharacter(s)) throw new Invalid("'" + field + "' contains a control character");
+    }
+
+    /** The check behind {@link #noControlCharacters}, for the streaming pass too. */
+    static boolean hasControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) if (Character.isISOControl(s.charAt(i))) return true;
+        return false;
     }
 
     private static Double optionalNumber(JsonNode n, String field) {

@@ -129,7 +129,9 @@ final class StreamingInputParser {
                         if (v != JsonToken.START_OBJECT) return null;
                         f.segment = new HashMap<>();
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            // A key may be empty (only its value is a required string), but not long or with control characters.
                             String key = p.currentName();
+                            if (key.length() > InputParser.MAX_STRING_LENGTH || InputParser.hasControlCharacter(key)) return null;
                             f.segment.put(key, string(p, p.nextToken()));
                         }
                         break;
@@ -166,8 +168,7 @@ final class StreamingInputParser {
     private static String string(JsonParser p, JsonToken v) throws IOException {
         if (v != JsonToken.VALUE_STRING) throw new IllegalStateException();
         String s = p.getText();
-        if (s.isEmpty() || s.length() > InputParser.MAX_STRING_LENGTH) throw new IllegalStateException();
-        for (int i = 0; i < s.length(); i++) if (Character.isISOControl(s.charAt(i))) throw new IllegalStateException();
+        if (s.isEmpty() || s.length() > InputParser.MAX_STRING_LENGTH || InputParser.hasControlCharacter(s)) throw new IllegalStateException();
         return s;
     }
 
@@ -189,7 +190,6 @@ final class StreamingInputParser {
         if (f.score != null && (f.score < 0 || f.score > 1)) return null;
         if (f.scores != null) for (double s : f.scores.values()) if (s < 0 || s > 1) return null;
         if (f.latencyMs != null && f.latencyMs < 0) return null;
-        if (f.segment != null) for (String key : f.segment.keySet()) if (!validSegmentKey(key)) return null;
         Prediction p = new Prediction();
         p.predictionId = f.predictionId;
         p.model = f.model;
@@ -203,13 +203,6 @@ final class StreamingInputParser {
         p.latencyMs = f.latencyMs;
         p.segment = f.segment;
         return p;
-    }
-
-    /** A segment key may be empty (only its value is a required string), but not long or with control characters. */
-    private static boolean validSegmentKey(String key) {
-        if (key.length() > InputParser.MAX_STRING_LENGTH) return false;
-        for (int i = 0; i < key.length(); i++) if (Character.isISOControl(key.charAt(i))) return false;
-        return true;
     }
 
     private Label label(Fields f) {

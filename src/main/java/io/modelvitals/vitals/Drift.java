@@ -87,16 +87,14 @@ public final class Drift {
         return new ChiSquareTest().chiSquareTest(expected, current);
     }
 
-    /** The sorted union of both supports (each sorted and distinct): a merge, no boxing. */
+    /** The sorted union of both supports (each sorted): a merge, then the duplicates out, no boxing. */
     static double[] grid(Distribution p, Distribution q) {
         double[] a = p.support(), b = q.support();
-        double[] out = new double[a.length + b.length];
-        int i = 0, j = 0, n = 0;
-        while (i < a.length || j < b.length) {
-            double next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
-            if (n == 0 || Double.compare(next, out[n - 1]) != 0) out[n++] = next;
+        double[] merged = new double[a.length + b.length];
+        for (int i = 0, j = 0, n = 0; n < merged.length; n++) {
+            merged[n] = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
         }
-        return Arrays.copyOf(out, n);
+        return Distribution.distinct(merged);
     }
 
     public static double ksStatistic(Distribution p, Distribution q) {

@@ -16,7 +16,6 @@ import io.modelvitals.events.Prediction;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -48,9 +47,7 @@ class AttributionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new PredictionJoinOperator(SPEC),
-                p -> p.predictionId, Feedback::key, Types.STRING);
+        harness = JoinHarness.of(SPEC);
         harness.open();
     }
 
@@ -222,9 +219,7 @@ class AttributionTest {
         harness.processBothWatermarks(new Watermark(ts));
     }
 
-    /** Deadlines are released a bucket at a time: the watermark at the end of the deadline's bucket. */
     private void passDeadline(long deadline) throws Exception {
-        long bucket = PredictionJoinOperator.bucketMs(SPEC);
-        watermark(deadline - Math.floorMod(deadline, bucket) + bucket - 1);
+        JoinHarness.passDeadline(harness, SPEC, deadline);
     }
 }

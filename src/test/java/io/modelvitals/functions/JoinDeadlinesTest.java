@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -37,8 +36,7 @@ class JoinDeadlinesTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> harness(int parallelism, int subtask)
             throws Exception {
-        return new KeyedTwoInputStreamOperatorTestHarness<>(new PredictionJoinOperator(SPEC),
-                p -> p.predictionId, Feedback::key, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+        return JoinHarness.of(SPEC, MAX_PARALLELISM, parallelism, subtask);
     }
 
     private static Prediction prediction(String id, long ts) {
@@ -153,15 +151,13 @@ class JoinDeadlinesTest {
                 ""), "test");
         for (MonitorSpec[] specs : new MonitorSpec[][] {{SPEC, halfSecond}, {halfSecond, SPEC}}) {
             OperatorSubtaskState snapshot;
-            try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(new PredictionJoinOperator(specs[0]),
-                    (Prediction p) -> p.predictionId, Feedback::key, Types.STRING, MAX_PARALLELISM, 1, 0)) {
+            try (var h = JoinHarness.of(specs[0], MAX_PARALLELISM, 1, 0)) {
                 h.open();
                 h.processElement1(prediction("p1", 1_700), 1_700); // horizon ends at 11 700
                 h.processElement2(Feedback.of(label("p2", 1_200)), 1_200); // waits until 11 200
                 snapshot = h.snapshot(1, 1);
             }
-            try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(new PredictionJoinOperator(specs[1]),
-                    (Prediction p) -> p.predictionId, Feedback::key, Types.STRING, MAX_PARALLELISM, 1, 0)) {
+            try (var h = JoinHarness.of(specs[1], MAX_PARALLELISM, 1, 0)) {
                 h.initializeState(snapshot);
                 h.open();
                 h.processElement1(prediction("p2", 1_300), 1_300);

@@ -14,7 +14,6 @@ import io.modelvitals.events.Prediction;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -39,9 +38,7 @@ class PredictionJoinOperatorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new PredictionJoinOperator(SPEC),
-                p -> p.predictionId, Feedback::key, Types.STRING);
+        harness = JoinHarness.of(SPEC);
         harness.open();
     }
 
@@ -75,10 +72,8 @@ class PredictionJoinOperatorTest {
         harness.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(ts));
     }
 
-    /** Deadlines are released a bucket at a time: the watermark at the end of the deadline's bucket. */
     private void passDeadline(long deadline) throws Exception {
-        long bucket = PredictionJoinOperator.bucketMs(SPEC);
-        watermark(deadline - Math.floorMod(deadline, bucket) + bucket - 1);
+        JoinHarness.passDeadline(harness, SPEC, deadline);
     }
 
     private List<JoinResult> results() {
@@ -229,9 +224,7 @@ class PredictionJoinOperatorTest {
         harness.close();
         // The model has left the spec and undeclared models are now refused.
         MonitorSpec changed = SpecLoader.parse("job: {monitor_undeclared_models: false}\ndefaults: {label_horizon: 1h}\n", "test");
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new PredictionJoinOperator(changed),
-                p -> p.predictionId, Feedback::key, Types.STRING);
+        harness = JoinHarness.of(changed);
         harness.initializeState(snapshot);
         harness.open();
         harness.processElement2(Feedback.of(label("p1", 2_000, "cat")), 2_000);
@@ -303,8 +296,7 @@ class PredictionJoinOperatorTest {
     @Test
     void undeclaredModelsAreRefusedWhenTheSpecSaysSo() throws Exception {
         MonitorSpec strict = SpecLoader.parse("job: {monitor_undeclared_models: false}\nmodels: [{name: m}]\n", "test");
-        try (KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> h = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new PredictionJoinOperator(strict), p -> p.predictionId, Feedback::key, Types.STRING)) {
+        try (KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> h = JoinHarness.of(strict)) {
             h.open();
             Prediction p = prediction("p1", 1_000, "cat");
             p.model = "other";
