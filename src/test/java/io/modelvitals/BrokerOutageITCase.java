@@ -1,12 +1,16 @@
 package io.modelvitals;
 
+import io.modelvitals.job.KafkaJob;
+
+import io.modelvitals.cli.ModelVitals;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.io.EmbeddedKafka;
-import io.modelvitals.io.Replay;
+import io.modelvitals.tools.EmbeddedKafka;
+import io.modelvitals.job.ReplayJob;
 import io.modelvitals.testing.KafkaTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +96,7 @@ class BrokerOutageITCase {
             // The undisturbed run first (the live job will hold the mini cluster's slots).
             StreamExecutionEnvironment replayEnv = StreamExecutionEnvironment.getExecutionEnvironment();
             replayEnv.setParallelism(2);
-            Replay.Outputs replay = Replay.run(replayEnv, SpecLoader.parse(SPEC, "test"),
+            ReplayJob.Outputs replay = ReplayJob.run(replayEnv, SpecLoader.parse(SPEC, "test"),
                     dir.resolve("predictions.jsonl"), dir.resolve("labels.jsonl"), null);
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -102,7 +106,7 @@ class BrokerOutageITCase {
             restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1_000);
             restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
             env.configure(restarts);
-            ModelVitals.defineKafkaJob(env, spec, false);
+            KafkaJob.define(env, spec, false);
             JobClient job = env.executeAsync("broker outage it");
 
             // Mid-stream: some vitals are committed, the input is not done.

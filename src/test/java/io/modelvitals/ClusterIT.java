@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.io.Replay;
+import io.modelvitals.job.ReplayJob;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.Outputs;
 import io.modelvitals.testing.ProcessCluster;
@@ -126,7 +126,7 @@ class ClusterIT {
             Path in = Files.createDirectories(dir.resolve("input"));
             Files.write(in.resolve("predictions.jsonl"), predictions.stream().flatMap(List::stream).collect(Collectors.toList()));
             Files.write(in.resolve("labels.jsonl"), labels.stream().flatMap(List::stream).collect(Collectors.toList()));
-            Replay.Outputs replay = Replay.runLocal(SpecLoader.parse(spec(cluster.bootstrapServers, suffix), "test"),
+            ReplayJob.Outputs replay = ReplayJob.runLocal(SpecLoader.parse(spec(cluster.bootstrapServers, suffix), "test"),
                     in.resolve("predictions.jsonl"), in.resolve("labels.jsonl"), null, null, 2);
             assertEquals(6, replay.alerts.size(), "three incidents, each firing and resolving");
             assertEquals(replay.alerts, alerts, "exactly the alerts of an undisturbed run: none lost, none repeated");

@@ -1,5 +1,7 @@
 package io.modelvitals;
 
+import io.modelvitals.cli.ModelVitals;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -59,7 +61,7 @@ class DeployFilesTest {
         assertEquals("FlinkDeployment", deployment.path("kind").asText());
         assertEquals("v" + flink.replaceAll("^(\\d+)\\.(\\d+).*", "$1_$2"), deployment.path("spec").path("flinkVersion").asText());
         assertEquals("savepoint", deployment.path("spec").path("job").path("upgradeMode").asText());
-        assertEquals("io.modelvitals.ModelVitals", deployment.path("spec").path("job").path("entryClass").asText());
+        assertEquals("io.modelvitals.cli.ModelVitals", deployment.path("spec").path("job").path("entryClass").asText());
         assertTrue(Files.readString(Path.of("deploy/k8s/flinkdeployment.yaml")).contains("flink-metrics-prometheus-" + flink + ".jar"));
     }
 

@@ -1,5 +1,9 @@
 package io.modelvitals;
 
+import io.modelvitals.job.KafkaJob;
+
+import io.modelvitals.cli.ModelVitals;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,7 +129,7 @@ class HostileInputITCase {
         noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         env.configure(noRestarts);
         env.setParallelism(2);
-        ModelVitals.defineKafkaJob(env, spec, false);
+        KafkaJob.define(env, spec, false);
         JobClient job = env.executeAsync("hostile input it");
         try {
             // Labels and events first: they wait in the join for their predictions, whereas produced after the

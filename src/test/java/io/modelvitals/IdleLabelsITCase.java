@@ -1,5 +1,9 @@
 package io.modelvitals;
 
+import io.modelvitals.job.KafkaJob;
+
+import io.modelvitals.cli.ModelVitals;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,7 +70,7 @@ class IdleLabelsITCase {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        ModelVitals.defineKafkaJob(env, spec, false);
+        KafkaJob.define(env, spec, false);
         JobClient job = env.executeAsync("idle labels it");
         try {
             KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(labels));

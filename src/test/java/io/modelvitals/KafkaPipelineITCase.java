@@ -1,12 +1,17 @@
 package io.modelvitals;
 
+import io.modelvitals.job.KafkaJob;
+
+import io.modelvitals.cli.ModelVitals;
+import io.modelvitals.job.VitalsJob;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.io.Replay;
+import io.modelvitals.job.ReplayJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.KnownStreams;
@@ -49,7 +54,7 @@ class KafkaPipelineITCase {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        ModelVitals.defineKafkaJob(env, spec, true);
+        KafkaJob.define(env, spec, true);
         env.execute("kafka pipeline it");
 
         List<String> vitals = KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals));
@@ -81,7 +86,7 @@ class KafkaPipelineITCase {
         KnownStreams.writeFiles(dir);
         StreamExecutionEnvironment replayEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         replayEnv.setParallelism(2);
-        Replay.Outputs replay = Replay.run(replayEnv, SpecLoader.parse(KnownStreams.SPEC, "test"),
+        ReplayJob.Outputs replay = ReplayJob.run(replayEnv, SpecLoader.parse(KnownStreams.SPEC, "test"),
                 dir.resolve("predictions.jsonl"), dir.resolve("labels.jsonl"), null);
         assertEquals(replay.vitals, vitals);
         assertEquals(replay.alerts, KafkaTestSupport.values(alertRecords));
@@ -146,7 +151,7 @@ class KafkaPipelineITCase {
         KnownStreams.writeFiles(dir);
         StreamExecutionEnvironment replayEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         replayEnv.setParallelism(2);
-        Replay.Outputs replay = Replay.run(replayEnv, SpecLoader.parse(KnownStreams.SPEC, "test"),
+        ReplayJob.Outputs replay = ReplayJob.run(replayEnv, SpecLoader.parse(KnownStreams.SPEC, "test"),
                 dir.resolve("predictions.jsonl"), dir.resolve("labels.jsonl"), null);
         List<String> vitals = KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals));
         assertEquals(replay.vitals, vitals, "exactly the vitals of an undisturbed run: none lost, none repeated");

@@ -1,5 +1,9 @@
 package io.modelvitals;
 
+import io.modelvitals.job.KafkaJob;
+
+import io.modelvitals.cli.ModelVitals;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,7 +89,7 @@ class KeyFloodITCase {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        ModelVitals.defineKafkaJob(env, spec, false);
+        KafkaJob.define(env, spec, false);
         JobClient job = env.executeAsync("key flood it");
         try {
             KAFKA.kafka().awaitCommitted(spec.kafka.groupId, List.of(spec.kafka.topics.predictions, spec.kafka.topics.businessEvents));

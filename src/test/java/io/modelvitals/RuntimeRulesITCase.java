@@ -1,5 +1,9 @@
 package io.modelvitals;
 
+import io.modelvitals.job.KafkaJob;
+
+import io.modelvitals.cli.ModelVitals;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,7 +82,7 @@ class RuntimeRulesITCase {
         MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(SPEC, "test"), KAFKA.kafka());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        ModelVitals.defineKafkaJob(env, spec, false);
+        KafkaJob.define(env, spec, false);
         JobClient job = env.executeAsync("runtime rules it");
         try {
             windows(spec, 0, 3);

@@ -39,7 +39,7 @@ public class GoalSpec implements Serializable {
     public RuleSpec rule() {
         RuleSpec r = new RuleSpec();
         r.name = name;
-        r.vital = io.modelvitals.vitals.Vitals.GOAL;
+        r.vital = io.modelvitals.config.Vitals.GOAL;
         r.cls = name;
         r.op = switch (op) {
             case "<" -> ">=";

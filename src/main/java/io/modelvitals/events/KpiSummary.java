@@ -3,7 +3,7 @@ package io.modelvitals.events;
 import io.modelvitals.vitals.KpiAccumulator;
 
 /** The KPI terms of one (model, version, slice) in one window: partial (phase 1) or merged (phase 2). */
-public class KpiSummary {
+public class KpiSummary implements SliceSummary<KpiAccumulator> {
     public String model;
     public String version;
     public String slice;
@@ -13,12 +13,22 @@ public class KpiSummary {
 
     public KpiSummary() {}
 
+    @Override
+    public void set(String model, String version, String slice, long windowStart, long windowEnd, KpiAccumulator accumulator) {
+        this.model = model;
+        this.version = version;
+        this.slice = slice;
+        this.windowStart = windowStart;
+        this.windowEnd = windowEnd;
+        this.accumulator = accumulator;
+    }
+
     public String mergeKey() {
-        return model + '\u001f' + version + '\u001f' + slice;
+        return Keys.of(model, version, slice);
     }
 
     /** All versions of a model's slice meet here, so challengers can be compared with the champion. */
     public String comparisonKey() {
-        return model + '\u001f' + slice;
+        return Keys.of(model, slice);
     }
 }

@@ -7,7 +7,7 @@ import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.VitalRecord;
-import io.modelvitals.functions.AlertLifecycleFunction;
+import io.modelvitals.alerting.AlertLifecycleFunction;
 import java.io.UncheckedIOException;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import java.nio.charset.StandardCharsets;

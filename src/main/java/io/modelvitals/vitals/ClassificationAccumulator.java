@@ -1,6 +1,5 @@
 package io.modelvitals.vitals;
 
-import io.modelvitals.events.JoinResult;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -9,7 +8,7 @@ import java.util.Map;
  * regression error sums, a label-delay sketch and label-coverage counts. Everything the vitals need
  * is derived from these at window end, so partial accumulators from many subtasks merge exactly.
  */
-public class ClassificationAccumulator {
+public class ClassificationAccumulator implements Mergeable<ClassificationAccumulator> {
     /**
      * Confusion counts keyed by {@link #cell}(actual, predicted). Flat, because Flink serializes a
      * Map of basic types natively but would fall back to Kryo for a Map of Maps.
@@ -40,66 +39,8 @@ public class ClassificationAccumulator {
 
     public ClassificationAccumulator() {}
 
-    /** With the default quality settings: positive class "1", top-3, 10 calibration bins. */
-    public void add(JoinResult r) {
-        add(r, "1", 3, 10);
-    }
-
-    public void add(JoinResult r, String positiveClass, int topK, int calibrationBins) {
-        add(r, cellOf(r), positiveClass, topK, calibrationBins);
-    }
-
-    /** The confusion cell of a classified pair, or null: computed once per record, however many slices it counts in. */
-    public static String cellOf(JoinResult r) {
-        return JoinResult.PAIR.equals(r.kind) && r.predictedLabel != null && r.actualLabel != null ? cell(r.actualLabel, r.predictedLabel) : null;
-    }
-
-    /** @param cell {@link #cellOf}(r) */
-    public void add(JoinResult r, String cell, String positiveClass, int topK, int calibrationBins) {
-        switch (r.kind) {
-            case JoinResult.PAIR:
-                labelDelayMs.update(r.labelDelayMs());
-                if (r.predictedLabel != null && r.actualLabel != null) {
-                    confusion.merge(cell, 1L, Long::sum);
-                    classifiedPairs++;
-                    if (r.predictedScores != null && !r.predictedScores.isEmpty()) {
-                        addClassScores(r.predictedScores, r.actualLabel, topK);
-                    } else if (r.predictedScore != null) {
-                        scores.add(r.predictedScore, r.actualLabel.equals(positiveClass), calibrationBins);
-                    }
-                } else if (r.predictedValue != null && r.actualValue != null) {
-                    double actual = r.actualValue;
-                    double error = r.predictedValue - actual;
-                    sumAbsError += Math.abs(error);
-                    sumSquaredError += error * error;
-                    sumError += error;
-                    sumActual += actual;
-                    sumActualSquared += actual * actual;
-                    if (actual == 0) {
-                        zeroActuals++;
-                    } else {
-                        sumAbsPercentError += Math.abs(error / actual);
-                        percentErrorPairs++;
-                    }
-                    regressionPairs++;
-                }
-                break;
-            case JoinResult.EXPIRED:
-                expired++;
-                if (r.labeled) expiredLabeled++;
-                break;
-            case JoinResult.LATE_LABEL:
-                lateLabels++;
-                break;
-            case JoinResult.DUPLICATE_LABEL:
-                duplicateLabels++;
-                break;
-            default:
-                throw new IllegalArgumentException("unknown join result kind " + r.kind);
-        }
-    }
-
-    private void addClassScores(Map<String, Double> classScores, String actual, int topK) {
+    /** A multi-class scored pair: log loss of the normalised score of the actual class, and the top-k hit. */
+    public void addClassScores(Map<String, Double> classScores, String actual, int topK) {
         double total = 0;
         for (Double p : classScores.values()) total += p;
         Double p = classScores.get(actual);
@@ -125,6 +66,7 @@ public class ClassificationAccumulator {
         return new String[] {cell.substring(0, cut), cell.substring(cut + 1)};
     }
 
+    @Override
     public ClassificationAccumulator merge(ClassificationAccumulator o) {
         o.confusion.forEach((cell, count) -> confusion.merge(cell, count, Long::sum));
         classifiedPairs += o.classifiedPairs;

@@ -1,6 +1,5 @@
 package io.modelvitals.vitals;
 
-import io.modelvitals.events.OutputSample;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -9,7 +8,7 @@ import java.util.Map;
  * M2 (Welford, merged with Chan's formula, so the variance stays accurate where Σx² − (Σx)²/n would
  * cancel), min, max and a KLL sketch for quantiles, histograms and the distribution tests.
  */
-public class OutputAccumulator {
+public class OutputAccumulator implements Mergeable<OutputAccumulator> {
     public Map<String, Long> classCounts = new HashMap<>();
     public long predictions;
     public long numericCount;
@@ -24,26 +23,7 @@ public class OutputAccumulator {
 
     public OutputAccumulator() {}
 
-    public void add(OutputSample s) {
-        if (s.latencyMs != null) latencyMs.update(s.latencyMs);
-        if (s.error) {
-            errors++;
-            return;
-        }
-        predictions++;
-        if (s.label != null) classCounts.merge(s.label, 1L, Long::sum);
-        if (s.numeric != null) {
-            double x = s.numeric;
-            numericCount++;
-            double delta = x - mean;
-            mean += delta / numericCount;
-            m2 += delta * (x - mean);
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-            numeric.update(x);
-        }
-    }
-
+    @Override
     public OutputAccumulator merge(OutputAccumulator o) {
         o.classCounts.forEach((c, n) -> classCounts.merge(c, n, Long::sum));
         predictions += o.predictions;

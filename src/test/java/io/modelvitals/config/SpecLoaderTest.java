@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modelvitals.demo.Demo;
+import io.modelvitals.tools.demo.Demo;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -289,5 +289,94 @@ class SpecLoaderTest {
                 "models[0].goals[4].vital: a vital of each window, not 'class_psi'")) {
             assertTrue(msg.contains(expected), "expected '" + expected + "' in:\n" + msg);
         }
+    }
+
+    @Test
+    void aNullDocumentIsAnEmptySpec() {
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse("~\n", "e.yaml"));
+        assertEquals("e.yaml: the spec is empty", e.getMessage());
+    }
+
+    @Test
+    void invalidSpecErrorsAreListedOnePerLine() {
+        SpecException e = assertThrows(SpecException.class,
+                () -> SpecLoader.parse("models: [{name: m, top_k: 0, calibration_bins: 0}]\n", "s.yaml"));
+        assertEquals("s.yaml: invalid spec:\n  - models[0].top_k: must be ≥ 1\n"
+                + "  - models[0].calibration_bins: between 1 and 1000", e.getMessage());
+    }
+
+    @Test
+    void baselineSampleFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("blank.txt"), "\n  \n");
+        SpecException empty = assertThrows(SpecException.class, () -> SpecLoader.parse(
+                "models: [{name: m, drift: {baseline: {sample_file: blank.txt}}}]\n", "s.yaml", dir));
+        assertEquals(dir.resolve("blank.txt") + ": the baseline sample is empty", empty.getMessage());
+
+        java.nio.file.Files.writeString(dir.resolve("nan.txt"), "1\nNaN\n");
+        SpecException nan = assertThrows(SpecException.class, () -> SpecLoader.parse(
+                "models: [{name: m, drift: {baseline: {sample_file: nan.txt}}}]\n", "s.yaml", dir));
+        assertEquals(dir.resolve("nan.txt") + " line 2: not a finite number: 'NaN'", nan.getMessage());
+
+        SpecException missing = assertThrows(SpecException.class, () -> SpecLoader.parse(
+                "models: [{name: m, drift: {baseline: {sample_file: missing.txt}}}]\n", "s.yaml", dir));
+        assertTrue(missing.getMessage().startsWith("cannot read baseline sample_file " + dir.resolve("missing.txt")),
+                missing.getMessage());
+
+        MonitorSpec inline = SpecLoader.parse(
+                "models: [{name: m, drift: {baseline: {sample: [2.5], sample_file: missing.txt}}}]\n", "s.yaml", dir);
+        assertEquals(List.of(2.5), inline.model("m").drift.baseline.sample, "an inline sample wins; no file read");
+
+        SpecException invalid = assertThrows(SpecException.class, () -> SpecLoader.parse(
+                "models: [{name: m, top_k: 0, drift: {baseline: {sample_file: missing.txt}}}]\n", "s.yaml", dir));
+        assertEquals("s.yaml: invalid spec:\n  - models[0].top_k: must be ≥ 1", invalid.getMessage(),
+                "no file is read for an invalid spec");
+    }
+
+    private static final String RULE_SPEC = String.join("\n",
+            "job: {monitor_undeclared_models: false}",
+            "models: [{name: m, window: {size: 10m}}]",
+            "");
+
+    @Test
+    void aRuleSetGetsTheRuleDefaults() {
+        MonitorSpec spec = SpecLoader.parse(RULE_SPEC, "spec.yaml");
+        RuleSet set = SpecLoader.parseRuleSet(
+                "{\"model\": \"m\", \"rules\": [{\"name\": \"r\", \"vital\": \"accuracy\", \"op\": \"<\","
+                        + " \"threshold\": 0.9, \"severity\": \"page\"}]}", spec);
+        assertEquals("m", set.model);
+        RuleSpec r = set.rules.get(0);
+        assertEquals(100L, r.minSamples);
+        assertEquals(1, r.forWindows);
+        assertEquals("page", r.severity);
+        assertEquals(false, r.perSegment);
+        assertEquals(List.of(), SpecLoader.parseRuleSet("model: m\n", spec).rules, "no rules: none");
+        assertEquals("*", SpecLoader.parseRuleSet("{model: '*', rules: []}", spec).model,
+                "the defaults take rule sets even when undeclared models are not monitored");
+    }
+
+    @Test
+    void aRuleSetIsRefusedWithWhatIsWrong() {
+        MonitorSpec spec = SpecLoader.parse(RULE_SPEC, "spec.yaml");
+        assertEquals("rule set: 'model' is required",
+                assertThrows(SpecException.class, () -> SpecLoader.parseRuleSet("{rules: []}", spec)).getMessage());
+        assertEquals("rule set: model 'other' is not monitored"
+                        + " (undeclared, and job.monitor_undeclared_models is false)",
+                assertThrows(SpecException.class, () -> SpecLoader.parseRuleSet("{model: other}", spec)).getMessage());
+        assertEquals("rule set: rules[1] is empty", assertThrows(SpecException.class, () -> SpecLoader.parseRuleSet(
+                "{model: m, rules: [{name: r, vital: accuracy, op: '<', threshold: 0.9}, null]}", spec)).getMessage());
+        SpecException invalid = assertThrows(SpecException.class, () -> SpecLoader.parseRuleSet(String.join("\n",
+                "model: m",
+                "rules:",
+                "  - {name: r, vital: recall, op: '<', threshold: 0.9}",
+                "  - {name: r, vital: accuracy, op: '<', threshold: 0.9}",
+                ""), spec));
+        assertEquals("rule set for 'm'.rules[0].class: required for the per-class vital recall; "
+                + "rule set for 'm'.rules[1].name: rule 'r' is declared twice", invalid.getMessage());
+        SpecException unknown = assertThrows(SpecException.class,
+                () -> SpecLoader.parseRuleSet("model: m\nrulez: []\n", spec));
+        assertTrue(unknown.getMessage().startsWith("rule set line 2, column "), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains(" (rulez): "), unknown.getMessage());
+        SpecException garbled = assertThrows(SpecException.class, () -> SpecLoader.parseRuleSet("{model: m", spec));
+        assertTrue(garbled.getMessage().startsWith("rule set: not JSON or YAML: "), garbled.getMessage());
     }
 }

@@ -1,6 +1,6 @@
 package io.modelvitals.testing;
 
-import io.modelvitals.io.EmbeddedKafka;
+import io.modelvitals.tools.EmbeddedKafka;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

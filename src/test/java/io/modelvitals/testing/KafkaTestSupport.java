@@ -1,7 +1,7 @@
 package io.modelvitals.testing;
 
 import io.modelvitals.config.MonitorSpec;
-import io.modelvitals.io.EmbeddedKafka;
+import io.modelvitals.tools.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

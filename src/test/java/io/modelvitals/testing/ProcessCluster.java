@@ -112,7 +112,7 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** A Kafka broker process (KRaft, broker + controller), its storage formatted first. */
     public void startBroker() throws Exception {
-        Properties p = io.modelvitals.io.EmbeddedKafka.brokerProperties(dir.resolve("kafka-logs"), brokerPort, controllerPort);
+        Properties p = io.modelvitals.tools.EmbeddedKafka.brokerProperties(dir.resolve("kafka-logs"), brokerPort, controllerPort);
         Path config = dir.resolve("server.properties");
         try (var out = Files.newOutputStream(config)) {
             p.store(out, "model-vitals cluster test broker");
@@ -233,7 +233,7 @@ public final class ProcessCluster implements AutoCloseable {
     /** POST /jars/{id}/run: the job's id. */
     public String run(String jarId, List<String> args, String savepoint) throws IOException, InterruptedException {
         var body = MAPPER.createObjectNode();
-        body.put("entryClass", "io.modelvitals.ModelVitals");
+        body.put("entryClass", "io.modelvitals.cli.ModelVitals");
         var list = body.putArray("programArgsList");
         args.forEach(list::add);
         if (savepoint != null) body.put("savepointPath", savepoint);

@@ -1,0 +1,141 @@
+package io.modelvitals.alerting;
+
+import io.modelvitals.events.SideOutputs;
+import io.modelvitals.pane.SegmentSlicer;
+
+import io.modelvitals.config.ModelSpec;
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.config.RuleSpec;
+import io.modelvitals.config.RuleSet;
+import io.modelvitals.config.SpecException;
+import io.modelvitals.config.SpecLoader;
+import io.modelvitals.events.ControlRecord;
+import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.RuleCheck;
+import io.modelvitals.events.VitalRecord;
+import io.modelvitals.config.Vitals;
+import java.util.List;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Checks every vital record against the rules of its model that watch that vital (and class, and
+ * slice). Rules come from the spec, unless a rule set for the model arrived on the control topic:
+ * it is validated like the spec and, if valid, replaces the model's rules on every subtask (broadcast
+ * state, so it survives restarts from checkpoints and savepoints). An invalid one goes to the
+ * dead-letter topic with the reason, and the rules in force stay.
+ */
+public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, ControlRecord, RuleCheck> {
+    /** Runtime rule sets by model name ("*" for undeclared models). */
+    public static final MapStateDescriptor<String, RuleSet> RULE_SETS =
+            new MapStateDescriptor<>("runtime-rule-sets", Types.STRING, TypeInformation.of(RuleSet.class));
+
+    private final MonitorSpec spec;
+
+    public RuleEvaluator(MonitorSpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public void processElement(VitalRecord v, ReadOnlyContext ctx, Collector<RuleCheck> out) throws Exception {
+        ModelSpec model = spec.model(v.model);
+        if (model == null) return;
+        RuleSet runtime = ctx.getBroadcastState(RULE_SETS).get(v.model);
+        if (runtime == null && !spec.declares(v.model)) runtime = ctx.getBroadcastState(RULE_SETS).get("*");
+        evaluate(v, model, runtime != null ? runtime.rules : model.rules, out);
+    }
+
+    @Override
+    public void processBroadcastElement(ControlRecord c, Context ctx, Collector<RuleCheck> out) throws Exception {
+        // Every subtask sees every rule set; one of them reports a rejected one.
+        boolean reporter = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+        if (c.text == null) {
+            if (reporter) ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set: empty or not UTF-8", c.origin, null, null));
+            return;
+        }
+        try {
+            RuleSet set = SpecLoader.parseRuleSet(c.text, spec);
+            ctx.getBroadcastState(RULE_SETS).put(set.model, set);
+        } catch (RuntimeException e) {
+            // Whatever is wrong with a rule set, the job keeps running on the rules in force.
+            if (reporter) {
+                String why = e instanceof SpecException ? e.getMessage() : e.toString();
+                ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set rejected, previous rules stay in force: " + why,
+                        c.origin, c.text, "utf8"));
+            }
+        }
+    }
+
+    /** The spec's rules only (no runtime rule sets): for tests and tools. */
+    public void evaluate(VitalRecord v, Collector<RuleCheck> out) {
+        ModelSpec model = spec.model(v.model);
+        if (model != null) evaluate(v, model, model.rules, out);
+    }
+
+    private void evaluate(VitalRecord v, ModelSpec model, List<RuleSpec> rules, Collector<RuleCheck> out) {
+        if (Vitals.GOAL.equals(v.vital)) {
+            List<RuleSpec> withGoals = new java.util.ArrayList<>(model.goalRules());
+            withGoals.addAll(rules);
+            rules = withGoals;
+        }
+        for (RuleSpec rule : rules) {
+            if (!rule.vital.equals(v.vital)) continue;
+            if (rule.cls != null && !rule.cls.equals(v.cls)) continue;
+            if (rule.reference != null && !rule.reference.equals(v.reference)) continue;
+            if (rule.version != null && !rule.version.equals(v.version)) continue;
+            if (!SegmentSlicer.ALL.equals(v.segment) && !rule.perSegment) continue;
+            RuleCheck c = new RuleCheck();
+            c.rule = rule.name;
+            c.model = v.model;
+            c.version = v.version;
+            c.segment = v.segment;
+            c.vital = v.vital;
+            c.cls = v.cls;
+            c.reference = v.reference;
+            c.severity = rule.severity;
+            c.op = rule.detector != null ? "cusum" : rule.op;
+            c.threshold = rule.detector != null ? rule.detector.h : rule.threshold;
+            c.forWindows = rule.forWindows;
+            c.value = v.value;
+            c.n = v.n;
+            c.sufficient = Vitals.WITHOUT_SAMPLES.contains(v.vital) || v.n >= rule.minSamples;
+            c.ciLower = v.ciLower;
+            c.ciUpper = v.ciUpper;
+            c.spec = rule;
+            if (rule.detector == null) {
+                c.breached = c.sufficient && rule.breached(v.value) && passesGate(rule, v);
+                if (v.ciLower != null && v.n > 0 && rule.threshold > 0 && rule.threshold < 1) c.pValue = pValue(rule, v);
+            }
+            c.windowStart = v.windowStart;
+            c.windowEnd = v.windowEnd;
+            c.staleAfterMs = model.alertStaleAfterMs();
+            out.collect(c);
+        }
+    }
+
+    /**
+     * With {@code gate: confidence_interval}, a proportion breaches only when its whole 95% Wilson interval
+     * is past the threshold: accuracy &lt; 0.9 fires when the upper bound is below 0.9, not on a noisy dip.
+     * With {@code gate: significance}, a KPI difference breaches only when its test's p-value is below alpha:
+     * "challenger significantly worse" is {@code kpi_difference < 0} with that gate.
+     */
+    static boolean passesGate(RuleSpec rule, VitalRecord v) {
+        if ("significance".equals(rule.gate)) return v.pValue != null && v.pValue < (rule.alpha == null ? 0.05 : rule.alpha);
+        if (!"confidence_interval".equals(rule.gate) || v.ciLower == null) return true;
+        return rule.op.startsWith("<") ? rule.breached(v.ciUpper) : rule.breached(v.ciLower);
+    }
+
+    /** One-sided z-test of the proportion against the threshold: small when the breach is significant. */
+    static double pValue(RuleSpec rule, VitalRecord v) {
+        double t = rule.threshold;
+        double z = (v.value - t) / Math.sqrt(t * (1 - t) / v.n);
+        double below = NORMAL.cumulativeProbability(z);
+        return rule.op.startsWith("<") ? below : 1 - below;
+    }
+
+    private static final org.apache.commons.math3.distribution.NormalDistribution NORMAL =
+            new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1);
+}

@@ -1,0 +1,72 @@
+package io.modelvitals.business;
+
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.AttributedEvent;
+import io.modelvitals.vitals.SlicedKpis;
+import io.modelvitals.config.KpiSpec;
+import io.modelvitals.pane.SlicedAggregator;
+import io.modelvitals.vitals.KpiAccumulator;
+import java.util.List;
+
+/** First phase of the business KPIs: folds each attributed event into the KPI terms of every slice it counts in. */
+public class KpiAggregator extends SlicedAggregator<AttributedEvent, KpiAccumulator, SlicedKpis> {
+    private final MonitorSpec spec;
+
+    public KpiAggregator(MonitorSpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public SlicedKpis createAccumulator() {
+        return new SlicedKpis();
+    }
+
+    @Override
+    public KpiAccumulator newSlice() {
+        return new KpiAccumulator();
+    }
+
+    @Override
+    public String model(AttributedEvent e) {
+        return e.model;
+    }
+
+    @Override
+    public String version(AttributedEvent e) {
+        return e.version;
+    }
+
+    @Override
+    public long time(AttributedEvent e) {
+        return e.ts;
+    }
+
+    @Override
+    public SlicedKpis add(AttributedEvent e, SlicedKpis acc) {
+        List<KpiSpec> kpis = spec.modelOrDefaults(e.model).kpis;
+        for (String slice : e.slices) fold(acc.slices.computeIfAbsent(slice, k -> new KpiAccumulator()), e, kpis);
+        return acc;
+    }
+
+    /** Folds one attributed event (or prediction) into a slice's KPI terms. */
+    public static void fold(KpiAccumulator acc, AttributedEvent e, List<KpiSpec> kpis) {
+        if (AttributedEvent.PREDICTION.equals(e.type)) acc.predictions++;
+        for (KpiSpec k : kpis) {
+            double n = k.numerator.contribution(e.type, e.value);
+            double d = k.denominator.contribution(e.type, e.value);
+            // Every KPI appears once it has seen anything, so a window with impressions but no plays reports 0.
+            if (n != 0 || d != 0 || k.numerator.events.contains(e.type) || k.denominator.events.contains(e.type)) {
+                add(acc.numerators, k.name, n);
+                add(acc.denominators, k.name, d);
+            }
+        }
+    }
+
+    private static final Double ZERO = 0.0;
+
+    /** Adds x to the sum; a zero only makes the term appear (no boxing, no merge: half of all terms are zero). */
+    private static void add(java.util.Map<String, Double> sums, String name, double x) {
+        if (x == 0) sums.putIfAbsent(name, ZERO);
+        else sums.merge(name, x, Double::sum);
+    }
+}

@@ -1,0 +1,202 @@
+package io.modelvitals.join;
+
+import static io.modelvitals.join.DeadlineBuckets.saturatedAdd;
+
+import io.modelvitals.config.Durations;
+import io.modelvitals.config.ModelSpec;
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.AttributedEvent;
+import io.modelvitals.events.BusinessEvent;
+import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.Feedback;
+import io.modelvitals.events.Prediction;
+import io.modelvitals.events.SideOutputs;
+import io.modelvitals.functions.PredictionJoinOperator.JoinState;
+import java.time.Instant;
+import java.util.ArrayList;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * Business events (models with KPIs only), attributed to their prediction within the model's attribution window.
+ *
+ * <p>Each event takes the prediction's version and segment and goes out on {@link SideOutputs#ATTRIBUTED_EVENTS},
+ * counted at the later of the two times; each accepted prediction goes out there once too, as an event of type
+ * {@code prediction}. An event that arrives before its prediction waits for it, up to the longest attribution window
+ * after the event. Duplicates (by event_id), events past the window, events whose prediction never comes and more
+ * than {@link PredictionJoinOperator#MAX_EVENTS_PER_KEY} events per prediction are dead-lettered. An event that names
+ * its model and version instead is keyed by its own event_id ({@link Feedback#key}), counted once, and remembered
+ * for one attribution window (by the operator, which keeps its state).
+ *
+ * <p>Works on the key's state as the operator hands it over; the operator reads and stores it.
+ */
+final class EventAttribution {
+    /** Emits through the operator, at the time of what it is handling. */
+    private final PredictionJoinOperator join;
+    private final DeadlineBuckets deadlines;
+    private final MonitorSpec spec;
+    private final Counter attributed;
+    private final Counter withoutKpis;
+    private final long longestAttributionMs;
+    private final long maxOutOfOrdernessMs;
+
+    EventAttribution(PredictionJoinOperator join, DeadlineBuckets deadlines, MonitorSpec spec, MetricGroup metrics) {
+        this.join = join;
+        this.deadlines = deadlines;
+        this.spec = spec;
+        this.attributed = metrics.counter("attributedBusinessEvents");
+        this.withoutKpis = metrics.counter("businessEventsWithoutKpis");
+        this.longestAttributionMs = maxAttributionMs(spec);
+        this.maxOutOfOrdernessMs = Durations.parse(spec.job.maxOutOfOrderness).toMillis();
+    }
+
+    /** The longest attribution window of a model with KPIs: how long an event waits for an unknown prediction. */
+    static long maxAttributionMs(MonitorSpec spec) {
+        long max = 1;
+        for (ModelSpec m : spec.monitored()) if (!m.kpis.isEmpty()) max = Math.max(max, m.attributionWindowMs());
+        return max;
+    }
+
+    /**
+     * The key's prediction has just been accepted ({@code st.prediction}, of {@code model}): with KPIs, its own event
+     * and the events that waited for it are attributed; without, those events are dead-lettered.
+     */
+    void predictionArrived(JoinState st, ModelSpec model) {
+        Prediction p = st.prediction;
+        if (!model.kpis.isEmpty()) {
+            st.attributionEnd = saturatedAdd(p.ts, model.attributionWindowMs());
+            join.emit(SideOutputs.ATTRIBUTED_EVENTS,
+                    attributedEvent(p, AttributedEvent.PREDICTION, null, p.predictionId, p.ts));
+            if (st.pendingEvents != null) {
+                for (BusinessEvent e : st.pendingEvents) attribute(st, e);
+                st.pendingEvents = null;
+            }
+        } else if (st.pendingEvents != null) {
+            for (BusinessEvent e : st.pendingEvents) unattributed(e, "its prediction is of a model without KPIs");
+            st.pendingEvents = null;
+        }
+    }
+
+    /**
+     * An event for a prediction_id has arrived; {@code st} is the key's state (a new one if it had none). Returns
+     * whether the event was taken, and so the state is to be stored; a refused event leaves it as it was.
+     */
+    boolean event(JoinState st, BusinessEvent e) throws Exception {
+        if (st.eventsClosed) {
+            join.emit(SideOutputs.DEAD_LETTERS, new DeadLetter("business event after the attribution window of "
+                    + "prediction '" + e.predictionId + "' had closed (it ended at "
+                    + Instant.ofEpochMilli(st.attributionEnd) + ")", e.origin, null, null));
+            return false;
+        }
+        if (st.eventIds == null) st.eventIds = new ArrayList<>(2);
+        if (st.eventIds.contains(e.eventId)) {
+            duplicate(e);
+            return false;
+        }
+        if (st.eventIds.size() >= PredictionJoinOperator.MAX_EVENTS_PER_KEY) {
+            join.emit(SideOutputs.DEAD_LETTERS, new DeadLetter("more than " + PredictionJoinOperator.MAX_EVENTS_PER_KEY
+                    + " business events for prediction_id '" + e.predictionId + "': not counted",
+                    e.origin, null, null));
+            return false;
+        }
+        st.eventIds.add(e.eventId);
+        if (st.prediction != null) {
+            if (st.attributionEnd == 0) unattributed(e, "its prediction is of a model without KPIs");
+            else attribute(st, e);
+        } else {
+            // Its prediction may still come: wait up to the longest attribution window after the event.
+            if (st.pendingEvents == null) st.pendingEvents = new ArrayList<>(1);
+            st.pendingEvents.add(e);
+            deadlines.schedule(st, Math.max(st.timer, saturatedAdd(e.ts, longestAttributionMs)));
+        }
+        return true;
+    }
+
+    /**
+     * The model a direct event (one that names its model and version) counts for, or null if it does not count: an
+     * undeclared model is dead-lettered, a model without KPIs is only counted in a metric.
+     */
+    ModelSpec directModel(BusinessEvent e) {
+        ModelSpec model = spec.model(e.model);
+        if (model == null) {
+            join.emit(SideOutputs.DEAD_LETTERS, new DeadLetter("model '" + e.model
+                    + "' is not declared in the spec (job.monitor_undeclared_models is false)", e.origin, null, null));
+            return null;
+        }
+        if (model.kpis.isEmpty()) {
+            withoutKpis.inc();
+            return null;
+        }
+        return model;
+    }
+
+    /** A direct event seen for the first time: counted in the whole population only (it has no segment). */
+    void direct(BusinessEvent e) {
+        Prediction version = new Prediction();
+        version.model = e.model;
+        version.version = e.version;
+        attributed.inc();
+        join.emit(SideOutputs.ATTRIBUTED_EVENTS, attributedEvent(version, e.type, e.value, e.eventId, e.ts));
+    }
+
+    void duplicate(BusinessEvent e) {
+        join.emit(SideOutputs.DEAD_LETTERS,
+                new DeadLetter("duplicate business event_id '" + e.eventId + "': counted once", e.origin, null, null));
+    }
+
+    /** The prediction's label horizon ended at {@code deadline}: if its attribution window has too, it closes. */
+    void horizonEnded(JoinState st, long deadline) {
+        // Past the attribution window, events no longer count: their ids need not be kept.
+        if (st.attributionEnd != 0 && deadline >= st.attributionEnd) {
+            st.eventIds = null;
+            st.eventsClosed = true;
+        }
+    }
+
+    /** No prediction of a model with KPIs came for the key within the attribution window: its events are reported. */
+    void orphaned(JoinState st) {
+        if (st.pendingEvents != null) {
+            for (BusinessEvent e : st.pendingEvents) {
+                unattributed(e, "no prediction '" + e.predictionId
+                        + "' of a model with KPIs arrived within the attribution window");
+            }
+        }
+    }
+
+    private void attribute(JoinState st, BusinessEvent e) {
+        if (e.ts < st.prediction.ts - maxOutOfOrdernessMs) {
+            join.emit(SideOutputs.DEAD_LETTERS, new DeadLetter("business event at " + Instant.ofEpochMilli(e.ts)
+                    + " is before its prediction '" + e.predictionId + "' (" + Instant.ofEpochMilli(st.prediction.ts)
+                    + ") by more than job.max_out_of_orderness", e.origin, null, null));
+            return;
+        }
+        if (e.ts > st.attributionEnd) {
+            join.emit(SideOutputs.DEAD_LETTERS, new DeadLetter("business event at " + Instant.ofEpochMilli(e.ts)
+                    + " is past the attribution window of prediction '" + e.predictionId + "' (it ended at "
+                    + Instant.ofEpochMilli(st.attributionEnd) + ")", e.origin, null, null));
+            return;
+        }
+        attributed.inc();
+        // Counted at the later of the two times, like a label: an event a little ahead of its prediction's clock
+        // still counts.
+        join.emit(SideOutputs.ATTRIBUTED_EVENTS,
+                attributedEvent(st.prediction, e.type, e.value, e.eventId, Math.max(e.ts, st.prediction.ts)));
+    }
+
+    private void unattributed(BusinessEvent e, String why) {
+        join.emit(SideOutputs.DEAD_LETTERS,
+                new DeadLetter("unattributed business event: " + why, e.origin, null, null));
+    }
+
+    private static AttributedEvent attributedEvent(Prediction p, String type, Double value, String eventId, long ts) {
+        AttributedEvent a = new AttributedEvent();
+        a.model = p.model;
+        a.version = p.version;
+        a.segment = p.segment;
+        a.ts = ts;
+        a.type = type;
+        a.value = value;
+        a.eventId = eventId;
+        return a;
+    }
+}

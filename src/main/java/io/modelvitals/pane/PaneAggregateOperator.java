@@ -1,0 +1,183 @@
+package io.modelvitals.pane;
+
+import io.modelvitals.events.Keys;
+import io.modelvitals.vitals.Mergeable;
+import io.modelvitals.vitals.Sliced;
+
+import io.modelvitals.config.MonitorSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.function.SerializableFunction;
+
+/**
+ * First aggregation phase, in the task that produced the records (chained, no shuffle): folds each
+ * record into an in-memory accumulator per (model, version, pane), where a pane is one slide of the
+ * model's window, and emits the panes' partials when the watermark passes their end. The second phase
+ * merges the partials of all subtasks per (model, version, slice) and assembles windows from panes.
+ *
+ * <p>So a record is never shuffled nor kept in keyed window state: a hot model is pre-aggregated by
+ * every subtask of the upstream operator (which is keyed by prediction_id, so it spreads by itself),
+ * RocksDB never sees per-record window updates, and a sliding window costs one pane update per record
+ * instead of one update per window. Open panes are checkpointed as operator state. A record whose pane
+ * was already emitted goes to the late side output.
+ */
+public class PaneAggregateOperator<IN, A extends Mergeable<A>, ACC extends Sliced<A>>
+        extends AbstractStreamOperator<PanePartial<A>> implements OneInputStreamOperator<IN, PanePartial<A>> {
+
+    private final MonitorSpec spec;
+    private final SlicedAggregator<IN, A, ACC> aggregate;
+    private final TypeInformation<ACC> accType;
+    private final OutputTag<IN> lateTag;
+
+    private transient Map<String, Pane<ACC>> panes;
+    private transient long watermark;
+    private transient ListState<String> paneKeysState;
+    private transient ListState<ACC> paneAccsState;
+    private transient ListState<Long> watermarkState;
+
+    private static final class Pane<ACC> {
+        final String model;
+        final String version;
+        final long start;
+        final long end;
+        final ACC acc;
+
+        Pane(String model, String version, long start, long end, ACC acc) {
+            this.model = model;
+            this.version = version;
+            this.start = start;
+            this.end = end;
+            this.acc = acc;
+        }
+
+        String key() {
+            return Keys.of(model, version, Long.toString(start), Long.toString(end));
+        }
+    }
+
+    /** @param accType the first phase's state type: its class name is in savepoints, so it stays the same */
+    public PaneAggregateOperator(MonitorSpec spec, SlicedAggregator<IN, A, ACC> aggregate, TypeInformation<ACC> accType,
+                                 OutputTag<IN> lateTag) {
+        this.spec = spec;
+        this.aggregate = aggregate;
+        this.accType = accType;
+        this.lateTag = lateTag;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        panes = new HashMap<>();
+        watermark = Long.MIN_VALUE;
+        paneKeysState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pane-keys", Types.STRING));
+        paneAccsState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pane-accumulators", accType));
+        // The watermark already passed survives a restart, so a record that was late before it still is
+        // (else a window already emitted could be emitted again with just that record).
+        watermarkState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("pane-watermark", Types.LONG));
+        for (Long w : watermarkState.get()) watermark = Math.max(watermark, w);
+        Iterator<ACC> accs = paneAccsState.get().iterator();
+        for (String key : paneKeysState.get()) {
+            String[] parts = Keys.split(key);
+            ACC acc = accs.next();
+            Pane<ACC> restored = new Pane<>(parts[0], parts[1], Long.parseLong(parts[2]), Long.parseLong(parts[3]), acc);
+            // After a rescale two subtasks' partials of one pane may land here: merge them.
+            panes.merge(key, restored, (a, b) -> new Pane<>(a.model, a.version, a.start, a.end, aggregate.merge(a.acc, b.acc)));
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<String> keys = new ArrayList<>(panes.size());
+        List<ACC> accs = new ArrayList<>(panes.size());
+        for (Map.Entry<String, Pane<ACC>> e : panes.entrySet()) {
+            keys.add(e.getKey());
+            accs.add(e.getValue().acc);
+        }
+        paneKeysState.update(keys);
+        paneAccsState.update(accs);
+        watermarkState.update(List.of(watermark));
+    }
+
+    @Override
+    public void processElement(StreamRecord<IN> record) throws Exception {
+        IN in = record.getValue();
+        String model = aggregate.model(in);
+        long slide = spec.modelOrDefaults(model).windowSlideMs();
+        long ts = aggregate.time(in);
+        long start = ts - Math.floorMod(ts, slide);
+        long end = start + slide;
+        if (end - 1 <= watermark) {
+            output.collect(lateTag, record);
+            return;
+        }
+        String version = aggregate.version(in);
+        String key = Keys.of(model, version, Long.toString(start), Long.toString(end));
+        Pane<ACC> pane = panes.get(key);
+        if (pane == null) {
+            pane = new Pane<>(model, version, start, end, aggregate.createAccumulator());
+            panes.put(key, pane);
+        }
+        aggregate.add(in, pane.acc);
+    }
+
+    /**
+     * When this subtask's input goes idle, downstream stops waiting for its watermark, so its open
+     * panes would reach the second phase after their windows were computed. Emit them now instead:
+     * if more records of a pane come later, their partial is merged as long as the window is open.
+     */
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        if (status.isIdle()) flush(Long.MAX_VALUE);
+        super.processWatermarkStatus(status);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = Math.max(watermark, mark.getTimestamp());
+        flush(watermark);
+        // Partials go out before the watermark that completes them, so the second phase never sees them late.
+        super.processWatermark(mark);
+    }
+
+    /** Emits (and forgets) every pane that ends at or before {@code upTo}, oldest first. */
+    private void flush(long upTo) {
+        if (!panes.isEmpty()) {
+            List<Pane<ACC>> due = new ArrayList<>();
+            for (Pane<ACC> p : panes.values()) if (p.end - 1 <= upTo) due.add(p);
+            due.sort((a, b) -> Long.compare(a.end, b.end));
+            StreamRecord<PanePartial<A>> reuse = new StreamRecord<>(null);
+            for (Pane<ACC> p : due) {
+                // Stamped with the pane's last instant: the partial belongs to the pane, whatever the watermark.
+                for (Map.Entry<String, A> slice : p.acc.slices().entrySet()) {
+                    PanePartial<A> partial = new PanePartial<>();
+                    partial.model = p.model;
+                    partial.version = p.version;
+                    partial.slice = slice.getKey();
+                    partial.windowStart = p.start;
+                    partial.windowEnd = p.end;
+                    partial.accumulator = slice.getValue();
+                    output.collect(reuse.replace(partial, p.end - 1));
+                }
+                panes.remove(p.key());
+            }
+        }
+    }
+}

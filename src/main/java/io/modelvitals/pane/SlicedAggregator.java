@@ -1,0 +1,33 @@
+package io.modelvitals.pane;
+
+import io.modelvitals.vitals.Mergeable;
+import io.modelvitals.vitals.Sliced;
+import org.apache.flink.api.common.functions.AggregateFunction;
+
+/**
+ * The first phase's fold, the one part of the two-phase panes that each stage writes: how one record counts in the
+ * accumulators of the slices it belongs to, and which model, version and time it has. The rest (panes, merging,
+ * windows) is {@link PaneAggregateOperator} and {@link PaneWindowCombiner}, shared by every stage.
+ */
+public abstract class SlicedAggregator<IN, A extends Mergeable<A>, S extends Sliced<A>>
+        implements AggregateFunction<IN, S, S> {
+
+    public abstract String model(IN record);
+
+    public abstract String version(IN record);
+
+    public abstract long time(IN record);
+
+    /** An empty accumulator of one slice: the second phase starts each pane and window from one. */
+    public abstract A newSlice();
+
+    @Override
+    public S getResult(S acc) {
+        return acc;
+    }
+
+    @Override
+    public S merge(S a, S b) {
+        return Sliced.mergeInto(a, b);
+    }
+}

@@ -1,0 +1,475 @@
+package io.modelvitals.tools.bench;
+
+import io.modelvitals.job.KafkaJob;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelvitals.config.Args;
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.config.SpecLoader;
+import io.modelvitals.tools.EmbeddedKafka;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The benchmark harness ({@code benchmark} command): generates traffic into a real broker on loopback,
+ * then measures in one run the raw consumer ceiling, the job's throughput with heap and RocksDB state,
+ * sliding against tumbling windows, state per pending prediction, and alert latency. Prints a table
+ * and writes the figures as JSON. See docs/benchmarks.md.
+ */
+public final class Benchmark {
+    private static final long START = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+
+    private final Map<String, Object> figures = new java.util.LinkedHashMap<>();
+    private final EmbeddedKafka kafka;
+    private final int partitions;
+    private final int parallelism;
+
+    private Benchmark(EmbeddedKafka kafka, int partitions, int parallelism) {
+        this.kafka = kafka;
+        this.partitions = partitions;
+        this.parallelism = parallelism;
+    }
+
+    public static void command(Args flags) throws Exception {
+        long events = Long.parseLong(flags.get("events", "1000000"));
+        int models = Integer.parseInt(flags.get("models", "4"));
+        int versions = Integer.parseInt(flags.get("versions", "2"));
+        int partitions = Integer.parseInt(flags.get("partitions", "2"));
+        int parallelism = Integer.parseInt(flags.get("parallelism", "2"));
+        // Predictions per second of event time: 100 spreads 1M events over about an hour, so windows fire and
+        // predictions expire during the run; production rates (10,000 and more) keep them all pending.
+        double rate = Double.parseDouble(flags.get("rate", "100"));
+        // Run-to-run noise on a shared 2-core virtual machine is large: each throughput figure is the median of this many runs.
+        int repeats = Integer.parseInt(flags.get("repeat", "3"));
+        // The C2 compiler was still busy after one warm-up run (successive runs kept getting faster): two by default.
+        int warmupRuns = Integer.parseInt(flags.get("warmup-runs", "2"));
+        long pending = Long.parseLong(flags.get("pending-predictions", "200000"));
+        int latencySeconds = Integer.parseInt(flags.get("latency-seconds", "60"));
+        // An alert is readable once the checkpoint after it commits the Kafka transaction: the interval bounds the latency.
+        long latencyCheckpointMs = Long.parseLong(flags.get("latency-checkpoint-ms", "100"));
+        long latencyBufferTimeoutMs = Long.parseLong(flags.get("latency-buffer-timeout-ms", "100"));
+        List<String> phases = List.of(flags.get("phases", "ceiling,warmup,heap,rocksdb,sliding,state,latency").split(","));
+        Path out = Path.of(flags.get("out", "target/benchmark.json"));
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Benchmark b = new Benchmark(kafka, partitions, parallelism);
+            b.figures.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                    "max_heap_mb", Runtime.getRuntime().maxMemory() >> 20, "java", System.getProperty("java.version")));
+            b.figures.put("events", events);
+            b.figures.put("parallelism", parallelism);
+            b.figures.put("partitions", partitions);
+            b.figures.put("predictions_per_event_second", rate);
+            Map<String, String> topics = b.freshTopics("input");
+            b.produce(topics, events, models, versions, rate);
+            if (phases.contains("ceiling")) b.ceiling(topics, events);
+            // The JIT compiles the job's code during the first runs (the C2 compiler alone took a third of a core): the
+            // figures are for the job as it runs for days, so unreported runs warm it up first.
+            if (phases.contains("warmup")) b.job("warmup", topics, events, "hashmap", "{size: 10m}", warmupRuns);
+            if (phases.contains("heap")) b.job("heap_tumbling", topics, events, "hashmap", "{size: 10m}", repeats);
+            if (phases.contains("rocksdb")) b.job("rocksdb_tumbling", topics, events, "rocksdb", "{size: 10m}", repeats);
+            if (phases.contains("sliding")) b.job("heap_sliding", topics, events, "hashmap", "{size: 10m, slide: 1m}", repeats);
+            if (phases.contains("state")) {
+                b.statePerPrediction("hashmap", pending, models, versions);
+                b.statePerPrediction("rocksdb", pending, models, versions);
+            }
+            if (phases.contains("latency")) b.alertLatency(latencySeconds, latencyCheckpointMs, latencyBufferTimeoutMs);
+            b.summarize();
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(b.figures));
+            System.out.println("figures written to " + out);
+        }
+    }
+
+    private Map<String, String> freshTopics(String prefix) {
+        String suffix = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, String> topics = new HashMap<>();
+        for (String t : List.of("predictions", "labels", "business-events")) topics.put(t, t + "-" + suffix);
+        kafka.createTopics(partitions, topics.values().toArray(new String[0]));
+        return topics;
+    }
+
+    private void produce(Map<String, String> topics, long events, int models, int versions, double rate) {
+        long t0 = System.nanoTime();
+        try (KafkaProducer<String, String> producer = producer()) {
+            long sent = new BenchTraffic(7, models, versions, START, rate, true)
+                    .run(events, (stream, key, json) -> producer.send(new ProducerRecord<>(topics.get(stream), key, json)));
+            producer.flush();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            progress("produced %,d records in %.1f s (%,.0f records/s)", sent, seconds, sent / seconds);
+        }
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        props.put(ProducerConfig.ACKS_CONFIG, "1");
+        return new KafkaProducer<>(props);
+    }
+
+    /** The ceiling: a plain consumer draining the same topics, twice (the second is reported). */
+    private void ceiling(Map<String, String> topics, long events) {
+        double best = 0;
+        for (int round = 0; round < 2; round++) {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+                List<TopicPartition> tps = new ArrayList<>();
+                for (String t : topics.values()) {
+                    for (PartitionInfo p : consumer.partitionsFor(t)) tps.add(new TopicPartition(t, p.partition()));
+                }
+                consumer.assign(tps);
+                consumer.seekToBeginning(tps);
+                long count = 0, bytes = 0, t0 = System.nanoTime();
+                while (count < events) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        count++;
+                        bytes += r.value().length;
+                    }
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                best = count / seconds;
+                progress("ceiling round %d: %,d records (%,d MB) in %.2f s = %,.0f records/s", round + 1, count, bytes >> 20, seconds, best);
+            }
+        }
+        figures.put("ceiling_records_per_s", Math.round(best));
+    }
+
+    private MonitorSpec spec(String window, String horizon, String checkpoint, String rules) {
+        String yaml = String.join("\n",
+                "job: {max_out_of_orderness: 5s, idleness: 5s, checkpoint_interval: " + checkpoint + ", max_future_skew: 0s}",
+                "kafka: {start_from: earliest}",
+                "defaults:",
+                "  window: " + window,
+                "  label_horizon: " + horizon,
+                "  late_label_grace: 10m",
+                "  segments: [country, device]",
+                rules,
+                "");
+        MonitorSpec spec = SpecLoader.parse(yaml, "benchmark");
+        spec.kafka.bootstrapServers = kafka.bootstrapServers();
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        spec.kafka.groupId = "bench-" + suffix;
+        spec.job.transactionalIdPrefix = "bench-" + suffix;
+        spec.kafka.topics.vitals = "vitals-" + suffix;
+        spec.kafka.topics.alerts = "alerts-" + suffix;
+        spec.kafka.topics.deadLetters = "dead-letters-" + suffix;
+        spec.kafka.topics.rules = "rules-" + suffix;
+        kafka.createTopics(1, spec.kafka.topics.vitals, spec.kafka.topics.alerts, spec.kafka.topics.deadLetters, spec.kafka.topics.rules);
+        return spec;
+    }
+
+    private StreamExecutionEnvironment environment(String backend) throws IOException {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("bench-cp").toUri().toString());
+        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, Files.createTempDirectory("bench-sp").toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        env.setParallelism(parallelism);
+        return env;
+    }
+
+    /**
+     * The full job, bounded, on the input topics, {@link #repeats} times: events/s over its net runtime, CPU time per
+     * event and peak heap of each run, and the run with the median throughput as the figure.
+     */
+    private void job(String name, Map<String, String> topics, long events, String backend, String window, int repeats) throws Exception {
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int i = 1; i <= repeats; i++) runs.add(run(name + (repeats > 1 ? " " + i + "/" + repeats : ""), topics, events, backend, window));
+        List<Map<String, Object>> byRate = new ArrayList<>(runs);
+        byRate.sort(java.util.Comparator.comparingLong(r -> (Long) r.get("events_per_s")));
+        Map<String, Object> figure = new java.util.LinkedHashMap<>(byRate.get((byRate.size() - 1) / 2));
+        figure.put("peak_heap_mb", runs.stream().mapToLong(r -> (Long) r.get("peak_heap_mb")).max().orElse(0));
+        figure.put("runs", runs.stream().map(r -> r.get("events_per_s") + " events/s, " + r.get("cpu_us_per_event") + " µs").collect(Collectors.toList()));
+        figures.put(name, figure);
+    }
+
+    private Map<String, Object> run(String name, Map<String, String> topics, long events, String backend, String window) throws Exception {
+        // A KPI on the impressions, so business events go through attribution and the KPI windows too.
+        String kpis = String.join("\n",
+                "  attribution_window: 10m",
+                "  kpis:",
+                "    - {name: impressions_per_prediction, numerator: {events: [impression]}, denominator: {events: [prediction]}}");
+        MonitorSpec spec = spec(window, "1h", "10s", kpis);
+        spec.kafka.topics.predictions = topics.get("predictions");
+        spec.kafka.topics.labels = topics.get("labels");
+        spec.kafka.topics.businessEvents = topics.get("business-events");
+        StreamExecutionEnvironment env = environment(backend);
+        KafkaJob.define(env, spec, true);
+        // Each run starts from a collected heap, so one run's garbage (and its collections) is not charged to the next.
+        System.gc();
+        HeapSampler heap = HeapSampler.start();
+        progress("%s: running the job over %,d records…", name, events);
+        // CPU time of the whole process (job, broker, harness): on a shared virtual machine the wall clock varies from
+        // run to run by half, the CPU spent per event less, so it is the figure to compare changes by.
+        long cpu0 = processCpuNanos();
+        JobExecutionResult result = env.execute("benchmark " + name);
+        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+        long peakHeap = heap.stop();
+        double seconds = result.getNetRuntime() / 1000.0;
+        double rate = events / seconds;
+        double cpuMicrosPerEvent = cpuSeconds * 1e6 / events;
+        progress("%s: %.1f s, %,.0f events/s, %.1f CPU µs per event, peak heap %d MB", name, seconds, rate, cpuMicrosPerEvent, peakHeap >> 20);
+        Map<String, Object> run = new java.util.LinkedHashMap<>();
+        run.put("seconds", round(seconds));
+        run.put("events_per_s", Math.round(rate));
+        run.put("cpu_seconds", round(cpuSeconds));
+        run.put("cpu_us_per_event", round(cpuMicrosPerEvent));
+        run.put("peak_heap_mb", peakHeap >> 20);
+        return run;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** State per pending prediction: predictions without labels, a 7-day horizon, then a savepoint's size. */
+    private void statePerPrediction(String backend, long predictions, int models, int versions) throws Exception {
+        Map<String, String> topics = freshTopics("state-" + backend);
+        try (KafkaProducer<String, String> producer = producer()) {
+            // Only predictions and impressions: every prediction stays pending for its whole horizon.
+            new BenchTraffic(11, models, versions, START, 100, false).run(predictions * 2,
+                    (stream, key, json) -> producer.send(new ProducerRecord<>(topics.get(stream), key, json)));
+            producer.flush();
+        }
+        MonitorSpec spec = spec("{size: 10m}", "7d", "1s", "");
+        spec.kafka.topics.predictions = topics.get("predictions");
+        spec.kafka.topics.labels = topics.get("labels");
+        spec.kafka.topics.businessEvents = topics.get("business-events");
+        StreamExecutionEnvironment env = environment(backend);
+        KafkaJob.define(env, spec, false);
+        JobClient job = env.executeAsync("benchmark state " + backend);
+        kafka.awaitCommitted(spec.kafka.groupId, topics.values());
+        SavepointFormatType format = backend.equals("rocksdb") ? SavepointFormatType.NATIVE : SavepointFormatType.CANONICAL;
+        String savepoint = job.triggerSavepoint(null, format).get();
+        long bytes = size(Path.of(java.net.URI.create(savepoint)));
+        job.cancel().get();
+        double perPrediction = (double) bytes / predictions;
+        progress("state (%s, %s savepoint): %,d bytes for %,d pending predictions = %.1f bytes each",
+                backend, format, bytes, predictions, perPrediction);
+        figures.put("state_" + backend, Map.of("savepoint_bytes", bytes, "pending_predictions", predictions,
+                "bytes_per_pending_prediction", round(perPrediction), "savepoint_format", format.toString()));
+    }
+
+    /**
+     * Alert latency: live traffic with event time = wall time, one-second windows, and a rule that fires
+     * and resolves on alternate windows. Latency = when the alert is readable (read_committed) minus
+     * when the watermark could first pass the window's end (window end + out-of-orderness).
+     */
+    private void alertLatency(int seconds, long checkpointMs, long bufferTimeoutMs) throws Exception {
+        Map<String, String> topics = freshTopics("latency");
+        String rules = String.join("\n",
+                "  rules:",
+                "    - {name: share-a, vital: class_share, class: a, op: '>', threshold: 0.5, min_samples: 10, for: 1, severity: info}");
+        MonitorSpec spec = spec("{size: 1s}", "1m", checkpointMs + "ms", rules);
+        spec.job.maxOutOfOrderness = "50ms";
+        spec.job.idleness = "5s";
+        spec.kafka.topics.predictions = topics.get("predictions");
+        spec.kafka.topics.labels = topics.get("labels");
+        spec.kafka.topics.businessEvents = topics.get("business-events");
+        StreamExecutionEnvironment env = environment("hashmap");
+        // Watermarks every 20 ms. The network buffer timeout is Flink's 100 ms by default: 10 ms made no difference
+        // that the run-to-run noise did not swamp (docs/benchmarks.md).
+        Configuration latency = new Configuration();
+        latency.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(20));
+        latency.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(bufferTimeoutMs));
+        env.configure(latency);
+        KafkaJob.define(env, spec, false);
+        System.gc(); // the earlier phases' garbage would otherwise be collected, with pauses, during this one
+        JobClient job = env.executeAsync("benchmark latency");
+        Thread.sleep(3000);
+
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread reader = new Thread(() -> {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-reader");
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            ObjectMapper mapper = new ObjectMapper();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+                consumer.subscribe(List.of(spec.kafka.topics.alerts));
+                while (running.get()) {
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(10))) {
+                        long now = System.currentTimeMillis();
+                        long windowEnd = mapper.readTree(r.value()).path("window_end").asLong();
+                        latencies.add(now - (windowEnd + 50));
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "latency-reader");
+        reader.start();
+
+        try (KafkaProducer<String, String> producer = producer()) {
+            long end = System.currentTimeMillis() + seconds * 1000L;
+            long i = 0;
+            while (System.currentTimeMillis() < end) {
+                long now = System.currentTimeMillis();
+                // Class a dominates in even seconds, b in odd ones: the rule flips every window.
+                String label = (now / 1000) % 2 == 0 ? (i % 10 < 8 ? "a" : "b") : (i % 10 < 8 ? "b" : "a");
+                producer.send(new ProducerRecord<>(topics.get("predictions"), "l" + i, "{\"prediction_id\":\"l" + i
+                        + "\",\"model\":\"m\",\"version\":\"v1\",\"ts\":" + now + ",\"label\":\"" + label + "\"}"));
+                i++;
+                if (i % 2 == 0) Thread.sleep(1); // ~1,000–2,000 predictions per second
+            }
+            producer.flush();
+        }
+        Thread.sleep(2000);
+        running.set(false);
+        reader.join();
+        job.cancel().get();
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        // The first windows include job start-up; skip the first 3 alerts.
+        List<Long> steady = sorted.size() > 6 ? new ArrayList<>(latencies.subList(3, latencies.size())) : sorted;
+        Collections.sort(steady);
+        long p50 = percentile(steady, 0.5), p99 = percentile(steady, 0.99);
+        progress("alert latency over %d alerts: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms", steady.size(), p50, percentile(steady, 0.9), p99,
+                steady.isEmpty() ? 0 : steady.get(steady.size() - 1));
+        figures.put("alert_latency_ms", Map.of("alerts", steady.size(), "p50", p50, "p99", p99,
+                "max", steady.isEmpty() ? 0 : steady.get(steady.size() - 1), "checkpoint_interval_ms", checkpointMs, "buffer_timeout_ms", bufferTimeoutMs));
+    }
+
+    private static long percentile(List<Long> sorted, double q) {
+        if (sorted.isEmpty()) return -1;
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void summarize() {
+        long peakRss = peakRssBytes();
+        figures.put("peak_rss_mb", peakRss >> 20);
+        System.out.println();
+        System.out.println("figure                                   value");
+        Object ceiling = figures.get("ceiling_records_per_s");
+        if (ceiling != null) System.out.printf(Locale.ROOT, "%-40s %,d records/s%n", "raw consumer ceiling", (Long) ceiling);
+        for (String run : List.of("heap_tumbling", "rocksdb_tumbling", "heap_sliding")) {
+            Map<String, Object> f = (Map<String, Object>) figures.get(run);
+            if (f == null) continue;
+            long rate = (Long) f.get("events_per_s");
+            String ratio = ceiling == null ? "" : String.format(Locale.ROOT, " (%.2f × ceiling)", (double) rate / (Long) ceiling);
+            System.out.printf(Locale.ROOT, "%-40s %,d events/s%s, %s CPU µs per event, peak heap %d MB%n", "job, " + run.replace('_', ' '),
+                    rate, ratio, f.get("cpu_us_per_event"), f.get("peak_heap_mb"));
+        }
+        Map<String, Object> tumbling = (Map<String, Object>) figures.get("heap_tumbling");
+        Map<String, Object> sliding = (Map<String, Object>) figures.get("heap_sliding");
+        if (tumbling != null && sliding != null) {
+            // By CPU time, the steadier figure on a shared machine; the wall-clock ratio is kept beside it.
+            double cost = (Double) sliding.get("cpu_seconds") / (Double) tumbling.get("cpu_seconds");
+            figures.put("sliding_cost_vs_tumbling", round(cost));
+            figures.put("sliding_cost_vs_tumbling_wall", round((Double) sliding.get("seconds") / (Double) tumbling.get("seconds")));
+            System.out.printf(Locale.ROOT, "%-40s %.2f × (CPU time)%n", "sliding (10m/1m) cost vs tumbling (10m)", cost);
+        }
+        for (String backend : List.of("hashmap", "rocksdb")) {
+            Map<String, Object> f = (Map<String, Object>) figures.get("state_" + backend);
+            if (f != null) System.out.printf(Locale.ROOT, "%-40s %s bytes%n", "state per pending prediction, " + backend, f.get("bytes_per_pending_prediction"));
+        }
+        Map<String, Object> latency = (Map<String, Object>) figures.get("alert_latency_ms");
+        if (latency != null) System.out.printf(Locale.ROOT, "%-40s p50 %s ms, p99 %s ms%n", "alert latency", latency.get("p50"), latency.get("p99"));
+        System.out.printf(Locale.ROOT, "%-40s %d MB%n", "peak RSS (broker + job + harness)", peakRss >> 20);
+    }
+
+    private static long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        } catch (IOException ignored) {
+            // not Linux: no RSS figure
+        }
+        return 0;
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 100) / 100.0;
+    }
+
+    private static void progress(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[benchmark] " + format + "%n", args);
+    }
+
+    /** Samples the JVM's used heap every 100 ms. */
+    private static final class HeapSampler {
+        private final AtomicLong peak = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private Thread thread;
+
+        static HeapSampler start() {
+            HeapSampler s = new HeapSampler();
+            s.thread = new Thread(() -> {
+                while (s.running.get()) {
+                    long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                    s.peak.accumulateAndGet(used, Math::max);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "heap-sampler");
+            s.thread.setDaemon(true);
+            s.thread.start();
+            return s;
+        }
+
+        long stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+            return peak.get();
+        }
+    }
+}

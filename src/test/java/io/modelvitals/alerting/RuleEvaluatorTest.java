@@ -1,0 +1,97 @@
+package io.modelvitals.alerting;
+
+import io.modelvitals.events.SideOutputs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.config.SpecLoader;
+import io.modelvitals.events.ControlRecord;
+import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.Origin;
+import io.modelvitals.events.RuleCheck;
+import io.modelvitals.events.VitalRecord;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+/** Rule sets from the control topic replace a model's rules; an invalid one is dead-lettered and changes nothing. */
+class RuleEvaluatorTest {
+    private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
+            "job: {monitor_undeclared_models: false}",
+            "models:",
+            "  - name: m",
+            "    rules:",
+            "      - {name: low, vital: accuracy, op: '<', threshold: 0.3, min_samples: 4}",
+            ""), "test");
+
+    private static VitalRecord accuracy(double value) {
+        return new VitalRecord("m", "v1", "all", "accuracy", null, value, 10, 0, 60_000);
+    }
+
+    private static List<Boolean> breaches(BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> h) {
+        return h.extractOutputValues().stream().map(c -> c.breached).collect(Collectors.toList());
+    }
+
+    private static List<DeadLetter> deadLetters(BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> h) {
+        return h.getSideOutput(SideOutputs.DEAD_LETTERS) == null ? List.of()
+                : h.getSideOutput(SideOutputs.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    @Test
+    void runtimeRulesSurviveARestore() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> h =
+                     ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new RuleEvaluator(SPEC), RuleEvaluator.RULE_SETS)) {
+            h.processBroadcastElement(new ControlRecord(
+                    "{\"model\":\"m\",\"rules\":[{\"name\":\"low\",\"vital\":\"accuracy\",\"op\":\"<\",\"threshold\":0.6,\"min_samples\":4}]}",
+                    new Origin("rules", 0, 0)), 1);
+            snapshot = h.snapshot(1, 2);
+        }
+        BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> restored =
+                new BroadcastOperatorTestHarness<>(new org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator<>(
+                        new RuleEvaluator(SPEC), List.of(RuleEvaluator.RULE_SETS)), 1, 1, 0);
+        try (restored) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(accuracy(0.4), 3);
+            assertEquals(List.of(true), breaches(restored), "the rule set from before the restart is in force");
+        }
+    }
+
+    @Test
+    void aValidRuleSetReplacesTheModelsRulesAndAnInvalidOneDoesNot() throws Exception {
+        try (BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> h =
+                     ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new RuleEvaluator(SPEC), RuleEvaluator.RULE_SETS)) {
+            h.processElement(accuracy(0.4), 1);
+            assertEquals(List.of(false), breaches(h), "the spec's rule: 0.4 < 0.3 is false");
+
+            h.processBroadcastElement(new ControlRecord(
+                    "{\"model\":\"m\",\"rules\":[{\"name\":\"low\",\"vital\":\"accuracy\",\"op\":\"<\",\"threshold\":0.6,\"min_samples\":4}]}",
+                    new Origin("rules", 0, 0)), 2);
+            h.processBroadcastElement(new ControlRecord("model: m\nrules:\n  - {name: bad, vital: accuracy, op: '==', threshold: 1}\n",
+                    new Origin("rules", 0, 1)), 3);
+            h.processBroadcastElement(new ControlRecord("{\"model\":\"elsewhere\",\"rules\":[]}", new Origin("rules", 0, 2)), 4);
+            h.processBroadcastElement(new ControlRecord("{not json", new Origin("rules", 0, 3)), 5);
+            h.processBroadcastElement(new ControlRecord("{\"model\":\"m\",\"rules\":[null]}", new Origin("rules", 0, 4)), 5);
+            h.processElement(accuracy(0.4), 6);
+            assertEquals(List.of(false, true), breaches(h), "the runtime rule: 0.4 < 0.6");
+            assertEquals(0.6, h.extractOutputValues().get(1).threshold);
+
+            List<DeadLetter> rejected = deadLetters(h);
+            assertEquals(4, rejected.size());
+            assertTrue(rejected.get(3).reason.contains("rules[0] is empty"), rejected.get(3).reason);
+            assertTrue(rejected.get(0).reason.contains("rules[0].op: must be one of"), rejected.get(0).reason);
+            assertEquals(new Origin("rules", 0, 1), rejected.get(0).origin);
+            assertTrue(rejected.get(1).reason.contains("model 'elsewhere' is not monitored"), rejected.get(1).reason);
+            assertTrue(rejected.get(2).reason.startsWith("rule set rejected"), rejected.get(2).reason);
+            assertFalse(rejected.stream().anyMatch(d -> d.payload == null));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.modelvitals.business;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.config.SpecLoader;
+import io.modelvitals.events.VitalRecord;
+import java.util.List;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** One-minute windows; each window is judged against the pooled three before it. */
+class DiscrepancyFunctionTest {
+    private static final long MINUTE = 60_000;
+    private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
+            "models:",
+            "  - name: rec",
+            "    window: {size: 1m}",
+            "    kpis:",
+            "      - {name: take_rate, numerator: {events: [play]}, denominator: {events: [impression]}}",
+            "    discrepancies:",
+            "      - {quality: accuracy, kpi: take_rate, windows: 3, alpha: 0.05}",
+            ""), "test");
+
+    private static VitalRecord vital(String vital, String cls, long k, double value, long n, Double numerator) {
+        VitalRecord v = new VitalRecord("rec", "v2", "all", vital, cls, value, n, k * MINUTE, (k + 1) * MINUTE);
+        v.numerator = numerator;
+        return v;
+    }
+
+    /** Window k: accuracy correct/1000 and take-rate plays/1000. */
+    private static void window(KeyedOneInputStreamOperatorTestHarness<String, VitalRecord, VitalRecord> h, long k, long correct, long plays)
+            throws Exception {
+        h.processElement(new StreamRecord<>(vital("accuracy", null, k, correct / 1000.0, 1000, null), (k + 1) * MINUTE - 1));
+        h.processElement(new StreamRecord<>(vital("kpi", "take_rate", k, plays / 1000.0, 1000, (double) plays), (k + 1) * MINUTE - 1));
+        h.processWatermark(new Watermark((k + 1) * MINUTE - 1));
+    }
+
+    /** Φ((x1/n1 − x2/n2) / sqrt(p(1−p)(1/n1 + 1/n2))), p pooled: worked out here, not by the code under test. */
+    private static double lower(double x1, double n1, double x2, double n2) {
+        double p = (x1 + x2) / (n1 + n2);
+        return new NormalDistribution().cumulativeProbability((x1 / n1 - x2 / n2) / Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2)));
+    }
+
+    @Test
+    void theKpiFallsWhileAccuracyHolds() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, VitalRecord, VitalRecord> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DiscrepancyFunction(SPEC)), DiscrepancyFunction::key, Types.STRING)) {
+            h.open();
+            for (int k = 0; k < 3; k++) window(h, k, 900, 300);
+            assertEquals(List.of(), h.extractOutputValues(), "no baseline of three windows yet");
+
+            window(h, 3, 910, 240); // take-rate 0.30 → 0.24, accuracy 0.90 → 0.91
+            window(h, 4, 850, 240); // take-rate still low, but now accuracy falls too: the two agree
+            window(h, 5, 900, 300); // both back
+
+            List<VitalRecord> out = h.extractOutputValues();
+            assertEquals(3, out.size(), out.toString());
+            VitalRecord w3 = out.get(0);
+            assertEquals("discrepancy", w3.vital);
+            assertEquals("take_rate", w3.cls);
+            assertEquals("accuracy", w3.reference);
+            assertEquals(1.0, w3.value, "take-rate fell significantly while accuracy held");
+            assertEquals(3 * MINUTE, w3.windowStart);
+            assertEquals(1000, w3.n);
+            assertEquals(lower(240, 1000, 900, 3000), w3.pValue, 1e-12);
+            assertTrue(w3.pValue < 0.001);
+
+            VitalRecord w4 = out.get(1);
+            assertEquals(0.0, w4.value, "accuracy fell as well: no discrepancy");
+            assertEquals(lower(240, 1000, 840, 3000), w4.pValue, 1e-12);
+            assertTrue(w4.pValue < 0.05, "the KPI still fell");
+            assertTrue(lower(850, 1000, 2710, 3000) < 0.05, "and so did accuracy");
+            assertEquals(0.0, out.get(2).value);
+            assertTrue(h.numKeyedStateEntries() <= 2 * 4, "only the windows still needed are kept: " + h.numKeyedStateEntries());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.modelvitals.business;
+
+import io.modelvitals.vitals.Champion;
+import io.modelvitals.vitals.KpiAccumulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.modelvitals.config.KpiSpec;
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.config.SpecLoader;
+import io.modelvitals.events.AttributedEvent;
+import io.modelvitals.events.KpiSummary;
+import io.modelvitals.events.VitalRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.commons.math3.distribution.ChiSquaredDistribution;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.stat.inference.ChiSquareTest;
+import org.junit.jupiter.api.Test;
+
+/** KPI values, Wilson bounds, two-proportion and sample-ratio p-values, against numbers worked out independently. */
+class KpiVitalsTest {
+    static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
+            "models:",
+            "  - name: rec",
+            "    kpis:",
+            "      - name: take_rate",
+            "        numerator: {events: [play], where: 'value >= 30'}",
+            "        denominator: {events: [impression]}",
+            "      - name: revenue_per_prediction",
+            "        numerator: {events: [purchase], measure: sum}",
+            "        denominator: {events: [prediction]}",
+            ""), "test");
+    static final List<KpiSpec> KPIS = SPEC.model("rec").kpis;
+
+    private static AttributedEvent event(String type, Double value) {
+        AttributedEvent e = new AttributedEvent();
+        e.model = "rec";
+        e.version = "v1";
+        e.type = type;
+        e.value = value;
+        return e;
+    }
+
+    private static KpiSummary summary(String version, KpiAccumulator acc) {
+        KpiSummary s = new KpiSummary();
+        s.model = "rec";
+        s.version = version;
+        s.slice = "all";
+        s.windowStart = 0;
+        s.windowEnd = 60_000;
+        s.accumulator = acc;
+        return s;
+    }
+
+    /** A take-rate of x plays of ≥ 30 s over n impressions. */
+    private static KpiAccumulator takeRate(long x, long n) {
+        KpiAccumulator acc = new KpiAccumulator();
+        for (long i = 0; i < n; i++) KpiAggregator.fold(acc, event("impression", null), KPIS);
+        for (long i = 0; i < x; i++) KpiAggregator.fold(acc, event("play", 120.0), KPIS);
+        return acc;
+    }
+
+    private static Map<String, VitalRecord> byName(List<VitalRecord> records) {
+        return records.stream().collect(Collectors.toMap(v -> v.vital + "/" + v.cls, v -> v));
+    }
+
+    @Test
+    void ratiosOfFilteredCountsAndSums() {
+        KpiAccumulator acc = new KpiAccumulator();
+        for (int i = 0; i < 10; i++) KpiAggregator.fold(acc, event("impression", null), KPIS);
+        // Plays of 10 s and without a value fail "value >= 30"; 30, 45 and 100 pass: 3 of 10 impressions.
+        for (Double v : new Double[] {10.0, 30.0, 45.0, 100.0, null}) KpiAggregator.fold(acc, event("play", v), KPIS);
+        for (int i = 0; i < 4; i++) KpiAggregator.fold(acc, event("prediction", null), KPIS);
+        KpiAggregator.fold(acc, event("purchase", 9.99), KPIS);
+        KpiAggregator.fold(acc, event("purchase", 20.01), KPIS);
+        KpiAggregator.fold(acc, event("click", 1.0), KPIS); // selected by no KPI
+
+        Map<String, VitalRecord> v = byName(KpiVitals.of(summary("v1", acc), KPIS));
+        VitalRecord takeRate = v.get("kpi/take_rate");
+        assertEquals(0.3, takeRate.value, 1e-12);
+        assertEquals(3.0, takeRate.numerator);
+        assertEquals(10, takeRate.n);
+        // Wilson 95% for 3/10, as tabulated (Newcombe 1998, Statistics in Medicine 17:857, method 3): 0.1078–0.6032.
+        assertEquals(0.1078, takeRate.ciLower, 5e-5);
+        assertEquals(0.6032, takeRate.ciUpper, 5e-5);
+
+        VitalRecord revenue = v.get("kpi/revenue_per_prediction");
+        assertEquals(30.0 / 4, revenue.value, 1e-12);
+        assertEquals(4, revenue.n);
+        assertNull(revenue.ciLower, "a ratio of a sum has no Wilson interval");
+        assertEquals(4, acc.predictions);
+    }
+
+    @Test
+    void aKpiWithoutDenominatorIsNotReported() {
+        KpiAccumulator acc = new KpiAccumulator();
+        KpiAggregator.fold(acc, event("play", 60.0), KPIS);
+        assertEquals(List.of(), KpiVitals.of(summary("v1", acc), KPIS));
+    }
+
+    @Test
+    void aChallengerAgainstItsChampion() {
+        // Champion 60/120 = 0.5, challenger 36/120 = 0.3. Pooled p = 96/240 = 0.4,
+        // se = sqrt(0.4 · 0.6 · 2/120) = sqrt(0.004), z = −0.2 / sqrt(0.004) = −sqrt(10).
+        List<VitalRecord> out = KpiVitals.compare(summary("v1", takeRate(60, 120)), summary("v2", takeRate(36, 120)), KPIS);
+        Map<String, VitalRecord> v = byName(out);
+        VitalRecord diff = v.get("kpi_difference/take_rate");
+        assertEquals("v2", diff.version);
+        assertEquals("champion", diff.reference);
+        assertEquals(-0.2, diff.value, 1e-12);
+        assertEquals(120, diff.n);
+        double expectedP = 2 * new NormalDistribution().cumulativeProbability(-Math.sqrt(10));
+        assertEquals(expectedP, diff.pValue, 1e-12);
+        // The same test as a 2×2 chi-square without continuity correction (chi² = z²), straight from Commons Math.
+        assertEquals(new ChiSquareTest().chiSquareTest(new long[][] {{36, 84}, {60, 60}}), diff.pValue, 1e-9);
+        // Wald interval: −0.2 ± 1.959964 · sqrt(0.3·0.7/120 + 0.5·0.5/120) = −0.2 ± 0.121349.
+        assertEquals(-0.321349, diff.ciLower, 1e-6);
+        assertEquals(-0.078651, diff.ciUpper, 1e-6);
+        VitalRecord relative = v.get("kpi_relative_difference/take_rate");
+        assertEquals(-0.4, relative.value, 1e-12);
+        assertEquals(diff.pValue, relative.pValue);
+    }
+
+    @Test
+    void moreEventsThanTheDenominatorIsNotAProportion() {
+        // 15 plays on 10 impressions: a rate, not a share; no interval, no proportion test.
+        List<VitalRecord> out = KpiVitals.compare(summary("v1", takeRate(5, 10)), summary("v2", takeRate(15, 10)), KPIS);
+        VitalRecord diff = byName(out).get("kpi_difference/take_rate");
+        assertEquals(1.0, diff.value, 1e-12);
+        assertNull(diff.pValue);
+        assertNull(diff.ciLower);
+        assertNull(byName(KpiVitals.of(summary("v2", takeRate(15, 10)), KPIS)).get("kpi/take_rate").ciLower);
+    }
+
+    @Test
+    void sampleRatioMismatchIsAChiSquareGoodnessOfFit() {
+        // 930 and 70 against a 90/10 split: expected 900 and 100, chi² = 30²/900 + 30²/100 = 10, one degree of freedom.
+        Double p = KpiVitals.sampleRatioPValue(Map.of("v1", 930L, "v2", 70L), Map.of("v1", 0.9, "v2", 0.1));
+        assertEquals(1 - new ChiSquaredDistribution(1).cumulativeProbability(10), p, 1e-12);
+        // Shares need not sum to 1; a version of the split without traffic counts as 0 and unknown versions are ignored.
+        Double q = KpiVitals.sampleRatioPValue(Map.of("v1", 50L, "v3", 7L), Map.of("v1", 1.0, "v2", 1.0));
+        assertEquals(1 - new ChiSquaredDistribution(1).cumulativeProbability(50.0), q, 1e-12); // (25² + 25²)/25 = 50
+        assertNull(KpiVitals.sampleRatioPValue(Map.of("v3", 7L), Map.of("v1", 1.0, "v2", 1.0)));
+    }
+
+    @Test
+    void oneSidedFall() {
+        // 240/1000 against 900/3000: pooled 1140/4000 = 0.285, se = sqrt(0.285 · 0.715 · (1/1000 + 1/3000)).
+        double se = Math.sqrt(0.285 * 0.715 * (1.0 / 1000 + 1.0 / 3000));
+        double z = (0.24 - 0.30) / se;
+        assertEquals(new NormalDistribution().cumulativeProbability(z), KpiVitals.lowerPValue(240, 1000, 900, 3000), 1e-12);
+        assertEquals(0.5, KpiVitals.lowerPValue(0, 10, 0, 30), 1e-12, "no variance: no evidence either way");
+    }
+}

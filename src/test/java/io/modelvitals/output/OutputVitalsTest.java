@@ -1,0 +1,210 @@
+package io.modelvitals.output;
+
+import io.modelvitals.config.Vitals;
+import io.modelvitals.vitals.OutputAccumulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelvitals.config.DriftSpec;
+import io.modelvitals.events.OutputSample;
+import io.modelvitals.events.OutputSummary;
+import io.modelvitals.events.VitalRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
+import org.junit.jupiter.api.Test;
+
+class OutputVitalsTest {
+
+    private static OutputSample sample(String label, Double numeric) {
+        OutputSample s = new OutputSample();
+        s.label = label;
+        s.numeric = numeric;
+        return s;
+    }
+
+    private static OutputSummary summary(OutputAccumulator acc) {
+        OutputSummary s = new OutputSummary();
+        s.model = "m";
+        s.version = "v";
+        s.slice = "all";
+        s.windowStart = 0;
+        s.windowEnd = 60_000;
+        s.accumulator = acc;
+        return s;
+    }
+
+    private static VitalRecord find(List<VitalRecord> vitals, String vital, String cls, String reference) {
+        return vitals.stream().filter(v -> v.vital.equals(vital) && Objects.equals(v.cls, cls) && Objects.equals(v.reference, reference))
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void welfordMergeMatchesCommonsMath() {
+        Random r = new Random(5);
+        DescriptiveStatistics reference = new DescriptiveStatistics();
+        OutputAccumulator left = new OutputAccumulator(), right = new OutputAccumulator();
+        for (int i = 0; i < 1000; i++) {
+            double x = 1e6 + r.nextGaussian(); // a large offset is where Σx² − (Σx)²/n would lose the variance
+            reference.addValue(x);
+            OutputAggregator.fold((i % 3 == 0 ? left : right), sample(null, x));
+        }
+        OutputAccumulator merged = left.merge(right);
+        assertEquals(reference.getMean(), merged.mean, 1e-6);
+        assertEquals(reference.getVariance(), merged.variance(), 1e-6);
+        assertEquals(reference.getMin(), merged.min, 0);
+        assertEquals(reference.getMax(), merged.max, 0);
+        assertEquals(1000, merged.numericCount);
+    }
+
+    /** Classes a ×3, b ×1; values 0.05, 0.15, 0.15, 0.95: mean 0.325, variance by hand, deciles of [0, 1]. */
+    @Test
+    void distributionVitalsByHand() {
+        OutputAccumulator acc = new OutputAccumulator();
+        OutputAggregator.fold(acc, sample("a", 0.05));
+        OutputAggregator.fold(acc, sample("a", 0.15));
+        OutputAggregator.fold(acc, sample("a", 0.15));
+        OutputAggregator.fold(acc, sample("b", 0.95));
+        List<VitalRecord> v = OutputVitals.distribution(summary(acc), null);
+        assertEquals(4, find(v, Vitals.PREDICTION_COUNT, null, null).value);
+        assertEquals(3, find(v, Vitals.CLASS_COUNT, "a", null).value);
+        assertEquals(0.75, find(v, Vitals.CLASS_SHARE, "a", null).value, 1e-12);
+        assertEquals(0.25, find(v, Vitals.CLASS_SHARE, "b", null).value, 1e-12);
+        assertEquals(0.325, find(v, Vitals.VALUE_MEAN, null, null).value, 1e-12);
+        // Σ(x − 0.325)² = 0.075625 + 0.030625 + 0.030625 + 0.390625 = 0.5275; / (n − 1) = 0.175833…
+        assertEquals(0.5275 / 3, find(v, Vitals.VALUE_VARIANCE, null, null).value, 1e-12);
+        assertEquals(0.15, find(v, Vitals.VALUE_P50, null, null).value, 1e-12);
+        assertEquals(0.95, find(v, Vitals.VALUE_P95, null, null).value, 1e-12);
+        assertEquals(0.05, find(v, Vitals.VALUE_P5, null, null).value, 1e-12);
+        // Scores within [0, 1]: ten bins of 0.1; 0.05 in the first, two 0.15 in the second, 0.95 in the last.
+        assertEquals(1, find(v, Vitals.VALUE_HISTOGRAM, "[0, 0.1)", null).value);
+        assertEquals(2, find(v, Vitals.VALUE_HISTOGRAM, "[0.1, 0.2)", null).value);
+        assertEquals(0, find(v, Vitals.VALUE_HISTOGRAM, "[0.5, 0.6)", null).value);
+        assertEquals(1, find(v, Vitals.VALUE_HISTOGRAM, "[0.9, 1]", null).value);
+        assertEquals(10, v.stream().filter(r -> r.vital.equals(Vitals.VALUE_HISTOGRAM)).count());
+    }
+
+    @Test
+    void histogramOnConfiguredEdgesCountsEachValueOnce() {
+        OutputAccumulator acc = new OutputAccumulator();
+        for (double x : new double[] {-5, 0, 1, 1, 2, 3, 9}) OutputAggregator.fold(acc, sample(null, x));
+        DriftSpec drift = new DriftSpec();
+        drift.histogramEdges = List.of(0.0, 1.0, 2.0, 3.0);
+        List<VitalRecord> v = OutputVitals.distribution(summary(acc), drift);
+        assertEquals(1, find(v, Vitals.VALUE_HISTOGRAM, "[0, 1)", null).value);
+        assertEquals(2, find(v, Vitals.VALUE_HISTOGRAM, "[1, 2)", null).value);
+        assertEquals(2, find(v, Vitals.VALUE_HISTOGRAM, "[2, 3]", null).value, "the last bin is closed");
+    }
+
+    @Test
+    void valuesAtTheEdgeOfDoubleRangeGiveNoHistogramRatherThanACrash() {
+        OutputAccumulator acc = new OutputAccumulator();
+        OutputAggregator.fold(acc, sample(null, 1e308));
+        OutputAggregator.fold(acc, sample(null, -1e308));
+        List<VitalRecord> v = OutputVitals.distribution(summary(acc), null);
+        assertTrue(v.stream().noneMatch(r -> r.vital.equals(Vitals.VALUE_HISTOGRAM)));
+        assertEquals(2, find(v, Vitals.PREDICTION_COUNT, null, null).value);
+    }
+
+    @Test
+    void classDriftAgainstASampleAndAgainstShares() {
+        OutputAccumulator current = new OutputAccumulator(), reference = new OutputAccumulator();
+        for (int i = 0; i < 200; i++) OutputAggregator.fold(current, sample(i < 40 ? "a" : i < 100 ? "b" : "c", null));   // .2 .3 .5
+        for (int i = 0; i < 400; i++) OutputAggregator.fold(reference, sample(i < 160 ? "a" : i < 280 ? "b" : "d", null)); // .4 .3 0 .3
+        List<VitalRecord> v = OutputVitals.drift(summary(current), "previous", DriftReference.of(reference), 100);
+        double[] p = {0.2, 0.3, 0.5, 0.0};
+        double[] q = {0.4, 0.3, 0.0, 0.3};
+        assertEquals(Drift.psi(p, q), find(v, Vitals.CLASS_PSI, null, "previous").value, 1e-12);
+        assertEquals(Drift.jensenShannonDistance(p, q), find(v, Vitals.CLASS_JS_DISTANCE, null, "previous").value, 1e-12);
+        assertEquals(new org.apache.commons.math3.stat.inference.ChiSquareTest()
+                        .chiSquareTestDataSetsComparison(new long[] {40, 60, 100, 0}, new long[] {160, 120, 0, 120}),
+                find(v, Vitals.CLASS_CHI2_P_VALUE, null, "previous").value, 1e-12);
+        assertEquals(200, find(v, Vitals.CLASS_PSI, null, "previous").n);
+
+        DriftSpec.Baseline baseline = new DriftSpec.Baseline();
+        baseline.classShares = Map.of("a", 2.0, "b", 3.0, "c", 5.0); // normalized to .2 .3 .5
+        List<VitalRecord> same = OutputVitals.drift(summary(current), "baseline", DriftReference.of(baseline), 100);
+        assertEquals(0.0, find(same, Vitals.CLASS_PSI, null, "baseline").value, 1e-12);
+        assertEquals(1.0, find(same, Vitals.CLASS_CHI2_P_VALUE, null, "baseline").value, 1e-9);
+    }
+
+    @Test
+    void tooFewSamplesOnEitherSideSkipsTheStatistics() {
+        OutputAccumulator current = new OutputAccumulator(), small = new OutputAccumulator(), empty = new OutputAccumulator();
+        for (int i = 0; i < 200; i++) OutputAggregator.fold(current, sample("a", (double) i));
+        for (int i = 0; i < 50; i++) OutputAggregator.fold(small, sample("a", (double) i));
+        assertTrue(OutputVitals.drift(summary(current), "previous", DriftReference.of(small), 100).isEmpty());
+        assertTrue(OutputVitals.drift(summary(small), "previous", DriftReference.of(current), 100).isEmpty());
+        assertTrue(OutputVitals.drift(summary(current), "previous", DriftReference.of(empty), 1).isEmpty());
+    }
+
+    @Test
+    void numericDriftAgainstASampleBaselineMatchesCommonsMath() {
+        Random r = new Random(9);
+        OutputAccumulator current = new OutputAccumulator();
+        double[] x = new double[150];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 0.3 + r.nextGaussian();
+            OutputAggregator.fold(current, sample(null, x[i]));
+        }
+        DriftSpec.Baseline baseline = new DriftSpec.Baseline();
+        double[] y = new double[180];
+        for (int i = 0; i < y.length; i++) y[i] = r.nextGaussian();
+        baseline.sample = java.util.Arrays.stream(y).boxed().collect(java.util.stream.Collectors.toList());
+        List<VitalRecord> v = OutputVitals.drift(summary(current), "baseline", DriftReference.of(baseline), 100);
+        KolmogorovSmirnovTest ks = new KolmogorovSmirnovTest();
+        double d = ks.kolmogorovSmirnovStatistic(x, y);
+        assertEquals(d, find(v, Vitals.VALUE_KS_STATISTIC, null, "baseline").value, 1e-12);
+        assertEquals(ks.kolmogorovSmirnovTest(x, y), find(v, Vitals.VALUE_KS_P_VALUE, null, "baseline").value, 1e-9);
+        assertTrue(find(v, Vitals.VALUE_WASSERSTEIN, null, "baseline").value > 0.1);
+        assertTrue(find(v, Vitals.VALUE_PSI, null, "baseline").value > 0);
+    }
+
+    @Test
+    void operationalVitals() {
+        OutputAccumulator acc = new OutputAccumulator();
+        // 100 served predictions with latencies 1..100 ms (shuffled), and 25 failures without a latency.
+        List<Integer> latencies = new java.util.ArrayList<>();
+        for (int i = 1; i <= 100; i++) latencies.add(i);
+        java.util.Collections.shuffle(latencies, new Random(3));
+        for (int ms : latencies) {
+            OutputSample s = sample("a", null);
+            s.latencyMs = (double) ms;
+            OutputAggregator.fold(acc, s);
+        }
+        for (int i = 0; i < 25; i++) {
+            OutputSample s = sample(null, null);
+            s.error = true;
+            OutputAggregator.fold(acc, s);
+        }
+        List<VitalRecord> v = OutputVitals.distribution(summary(acc), null);
+        assertEquals(100, find(v, "prediction_count", null, null).value);
+        assertEquals(125 / 60.0, find(v, "predictions_per_second", null, null).value, 1e-12, "failures are served requests too");
+        VitalRecord errorRate = find(v, "error_rate", null, null);
+        assertEquals(0.2, errorRate.value, 1e-12);
+        assertEquals(125, errorRate.n);
+        // Nearest rank, exact below 200 values: the smallest latency with at least p of the values at or below it.
+        assertEquals(50.0, find(v, "latency_p50_ms", null, null).value);
+        assertEquals(95.0, find(v, "latency_p95_ms", null, null).value);
+        assertEquals(99.0, find(v, "latency_p99_ms", null, null).value);
+        assertEquals(100, find(v, "latency_p99_ms", null, null).n);
+    }
+
+    @Test
+    void binEdgesAreWrittenWithSixSignificantDigitsAndNoPadding() {
+        // By hand from the values: round numbers keep their zeros; only a fraction's padding goes.
+        assertEquals("100000", OutputVitals.fmt(100_000));
+        assertEquals("120000", OutputVitals.fmt(120_000));
+        assertEquals("0.25", OutputVitals.fmt(0.25));
+        assertEquals("1", OutputVitals.fmt(1.0));
+        assertEquals("0", OutputVitals.fmt(0.0));
+        assertEquals("-2.5", OutputVitals.fmt(-2.5));
+        assertEquals("1.23457e+06", OutputVitals.fmt(1_234_567));
+        assertEquals("1e-07", OutputVitals.fmt(1e-7));
+        assertEquals("1.5e-07", OutputVitals.fmt(1.5e-7));
+    }
+}
