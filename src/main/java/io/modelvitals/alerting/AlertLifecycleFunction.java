@@ -171,6 +171,9 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         a.endsAt = endsAt;
         a.windowStart = c.windowStart;
         a.windowEnd = c.windowEnd;
+        a.extraLabels = c.labels;
+        a.annotations = c.spec == null ? null : c.spec.annotations;
+        a.generatorUrl = c.generatorUrl;
         String subject = c.vital + (c.cls == null ? "" : "[" + c.cls + "]")
                 + (c.reference == null ? "" : " vs " + c.reference) + " of " + c.model + " " + c.version
                 + (c.segment.equals(SegmentSlicer.ALL) ? "" : " (" + c.segment + ")");
@@ -195,6 +198,9 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         labels.put("severity", a.severity);
         if (a.cls != null) labels.put("class", a.cls);
         if (a.reference != null) labels.put("reference", a.reference);
+        // Validation keeps these from overriding the job's own labels; they take part in the fingerprint,
+        // as in Alertmanager, where an alert is its label set.
+        if (a.extraLabels != null) a.extraLabels.forEach(labels::putIfAbsent);
         return labels;
     }
 

@@ -112,6 +112,8 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             c.windowStart = v.windowStart;
             c.windowEnd = v.windowEnd;
             c.staleAfterMs = model.alertStaleAfterMs();
+            c.labels = Routing.labels(model, rule);
+            c.generatorUrl = Routing.generatorUrl(model.generatorUrl, c);
             out.collect(c);
         }
     }

@@ -36,6 +36,13 @@ public class ModelSpec implements Serializable {
     public List<GoalSpec> goals;
     public List<DiscrepancySpec> discrepancies;
     public List<RuleSpec> rules = new ArrayList<>();
+    /** Routing labels on every alert of this model (team, env, owner…); a model's own add to and override the defaults'. */
+    public java.util.Map<String, String> labels;
+    /**
+     * The alerts' link back (Alertmanager's generatorURL), a template: {model}, {version}, {segment}, {vital} and
+     * {alertname} are replaced, URL-encoded. E.g. a Grafana dashboard with the model as a variable.
+     */
+    public String generatorUrl;
 
     public ModelSpec() {}
 

@@ -43,6 +43,10 @@ public class RuleSpec implements Serializable {
     public String repeatInterval;
     /** With per_segment: Benjamini-Hochberg across the segments of a window at this false discovery rate. */
     public Double fdr;
+    /** Routing labels of this rule's alerts, added to the model's (a rule's own win). */
+    public java.util.Map<String, String> labels;
+    /** Annotations of this rule's alerts: runbook_url, dashboard… (summary, description, value, threshold are the job's). */
+    public java.util.Map<String, String> annotations;
 
     public RuleSpec() {}
 

@@ -93,6 +93,12 @@ final class SpecDefaults {
         if (m.discrepancies == null) m.discrepancies = d.discrepancies;
         if (m.goals == null) m.goals = d.goals;
         if (m.optimizationMetric == null) m.optimizationMetric = d.optimizationMetric;
+        if (m.generatorUrl == null) m.generatorUrl = d.generatorUrl;
+        if (d.labels != null) {
+            java.util.Map<String, String> labels = new java.util.TreeMap<>(d.labels);
+            if (m.labels != null) labels.putAll(m.labels);
+            m.labels = labels;
+        }
     }
 
     /** The defaults of a model's kpis, goals and discrepancies; empty (null) items are left for validation. */

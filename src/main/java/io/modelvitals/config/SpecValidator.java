@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -59,6 +60,7 @@ final class SpecValidator {
      * a rule set of the control topic, as the model with those rules.
      */
     static void validateModel(List<String> errors, String at, ModelSpec m) {
+        validateRouting(errors, at, m.labels, null, m.generatorUrl);
         if (!TASKS.contains(m.task)) errors.add(at + ".task: must be one of " + TASKS + ", not '" + m.task + "'");
         if (m.window.size == null) errors.add(at + ".window.size: required");
         boolean sizeOk = duration(errors, at + ".window.size", m.window.size);
@@ -105,6 +107,7 @@ final class SpecValidator {
 
     /** One rule of the model, apart from its name (unique among the model's rules, checked by the caller). */
     private static void validateRule(List<String> errors, String rat, ModelSpec m, RuleSpec r) {
+        validateRouting(errors, rat, r.labels, r.annotations, null);
         if (r.vital == null) {
             errors.add(rat + ".vital: required");
         } else if (!Vitals.ALL.contains(r.vital)) {
@@ -425,6 +428,46 @@ final class SpecValidator {
         } catch (IllegalArgumentException e) {
             errors.add(at + ": " + e.getMessage());
             return false;
+        }
+    }
+
+    /** Labels the job sets itself: the identity of an alert. A spec adds routing labels beside them. */
+    static final Set<String> RESERVED_LABELS =
+            Set.of("alertname", "model", "version", "segment", "vital", "severity", "class", "reference");
+    /** Annotations the job writes itself. */
+    static final Set<String> RESERVED_ANNOTATIONS = Set.of("summary", "description", "value", "threshold");
+
+    /** Prometheus label names: letters, digits and underscores, not starting with a digit, not "__"-prefixed. */
+    private static boolean labelName(String name) {
+        return name != null && name.matches("[a-zA-Z_][a-zA-Z0-9_]*") && !name.startsWith("__");
+    }
+
+    private static void validateRouting(List<String> errors, String at, Map<String, String> labels,
+                                        Map<String, String> annotations, String generatorUrl) {
+        if (labels != null) {
+            for (Map.Entry<String, String> l : new TreeMap<>(labels).entrySet()) {
+                if (!labelName(l.getKey())) {
+                    errors.add(at + ".labels." + l.getKey() + ": not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+                } else if (RESERVED_LABELS.contains(l.getKey())) {
+                    errors.add(at + ".labels." + l.getKey() + ": set by the job itself; reserved: "
+                            + new TreeSet<>(RESERVED_LABELS));
+                } else if (l.getValue() == null || l.getValue().isEmpty()) {
+                    errors.add(at + ".labels." + l.getKey() + ": empty (Alertmanager drops a label with no value)");
+                }
+            }
+        }
+        if (annotations != null) {
+            for (Map.Entry<String, String> a : new TreeMap<>(annotations).entrySet()) {
+                if (!labelName(a.getKey())) {
+                    errors.add(at + ".annotations." + a.getKey() + ": not a valid name ([a-zA-Z_][a-zA-Z0-9_]*)");
+                } else if (RESERVED_ANNOTATIONS.contains(a.getKey())) {
+                    errors.add(at + ".annotations." + a.getKey() + ": written by the job itself; reserved: "
+                            + new TreeSet<>(RESERVED_ANNOTATIONS));
+                }
+            }
+        }
+        if (generatorUrl != null && !generatorUrl.startsWith("http://") && !generatorUrl.startsWith("https://")) {
+            errors.add(at + ".generator_url: must be an http:// or https:// URL (a template), not '" + generatorUrl + "'");
         }
     }
 }

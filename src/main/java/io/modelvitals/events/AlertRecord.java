@@ -25,6 +25,10 @@ public class AlertRecord {
     /** Event time at which it stopped (resolved only); null while firing. */
     public Long endsAt;
     public String fingerprint;
+    /** Routing labels from the spec (team, env…), annotations from the rule (runbook_url…), the link back. */
+    public java.util.Map<String, String> extraLabels;
+    public java.util.Map<String, String> annotations;
+    public String generatorUrl;
     public long windowStart;
     public long windowEnd;
 

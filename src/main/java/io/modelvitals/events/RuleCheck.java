@@ -26,6 +26,9 @@ public class RuleCheck {
     public Double pValue;
     /** The whole rule, for the conditions the lifecycle evaluates with history (changes, detectors, keep-firing). */
     public io.modelvitals.config.RuleSpec spec;
+    /** The alert's routing labels (the model's, then the rule's) and its link back; null when the spec sets none. */
+    public java.util.Map<String, String> labels;
+    public String generatorUrl;
     public long windowStart;
     public long windowEnd;
     /** How long after its last window an alert key is forgotten (a firing alert resolves then). */

@@ -53,9 +53,15 @@ public final class OutputJson {
         annotations.put("description", a.description);
         annotations.put("value", String.valueOf(a.value));
         annotations.put("threshold", String.valueOf(a.threshold));
+        if (a.annotations != null) {
+            new java.util.TreeMap<>(a.annotations).forEach((k, v) -> {
+                if (!annotations.has(k)) annotations.put(k, v);
+            });
+        }
         o.put("startsAt", Instant.ofEpochMilli(a.startsAt).toString());
         if (a.endsAt != null) o.put("endsAt", Instant.ofEpochMilli(a.endsAt).toString());
         o.put("fingerprint", a.fingerprint);
+        if (a.generatorUrl != null) o.put("generatorURL", a.generatorUrl);
         o.put("window_start", a.windowStart);
         o.put("window_end", a.windowEnd);
         return o;
