@@ -75,10 +75,9 @@ public final class TwoPhaseAggregation<IN, A extends Mergeable<A>, S extends Sli
                 .transform(firstName, partialType,
                         new PaneAggregateOperator<>(spec, aggregator, TypeInformation.of(slicedType), lateRecords))
                 .uid(firstUid);
-        SlicedAggregator<IN, A, S> newSlice = aggregator;
         SingleOutputStreamOperator<OUT> windows = partials
                 .keyBy(PanePartial::mergeKey, Types.STRING)
-                .process(new PaneWindowCombiner<>(spec, newSlice::newSlice, emitter, TypeInformation.of(accumulatorType),
+                .process(new PaneWindowCombiner<>(spec, aggregator::newSlice, emitter, TypeInformation.of(accumulatorType),
                         latePartials), TypeInformation.of(outType))
                 .uid(secondUid).name(secondName);
         return new Result<>(partials, windows);
