@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -46,7 +47,15 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         // Windows of one key arrive in order; anything not newer is a replayed duplicate.
         if (c.windowEnd <= st.lastWindowEnd) return;
         st.lastWindowEnd = c.windowEnd;
+        RuleCheck previous = st.last;
         st.last = c;
+        // The spec's routing labels changed while the alert fires: it has a new identity (the fingerprint covers the
+        // labels). Resolve the old one, or Alertmanager and the alerts topic (compacted by fingerprint) would keep
+        // it firing for ever; the new one is announced below, with the same startsAt.
+        boolean relabelled = st.firing && previous != null && !Objects.equals(previous.labels, c.labels);
+        if (relabelled) {
+            out.collect(alert(AlertRecord.RESOLVED, previous, st, c.windowEnd, "its routing labels changed"));
+        }
         if (c.sufficient) {
             boolean breached = breached(c, st);
             remember(c, st);
@@ -78,6 +87,10 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
             }
         } else if (st.firing && c.spec != null && c.spec.repeatIntervalMs() > 0 && c.windowEnd - st.lastAnnounced >= c.spec.repeatIntervalMs()) {
             // Too few samples to decide: the alert stays firing, and Alertmanager must keep hearing so.
+            st.lastAnnounced = c.windowEnd;
+            out.collect(alert(AlertRecord.FIRING, c, st, null, null));
+        }
+        if (relabelled && st.firing && st.lastAnnounced != c.windowEnd) {
             st.lastAnnounced = c.windowEnd;
             out.collect(alert(AlertRecord.FIRING, c, st, null, null));
         }

@@ -42,7 +42,12 @@ class AlertLifecycleFunctionTest {
 
     /** The check of window k ([k·W, (k+1)·W)) with the given accuracy and sample count. */
     private void window(int k, double accuracy, long n) throws Exception {
+        window(k, accuracy, n, null);
+    }
+
+    private void window(int k, double accuracy, long n, java.util.Map<String, String> labels) throws Exception {
         RuleCheck c = new RuleCheck();
+        c.labels = labels;
         c.rule = "accuracy-low";
         c.model = "m";
         c.version = "v2";
@@ -69,6 +74,24 @@ class AlertLifecycleFunctionTest {
 
     private List<String> statuses() {
         return alerts().stream().map(a -> a.status).collect(Collectors.toList());
+    }
+
+    @Test
+    void anAlertWhoseRoutingLabelsChangeWhileFiringResolvesUnderItsOldFingerprintAndFiresUnderTheNew()
+            throws Exception {
+        window(0, 0.5, 200, java.util.Map.of("team", "a"));
+        window(1, 0.5, 200, java.util.Map.of("team", "a"));
+        window(2, 0.5, 200, java.util.Map.of("team", "b"));
+        List<AlertRecord> a = alerts();
+        assertEquals(List.of("firing", "resolved", "firing"), statuses());
+        assertEquals(a.get(0).fingerprint, a.get(1).fingerprint, "the old identity is resolved");
+        assertEquals(Long.valueOf(3 * W), a.get(1).endsAt);
+        org.junit.jupiter.api.Assertions.assertNotEquals(a.get(0).fingerprint, a.get(2).fingerprint);
+        assertEquals("b", a.get(2).extraLabels.get("team"));
+        assertEquals(W, a.get(2).startsAt, "the incident keeps its start");
+        // Unchanged labels afterwards: nothing more is written while it keeps firing.
+        window(3, 0.5, 200, java.util.Map.of("team", "b"));
+        assertEquals(3, alerts().size());
     }
 
     @Test
