@@ -21,7 +21,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** The command line: run, replay, demo, simulate, benchmark, report. See the README for every flag. */
+/** The command line: run, replay, demo, simulate, benchmark, report, forward. See the README for every flag. */
 public final class ModelVitals {
     private static final String USAGE = String.join("\n",
             "usage: model-vitals <command> [flags]",
@@ -43,7 +43,11 @@ public final class ModelVitals {
             "            [--phases ceiling,warmup,heap,rocksdb,sliding,state,latency]",
             "            throughput, state and alert latency on an embedded broker (docs/benchmarks.md)",
             "  report    --dir DIR | --spec FILE [--bootstrap-servers HOST:PORT] [--from ISO] [--to ISO]  [--out report.html]",
-            "            one self-contained HTML page of the vitals and alerts: from replay's output, or from the topics");
+            "            one self-contained HTML page of the vitals and alerts: from replay's output, or from the topics",
+            "  forward   --bootstrap-servers HOST:PORT --alertmanager URL[,URL...] [--topic alerts]",
+            "            [--group-id model-vitals-forwarder] [--kafka-properties FILE] [--resend-interval 1m]",
+            "            [--metrics-port 9250 (0: off)] [--metrics-address 0.0.0.0]",
+            "            the alerts topic to Prometheus Alertmanager, firing alerts re-sent (docs/forwarder.md)");
 
     private ModelVitals() {}
 
@@ -61,6 +65,7 @@ public final class ModelVitals {
                 case "simulate": io.modelvitals.tools.demo.TrafficSimulator.command(flags); break;
                 case "benchmark": io.modelvitals.tools.bench.Benchmark.command(flags); break;
                 case "report": io.modelvitals.tools.report.ReportCommand.command(flags); break;
+                case "forward": io.modelvitals.forward.ForwardCommand.command(flags); break;
                 default: throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }
         } catch (SpecException | IllegalArgumentException e) {

@@ -19,7 +19,7 @@ class ArchitectureTest {
         "io.modelvitals.job..", "io.modelvitals.join..", "io.modelvitals.pane..", "io.modelvitals.quality..",
         "io.modelvitals.output..", "io.modelvitals.business..", "io.modelvitals.operational..",
         "io.modelvitals.alerting..", "io.modelvitals.events..", "io.modelvitals.vitals..", "io.modelvitals.config..",
-        "io.modelvitals.io..", "io.modelvitals.functions.."
+        "io.modelvitals.io..", "io.modelvitals.functions..", "io.modelvitals.forward.."
     };
 
     @ArchTest
