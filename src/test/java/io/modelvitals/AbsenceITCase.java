@@ -1,15 +1,12 @@
 package io.modelvitals;
 
-import io.modelvitals.job.KafkaJob;
-
-import io.modelvitals.cli.ModelVitals;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
+import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.Outputs;
@@ -33,13 +30,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AbsenceITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
-    private static final String SPEC = String.join("\n",
+    private static final String SPEC = String.join(
+            "\n",
             "job: {max_out_of_orderness: 1s, idleness: 1s, checkpoint_interval: 300ms}",
             "kafka: {start_from: earliest}",
             "models:",
@@ -55,9 +56,11 @@ class AbsenceITCase {
         long now = System.currentTimeMillis();
         List<String> predictions = new ArrayList<>(), labels = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            predictions.add(String.format("{\"prediction_id\":\"%s-%d\",\"model\":\"m\",\"version\":\"v%d\",\"ts\":%d,\"label\":\"cat\"}",
+            predictions.add(String.format(
+                    "{\"prediction_id\":\"%s-%d\",\"model\":\"m\",\"version\":\"v%d\",\"ts\":%d,\"label\":\"cat\"}",
                     prefix, i, 1 + i % 2, now - 2_000 + i));
-            labels.add(String.format("{\"prediction_id\":\"%s-%d\",\"ts\":%d,\"label\":\"cat\"}", prefix, i, now - 1_000 + i));
+            labels.add(String.format(
+                    "{\"prediction_id\":\"%s-%d\",\"ts\":%d,\"label\":\"cat\"}", prefix, i, now - 1_000 + i));
         }
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions));
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(labels));
@@ -65,15 +68,18 @@ class AbsenceITCase {
 
     private static List<JsonNode> await(String topic, Predicate<List<JsonNode>> condition) throws InterruptedException {
         while (true) {
-            List<JsonNode> records = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), topic)));
+            List<JsonNode> records =
+                    Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), topic)));
             if (condition.test(records)) return records;
             Thread.sleep(200);
         }
     }
 
     private static long count(List<JsonNode> alerts, String name, String status) {
-        return alerts.stream().filter(a -> a.path("labels").path("alertname").asText().equals(name)
-                && a.path("status").asText().equals(status)).count();
+        return alerts.stream()
+                .filter(a -> a.path("labels").path("alertname").asText().equals(name)
+                        && a.path("status").asText().equals(status))
+                .count();
     }
 
     @Test
@@ -87,17 +93,26 @@ class AbsenceITCase {
         try {
             burst(spec, "a");
             long idleSince = System.currentTimeMillis();
-            List<JsonNode> alerts = await(spec.kafka.topics.alerts,
+            List<JsonNode> alerts = await(
+                    spec.kafka.topics.alerts,
                     a -> count(a, "no-predictions", "firing") == 1 && count(a, "no-labels", "firing") == 1);
             long firedAfter = System.currentTimeMillis() - idleSince;
             assertTrue(firedAfter < 30_000, "fired " + firedAfter + " ms into the silence");
-            JsonNode fired = alerts.stream().filter(a -> a.path("labels").path("alertname").asText().equals("no-predictions")).findFirst().orElseThrow();
+            JsonNode fired = alerts.stream()
+                    .filter(a -> a.path("labels").path("alertname").asText().equals("no-predictions"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals("m", fired.path("labels").path("model").asText());
             assertEquals("all", fired.path("labels").path("version").asText());
             assertEquals("page", fired.path("labels").path("severity").asText());
-            List<JsonNode> silences = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)))
-                    .stream().filter(v -> v.path("vital").asText().equals("prediction_silence_s")).collect(Collectors.toList());
-            assertTrue(silences.stream().anyMatch(v -> v.path("version").asText().equals("v1")), "each version is watched too");
+            List<JsonNode> silences = Outputs.parse(KafkaTestSupport.values(
+                            KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)))
+                    .stream()
+                    .filter(v -> v.path("vital").asText().equals("prediction_silence_s"))
+                    .collect(Collectors.toList());
+            assertTrue(
+                    silences.stream().anyMatch(v -> v.path("version").asText().equals("v1")),
+                    "each version is watched too");
             assertTrue(silences.stream().allMatch(v -> v.path("value").asDouble() >= 3), silences.toString());
 
             burst(spec, "b");

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertmanagerConfigTest {
     private static final Path AMTOOL = Path.of("/usr/bin/amtool");
+
     @TempDir
     static Path dir;
+
     private static Path config;
 
     @BeforeAll
@@ -32,14 +34,18 @@ class AlertmanagerConfigTest {
         Files.writeString(secrets.resolve("slack-webhook-url"), "https://hooks.slack.invalid/x");
         Files.writeString(secrets.resolve("pagerduty-routing-key"), "key");
         config = dir.resolve("alertmanager.yml");
-        Files.writeString(config, Files.readString(Path.of("deploy/alertmanager.yml"))
-                .replace("/etc/alertmanager/secrets/", secrets + "/"));
+        Files.writeString(
+                config,
+                Files.readString(Path.of("deploy/alertmanager.yml"))
+                        .replace("/etc/alertmanager/secrets/", secrets + "/"));
     }
 
     private static String amtool(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(AMTOOL.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
@@ -64,7 +70,8 @@ class AlertmanagerConfigTest {
         assertEquals("pagerduty,recsys-slack", receivers("alertname=a", "severity=page", "team=recsys", "model=m"));
         assertEquals("pagerduty,ml-platform-slack", receivers("alertname=a", "severity=critical", "team=ml-platform"));
         assertEquals("recsys-slack", receivers("alertname=a", "severity=warning", "team=recsys"));
-        assertEquals("experiments-webhook,recsys-slack",
+        assertEquals(
+                "experiments-webhook,recsys-slack",
                 receivers("alertname=a", "severity=warning", "team=recsys", "vital=kpi_difference"));
         assertEquals("ml-platform-slack", receivers("alertname=a", "severity=info"), "no team: the default receiver");
     }

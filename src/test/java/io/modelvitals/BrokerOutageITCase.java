@@ -1,17 +1,14 @@
 package io.modelvitals;
 
-import io.modelvitals.job.KafkaJob;
-
-import io.modelvitals.cli.ModelVitals;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.tools.EmbeddedKafka;
+import io.modelvitals.job.KafkaJob;
 import io.modelvitals.job.ReplayJob;
 import io.modelvitals.testing.KafkaTestSupport;
+import io.modelvitals.tools.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,14 +35,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrokerOutageITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     private static final long T0 = 1767225600000L;
     private static final long MINUTE = 60_000;
     private static final int WINDOWS = 60;
-    private static final String SPEC = String.join("\n",
-            // No partition is ever idle here (each ends with a closing record): a restart's catch-up must not make any late.
+    private static final String SPEC = String.join(
+            "\n",
+            // No partition is ever idle here (each ends with a closing record): a restart's catch-up must not make any
+            // late.
             "job: {max_out_of_orderness: 1s, idleness: 1h, checkpoint_interval: 200ms}",
             "kafka: {start_from: earliest}",
             "models:",
@@ -58,7 +60,12 @@ class BrokerOutageITCase {
             "");
 
     private static List<String> upTo(List<String> vitals, long windowEnd) {
-        return vitals.stream().filter(v -> io.modelvitals.testing.Outputs.parse(List.of(v)).get(0).path("window_end").asLong() <= windowEnd)
+        return vitals.stream()
+                .filter(v -> io.modelvitals.testing.Outputs.parse(List.of(v))
+                                .get(0)
+                                .path("window_end")
+                                .asLong()
+                        <= windowEnd)
                 .collect(java.util.stream.Collectors.toList());
     }
 
@@ -71,17 +78,23 @@ class BrokerOutageITCase {
             for (int i = 0; i < 300; i++) {
                 long ts = T0 + k * MINUTE + i * 200L;
                 String id = "p-" + k + "-" + i;
-                predictions.add(String.format("{\"prediction_id\":\"%s\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\","
-                        + "\"segment\":{\"country\":\"%s\"}}", id, ts, i % 3 == 0 ? "US" : "DE"));
+                predictions.add(String.format(
+                        "{\"prediction_id\":\"%s\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\","
+                                + "\"segment\":{\"country\":\"%s\"}}",
+                        id, ts, i % 3 == 0 ? "US" : "DE"));
                 boolean correct = bad ? i % 5 == 0 : i % 10 != 0;
-                labels.add(String.format("{\"prediction_id\":\"%s\",\"ts\":%d,\"label\":\"%s\"}", id, ts + 2_000, correct ? "cat" : "dog"));
+                labels.add(String.format(
+                        "{\"prediction_id\":\"%s\",\"ts\":%d,\"label\":\"%s\"}",
+                        id, ts + 2_000, correct ? "cat" : "dog"));
             }
         }
         // A later prediction and label in each partition close the last windows of the live run.
         for (int c = 0; c < 2; c++) {
-            predictions.add(String.format("{\"prediction_id\":\"closing-%d\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\"}",
+            predictions.add(String.format(
+                    "{\"prediction_id\":\"closing-%d\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\"}",
                     c, T0 + (WINDOWS + 10) * MINUTE));
-            labels.add(String.format("{\"prediction_id\":\"closing-%d\",\"ts\":%d,\"label\":\"cat\"}", c, T0 + (WINDOWS + 10) * MINUTE));
+            labels.add(String.format(
+                    "{\"prediction_id\":\"closing-%d\",\"ts\":%d,\"label\":\"cat\"}", c, T0 + (WINDOWS + 10) * MINUTE));
         }
         Files.write(dir.resolve("predictions.jsonl"), predictions);
         Files.write(dir.resolve("labels.jsonl"), labels);
@@ -90,14 +103,19 @@ class BrokerOutageITCase {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(SPEC, "test"), kafka);
             // Live (unbounded): the first half before the outage, the second after it.
-            KafkaTestSupport.produce(kafka, spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions.subList(0, half)));
+            KafkaTestSupport.produce(
+                    kafka, spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions.subList(0, half)));
             KafkaTestSupport.produce(kafka, spec.kafka.topics.labels, KafkaTestSupport.utf8(labels.subList(0, half)));
 
             // The undisturbed run first (the live job will hold the mini cluster's slots).
             StreamExecutionEnvironment replayEnv = StreamExecutionEnvironment.getExecutionEnvironment();
             replayEnv.setParallelism(2);
-            ReplayJob.Outputs replay = ReplayJob.run(replayEnv, SpecLoader.parse(SPEC, "test"),
-                    dir.resolve("predictions.jsonl"), dir.resolve("labels.jsonl"), null);
+            ReplayJob.Outputs replay = ReplayJob.run(
+                    replayEnv,
+                    SpecLoader.parse(SPEC, "test"),
+                    dir.resolve("predictions.jsonl"),
+                    dir.resolve("labels.jsonl"),
+                    null);
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
@@ -110,13 +128,18 @@ class BrokerOutageITCase {
             JobClient job = env.executeAsync("broker outage it");
 
             // Mid-stream: some vitals are committed, the input is not done.
-            while (KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.vitals).isEmpty()) Thread.sleep(50);
+            while (KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.vitals)
+                    .isEmpty()) Thread.sleep(50);
             kafka.stop();
             Thread.sleep(5_000);
             assertTrue(!job.getJobStatus().get().isGloballyTerminalState(), "the job waits for the broker");
             kafka.restart();
-            KafkaTestSupport.produce(kafka, spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions.subList(half, predictions.size())));
-            KafkaTestSupport.produce(kafka, spec.kafka.topics.labels, KafkaTestSupport.utf8(labels.subList(half, labels.size())));
+            KafkaTestSupport.produce(
+                    kafka,
+                    spec.kafka.topics.predictions,
+                    KafkaTestSupport.utf8(predictions.subList(half, predictions.size())));
+            KafkaTestSupport.produce(
+                    kafka, spec.kafka.topics.labels, KafkaTestSupport.utf8(labels.subList(half, labels.size())));
 
             assertEquals(4, replay.alerts.size(), "two incidents, each firing and resolving: " + replay.alerts);
             List<String> alerts;
@@ -129,13 +152,20 @@ class BrokerOutageITCase {
             List<String> expected = upTo(replay.vitals, last);
             do {
                 Thread.sleep(300);
-                vitals = upTo(KafkaTestSupport.values(KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.vitals)), last);
+                vitals = upTo(
+                        KafkaTestSupport.values(KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.vitals)), last);
 
             } while (vitals.size() < expected.size());
             Thread.sleep(1_000);
-            assertEquals(replay.alerts, KafkaTestSupport.values(KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.alerts)),
+            assertEquals(
+                    replay.alerts,
+                    KafkaTestSupport.values(KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.alerts)),
                     "exactly the alerts of an undisturbed run");
-            assertEquals(expected, upTo(KafkaTestSupport.values(KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.vitals)), last),
+            assertEquals(
+                    expected,
+                    upTo(
+                            KafkaTestSupport.values(KafkaTestSupport.readCommitted(kafka, spec.kafka.topics.vitals)),
+                            last),
                     "and exactly its vitals");
             job.cancel().get();
         }

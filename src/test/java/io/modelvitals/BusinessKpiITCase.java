@@ -1,15 +1,12 @@
 package io.modelvitals;
 
-import io.modelvitals.job.KafkaJob;
-
-import io.modelvitals.cli.ModelVitals;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
+import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.Outputs;
@@ -40,8 +37,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class BusinessKpiITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -52,7 +52,8 @@ class BusinessKpiITCase {
     private static final int PER_VERSION = 300;
     private static final int FALL_FROM = 12;
 
-    private static final String SPEC = String.join("\n",
+    private static final String SPEC = String.join(
+            "\n",
             "job: {max_out_of_orderness: 1s, idleness: 1h, checkpoint_interval: 500ms}",
             "kafka: {start_from: earliest}",
             "models:",
@@ -93,10 +94,15 @@ class BusinessKpiITCase {
                 long ts = T0 + k * MINUTE + i * 100L;
                 String id = "p-" + k + "-" + i;
                 boolean correct = j % 10 != 0;
-                predictions.add(String.format(Locale.ROOT,
+                predictions.add(String.format(
+                        Locale.ROOT,
                         "{\"prediction_id\":\"%s\",\"model\":\"rec\",\"version\":\"%s\",\"ts\":%d,\"label\":\"%s\",\"segment\":{\"country\":\"US\"}}",
-                        id, version, ts, correct ? "a" : "b"));
-                labels.add(String.format(Locale.ROOT, "{\"prediction_id\":\"%s\",\"ts\":%d,\"label\":\"a\"}", id, ts + 2_000));
+                        id,
+                        version,
+                        ts,
+                        correct ? "a" : "b"));
+                labels.add(String.format(
+                        Locale.ROOT, "{\"prediction_id\":\"%s\",\"ts\":%d,\"label\":\"a\"}", id, ts + 2_000));
                 events.add(event("imp-" + id, id, "impression", ts + 100, null));
                 count(version, ts + 100, 0);
                 // Five duplicates, as an at-least-once producer's retries would send them.
@@ -110,12 +116,19 @@ class BusinessKpiITCase {
             }
         }
         // Three events whose prediction never comes.
-        for (int o = 0; o < 3; o++) events.add(event("orphan-" + o, "nobody-" + o, "impression", T0 + 4 * MINUTE, null));
+        for (int o = 0; o < 3; o++)
+            events.add(event("orphan-" + o, "nobody-" + o, "impression", T0 + 4 * MINUTE, null));
     }
 
     private static String event(String eventId, String predictionId, String type, long ts, Double value) {
-        return String.format(Locale.ROOT, "{\"event_id\":\"%s\",\"prediction_id\":\"%s\",\"type\":\"%s\",\"ts\":%d%s}",
-                eventId, predictionId, type, ts, value == null ? "" : ",\"value\":" + value);
+        return String.format(
+                Locale.ROOT,
+                "{\"event_id\":\"%s\",\"prediction_id\":\"%s\",\"type\":\"%s\",\"ts\":%d%s}",
+                eventId,
+                predictionId,
+                type,
+                ts,
+                value == null ? "" : ",\"value\":" + value);
     }
 
     @Test
@@ -133,12 +146,18 @@ class BusinessKpiITCase {
         KafkaJob.define(env, spec, true);
         env.execute("business kpi it");
 
-        List<JsonNode> vitals = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
+        List<JsonNode> vitals = Outputs.parse(
+                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
 
         // The take-rate of each version and window is exactly what the generator counted.
-        List<JsonNode> takeRates = vitals.stream().filter(v -> v.path("vital").asText().equals("kpi")
-                && v.path("segment").asText().equals("all")).collect(Collectors.toList());
-        assertEquals(expected.values().stream().filter(c -> c[0] > 0).count(), takeRates.size(), "one take-rate per version and window with impressions");
+        List<JsonNode> takeRates = vitals.stream()
+                .filter(v -> v.path("vital").asText().equals("kpi")
+                        && v.path("segment").asText().equals("all"))
+                .collect(Collectors.toList());
+        assertEquals(
+                expected.values().stream().filter(c -> c[0] > 0).count(),
+                takeRates.size(),
+                "one take-rate per version and window with impressions");
         for (JsonNode v : takeRates) {
             long k = (v.path("window_start").asLong() - T0) / MINUTE;
             long[] counts = expected.get(v.path("version").asText() + "|" + k);
@@ -147,46 +166,87 @@ class BusinessKpiITCase {
             assertEquals(counts[1], v.path("numerator").asLong(), "long plays of " + v);
             assertEquals((double) counts[1] / counts[0], v.path("value").asDouble(), 1e-12);
             if (counts[1] <= counts[0]) {
-                assertTrue(v.path("ci_lower").asDouble() <= v.path("value").asDouble() && v.path("value").asDouble() <= v.path("ci_upper").asDouble(), v.toString());
+                assertTrue(
+                        v.path("ci_lower").asDouble() <= v.path("value").asDouble()
+                                && v.path("value").asDouble()
+                                        <= v.path("ci_upper").asDouble(),
+                        v.toString());
             } else {
                 assertTrue(v.path("ci_lower").isMissingNode(), "more plays than impressions is not a proportion: " + v);
             }
         }
         // Segment slices get the prediction's segment: every prediction is in the US.
-        assertEquals(takeRates.size(), vitals.stream().filter(v -> v.path("vital").asText().equals("kpi")
-                && v.path("segment").asText().equals("country=US")).count());
+        assertEquals(
+                takeRates.size(),
+                vitals.stream()
+                        .filter(v -> v.path("vital").asText().equals("kpi")
+                                && v.path("segment").asText().equals("country=US"))
+                        .count());
 
         // v2 against v1 in the first fallen window: the pooled two-proportion z-test, worked out here.
         long[] champion = expected.get("v1|" + (FALL_FROM + 1)), challenger = expected.get("v2|" + (FALL_FROM + 1));
-        JsonNode diff = vitals.stream().filter(v -> v.path("vital").asText().equals("kpi_difference") && v.path("segment").asText().equals("all")
-                && v.path("window_start").asLong() == T0 + (FALL_FROM + 1) * MINUTE).findFirst().orElseThrow();
+        JsonNode diff = vitals.stream()
+                .filter(v -> v.path("vital").asText().equals("kpi_difference")
+                        && v.path("segment").asText().equals("all")
+                        && v.path("window_start").asLong() == T0 + (FALL_FROM + 1) * MINUTE)
+                .findFirst()
+                .orElseThrow();
         double p1 = (double) challenger[1] / challenger[0], p0 = (double) champion[1] / champion[0];
         double pooled = (double) (challenger[1] + champion[1]) / (challenger[0] + champion[0]);
         double z = (p1 - p0) / Math.sqrt(pooled * (1 - pooled) * (1.0 / challenger[0] + 1.0 / champion[0]));
         assertEquals("v2", diff.path("version").asText());
         assertEquals("champion", diff.path("reference").asText());
         assertEquals(p1 - p0, diff.path("value").asDouble(), 1e-12);
-        assertEquals(2 * new NormalDistribution().cumulativeProbability(-Math.abs(z)), diff.path("p_value").asDouble(), 1e-12);
-        assertTrue(vitals.stream().noneMatch(v -> v.path("vital").asText().startsWith("kpi_") && v.path("version").asText().equals("v1")),
+        assertEquals(
+                2 * new NormalDistribution().cumulativeProbability(-Math.abs(z)),
+                diff.path("p_value").asDouble(),
+                1e-12);
+        assertTrue(
+                vitals.stream()
+                        .noneMatch(v -> v.path("vital").asText().startsWith("kpi_")
+                                && v.path("version").asText().equals("v1")),
                 "the champion is not compared with itself");
         // 300 against 300 on a 50/50 split: no mismatch.
-        assertTrue(vitals.stream().filter(v -> v.path("vital").asText().equals("sample_ratio_p_value"))
-                .allMatch(v -> v.path("version").asText().equals("all") && v.path("value").asDouble() > 0.5));
+        assertTrue(vitals.stream()
+                .filter(v -> v.path("vital").asText().equals("sample_ratio_p_value"))
+                .allMatch(v -> v.path("version").asText().equals("all")
+                        && v.path("value").asDouble() > 0.5));
 
-        List<JsonNode> alerts = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
-        Set<String> fired = alerts.stream().filter(a -> a.path("status").asText().equals("firing"))
-                .map(a -> a.path("labels").path("alertname").asText() + "/" + a.path("labels").path("version").asText() + "/"
+        List<JsonNode> alerts = Outputs.parse(
+                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
+        Set<String> fired = alerts.stream()
+                .filter(a -> a.path("status").asText().equals("firing"))
+                .map(a -> a.path("labels").path("alertname").asText() + "/"
+                        + a.path("labels").path("version").asText() + "/"
                         + a.path("labels").path("segment").asText())
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(Set.of("challenger-worse/v2/all", "model-fine-business-worse/v2/all"), fired, alerts.toString());
-        JsonNode worse = alerts.stream().filter(a -> a.path("labels").path("alertname").asText().equals("challenger-worse")
-                && a.path("status").asText().equals("firing")).findFirst().orElseThrow();
-        assertEquals(T0 + (FALL_FROM + 2) * MINUTE, worse.path("window_end").asLong(), "two fallen windows (for: 2), the first one partly");
+        JsonNode worse = alerts.stream()
+                .filter(a -> a.path("labels").path("alertname").asText().equals("challenger-worse")
+                        && a.path("status").asText().equals("firing"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                T0 + (FALL_FROM + 2) * MINUTE,
+                worse.path("window_end").asLong(),
+                "two fallen windows (for: 2), the first one partly");
 
-        List<JsonNode> deadLetters = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters)));
-        assertEquals(5, deadLetters.stream().filter(d -> d.path("reason").asText().startsWith("duplicate business event_id")).count(), deadLetters.toString());
-        assertEquals(3, deadLetters.stream().filter(d -> d.path("reason").asText().startsWith("unattributed business event")).count(), deadLetters.toString());
+        List<JsonNode> deadLetters = Outputs.parse(
+                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters)));
+        assertEquals(
+                5,
+                deadLetters.stream()
+                        .filter(d -> d.path("reason").asText().startsWith("duplicate business event_id"))
+                        .count(),
+                deadLetters.toString());
+        assertEquals(
+                3,
+                deadLetters.stream()
+                        .filter(d -> d.path("reason").asText().startsWith("unattributed business event"))
+                        .count(),
+                deadLetters.toString());
         assertEquals(8, deadLetters.size(), deadLetters.toString());
-        assertTrue(deadLetters.stream().allMatch(d -> d.path("origin").path("topic").asText().equals(spec.kafka.topics.businessEvents)));
+        assertTrue(deadLetters.stream()
+                .allMatch(d -> d.path("origin").path("topic").asText().equals(spec.kafka.topics.businessEvents)));
     }
 }

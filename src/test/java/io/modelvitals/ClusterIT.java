@@ -37,10 +37,12 @@ class ClusterIT {
     private static final long MINUTE = 60_000;
 
     private static String spec(String servers, String suffix) {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 // No partition is ever idle (each part ends with a record in every partition), so the watermark
                 // waits for labels produced after their predictions, whatever the timing.
-                "job: {max_out_of_orderness: 1s, idleness: 1h, checkpoint_interval: 500ms, transactional_id_prefix: cluster-" + suffix + "}",
+                "job: {max_out_of_orderness: 1s, idleness: 1h, checkpoint_interval: 500ms, transactional_id_prefix: cluster-"
+                        + suffix + "}",
                 "kafka:",
                 "  bootstrap_servers: " + servers,
                 "  group_id: cluster-" + suffix,
@@ -63,17 +65,21 @@ class ClusterIT {
             for (int i = 0; i < 100; i++) {
                 long ts = T0 + k * MINUTE + i * 600L;
                 String id = "p-" + k + "-" + i;
-                predictions.add(String.format("{\"prediction_id\":\"%s\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\","
-                        + "\"segment\":{\"country\":\"%s\"}}", id, ts, i % 2 == 0 ? "US" : "DE"));
-                labels.add(String.format("{\"prediction_id\":\"%s\",\"ts\":%d,\"label\":\"%s\"}", id, ts + 2_000,
-                        (bad ? i % 5 == 0 : i % 10 != 0) ? "cat" : "dog"));
+                predictions.add(String.format(
+                        "{\"prediction_id\":\"%s\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\","
+                                + "\"segment\":{\"country\":\"%s\"}}",
+                        id, ts, i % 2 == 0 ? "US" : "DE"));
+                labels.add(String.format(
+                        "{\"prediction_id\":\"%s\",\"ts\":%d,\"label\":\"%s\"}",
+                        id, ts + 2_000, (bad ? i % 5 == 0 : i % 10 != 0) ? "cat" : "dog"));
             }
         }
     }
 
     @Test
     @Timeout(value = 420, unit = TimeUnit.SECONDS)
-    void survivesATaskManagerKillAndASavepointRestartWithExactlyTheOutputsOfAnUndisturbedRun(@TempDir Path dir) throws Exception {
+    void survivesATaskManagerKillAndASavepointRestartWithExactlyTheOutputsOfAnUndisturbedRun(@TempDir Path dir)
+            throws Exception {
         Path jar = Path.of(System.getProperty("jobJar", "target/model-vitals-0.1.0-SNAPSHOT.jar"));
         assertTrue(Files.exists(jar), "the shaded job jar (mvn package) at " + jar);
         List<List<String>> predictions = new ArrayList<>(), labels = new ArrayList<>();
@@ -86,18 +92,28 @@ class ClusterIT {
         }
         // A later prediction and label in each partition close the last windows.
         for (int c = 0; c < 2; c++) {
-            predictions.get(2).add(String.format("{\"prediction_id\":\"closing-%d\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\"}",
-                    c, T0 + 100 * MINUTE));
-            labels.get(2).add(String.format("{\"prediction_id\":\"closing-%d\",\"ts\":%d,\"label\":\"cat\"}", c, T0 + 100 * MINUTE));
+            predictions
+                    .get(2)
+                    .add(String.format(
+                            "{\"prediction_id\":\"closing-%d\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\"}",
+                            c, T0 + 100 * MINUTE));
+            labels.get(2)
+                    .add(String.format(
+                            "{\"prediction_id\":\"closing-%d\",\"ts\":%d,\"label\":\"cat\"}", c, T0 + 100 * MINUTE));
         }
 
         try (ProcessCluster cluster = new ProcessCluster(dir)) {
             cluster.startBroker();
             String suffix = Long.toString(System.nanoTime(), 36);
             try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", cluster.bootstrapServers))) {
-                admin.createTopics(List.of(new NewTopic("predictions", 2, (short) 1), new NewTopic("labels", 2, (short) 1),
-                        new NewTopic("vitals", 1, (short) 1), new NewTopic("alerts", 1, (short) 1), new NewTopic("dead-letters", 1, (short) 1)))
-                        .all().get();
+                admin.createTopics(List.of(
+                                new NewTopic("predictions", 2, (short) 1),
+                                new NewTopic("labels", 2, (short) 1),
+                                new NewTopic("vitals", 1, (short) 1),
+                                new NewTopic("alerts", 1, (short) 1),
+                                new NewTopic("dead-letters", 1, (short) 1)))
+                        .all()
+                        .get();
             }
             Path specFile = dir.resolve("spec.yaml");
             Files.writeString(specFile, spec(cluster.bootstrapServers, suffix));
@@ -120,24 +136,41 @@ class ClusterIT {
             produce(cluster.bootstrapServers, predictions.get(2), labels.get(2));
             List<String> alerts = awaitAlerts(cluster.bootstrapServers, 6);
             assertEquals("RUNNING", cluster.jobState(resumed));
-            assertTrue(Files.readString(cluster.log("jobmanager")).contains("Restoring job"), "the job recovered from its checkpoint after the kill");
+            assertTrue(
+                    Files.readString(cluster.log("jobmanager")).contains("Restoring job"),
+                    "the job recovered from its checkpoint after the kill");
 
             // The undisturbed run: the same input replayed in one go, in this JVM.
             Path in = Files.createDirectories(dir.resolve("input"));
-            Files.write(in.resolve("predictions.jsonl"), predictions.stream().flatMap(List::stream).collect(Collectors.toList()));
-            Files.write(in.resolve("labels.jsonl"), labels.stream().flatMap(List::stream).collect(Collectors.toList()));
-            ReplayJob.Outputs replay = ReplayJob.runLocal(SpecLoader.parse(spec(cluster.bootstrapServers, suffix), "test"),
-                    in.resolve("predictions.jsonl"), in.resolve("labels.jsonl"), null, null, 2);
+            Files.write(
+                    in.resolve("predictions.jsonl"),
+                    predictions.stream().flatMap(List::stream).collect(Collectors.toList()));
+            Files.write(
+                    in.resolve("labels.jsonl"),
+                    labels.stream().flatMap(List::stream).collect(Collectors.toList()));
+            ReplayJob.Outputs replay = ReplayJob.runLocal(
+                    SpecLoader.parse(spec(cluster.bootstrapServers, suffix), "test"),
+                    in.resolve("predictions.jsonl"),
+                    in.resolve("labels.jsonl"),
+                    null,
+                    null,
+                    2);
             assertEquals(6, replay.alerts.size(), "three incidents, each firing and resolving");
             assertEquals(replay.alerts, alerts, "exactly the alerts of an undisturbed run: none lost, none repeated");
             long last = T0 + 90 * MINUTE;
             List<String> vitals = readCommitted(cluster.bootstrapServers, "vitals").stream()
-                    .filter(v -> Outputs.parse(List.of(v)).get(0).path("window_end").asLong() <= last).sorted().collect(Collectors.toList());
+                    .filter(v ->
+                            Outputs.parse(List.of(v)).get(0).path("window_end").asLong() <= last)
+                    .sorted()
+                    .collect(Collectors.toList());
             List<String> expected = replay.vitals.stream()
-                    .filter(v -> Outputs.parse(List.of(v)).get(0).path("window_end").asLong() <= last).collect(Collectors.toList());
+                    .filter(v ->
+                            Outputs.parse(List.of(v)).get(0).path("window_end").asLong() <= last)
+                    .collect(Collectors.toList());
             assertEquals(expected.size(), vitals.size(), "as many vitals");
             assertEquals(expected, vitals, "and exactly its vitals");
-            System.out.printf("cluster: %d alerts and %d vitals, equal to the replay, across a TaskManager kill and a savepoint restart%n",
+            System.out.printf(
+                    "cluster: %d alerts and %d vitals, equal to the replay, across a TaskManager kill and a savepoint restart%n",
                     alerts.size(), vitals.size());
         }
     }

@@ -1,15 +1,12 @@
 package io.modelvitals;
 
-import io.modelvitals.job.KafkaJob;
-
-import io.modelvitals.cli.ModelVitals;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
+import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.Outputs;
@@ -35,8 +32,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DriftITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     private static final long T0 = 1767225600000L;
     private static final long MINUTE = 60_000;
@@ -45,7 +45,8 @@ class DriftITCase {
     private static final int SHIFT_TO = 220;
     private static final String[] CLASSES = {"a", "b", "c", "d"};
 
-    private static final String SPEC = String.join("\n",
+    private static final String SPEC = String.join(
+            "\n",
             "job: {max_out_of_orderness: 1s, idleness: 1h, checkpoint_interval: 500ms}",
             "kafka: {start_from: earliest}",
             "models:",
@@ -79,9 +80,14 @@ class DriftITCase {
                 double u = random.nextDouble();
                 int c = 0;
                 while (c < 3 && (u -= priors[c]) >= 0) c++;
-                lines.add(String.format(Locale.ROOT,
+                lines.add(String.format(
+                        Locale.ROOT,
                         "{\"prediction_id\":\"q-%d-%d\",\"model\":\"ranker\",\"version\":\"v1\",\"ts\":%d,\"label\":\"%s\",\"score\":%.3f}",
-                        k, i, T0 + k * MINUTE + i * 200L, CLASSES[c], random.nextDouble()));
+                        k,
+                        i,
+                        T0 + k * MINUTE + i * 200L,
+                        CLASSES[c],
+                        random.nextDouble()));
             }
         }
         return lines;
@@ -98,24 +104,49 @@ class DriftITCase {
         KafkaJob.define(env, spec, true);
         env.execute("drift it");
 
-        List<JsonNode> vitals = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
+        List<JsonNode> vitals = Outputs.parse(
+                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
         List<JsonNode> psi = vitals.stream()
-                .filter(v -> v.path("vital").asText().equals("class_psi") && v.path("reference").asText().equals("baseline"))
+                .filter(v -> v.path("vital").asText().equals("class_psi")
+                        && v.path("reference").asText().equals("baseline"))
                 .collect(Collectors.toList());
         assertEquals(WINDOWS, psi.size(), "one PSI against the baseline per window");
-        double stationaryMax = psi.stream().filter(v -> !shifted(v)).mapToDouble(v -> v.path("value").asDouble()).max().orElseThrow();
-        double shiftedMin = psi.stream().filter(DriftITCase::shifted).mapToDouble(v -> v.path("value").asDouble()).min().orElseThrow();
+        double stationaryMax = psi.stream()
+                .filter(v -> !shifted(v))
+                .mapToDouble(v -> v.path("value").asDouble())
+                .max()
+                .orElseThrow();
+        double shiftedMin = psi.stream()
+                .filter(DriftITCase::shifted)
+                .mapToDouble(v -> v.path("value").asDouble())
+                .min()
+                .orElseThrow();
         assertTrue(stationaryMax < 0.1, "stationary windows stay under the threshold: max PSI " + stationaryMax);
         assertTrue(shiftedMin > 0.2, "shifted windows are far above it: min PSI " + shiftedMin);
 
-        List<JsonNode> alerts = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
+        List<JsonNode> alerts = Outputs.parse(
+                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
         assertEquals(2, alerts.size(), "exactly one firing and one resolved: " + alerts);
-        JsonNode firing = alerts.stream().filter(a -> a.path("status").asText().equals("firing")).findFirst().orElseThrow();
-        JsonNode resolved = alerts.stream().filter(a -> a.path("status").asText().equals("resolved")).findFirst().orElseThrow();
+        JsonNode firing = alerts.stream()
+                .filter(a -> a.path("status").asText().equals("firing"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode resolved = alerts.stream()
+                .filter(a -> a.path("status").asText().equals("resolved"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("baseline", firing.path("labels").path("reference").asText());
-        assertEquals(T0 + (SHIFT_FROM + 2) * MINUTE, firing.path("window_end").asLong(), "fires at the end of the second shifted window");
-        assertEquals(T0 + (SHIFT_TO + 1) * MINUTE, resolved.path("window_end").asLong(), "resolves at the end of the first window after the shift");
-        assertEquals(java.time.Instant.ofEpochMilli(T0 + (SHIFT_FROM + 1) * MINUTE).toString(), firing.path("startsAt").asText());
+        assertEquals(
+                T0 + (SHIFT_FROM + 2) * MINUTE,
+                firing.path("window_end").asLong(),
+                "fires at the end of the second shifted window");
+        assertEquals(
+                T0 + (SHIFT_TO + 1) * MINUTE,
+                resolved.path("window_end").asLong(),
+                "resolves at the end of the first window after the shift");
+        assertEquals(
+                java.time.Instant.ofEpochMilli(T0 + (SHIFT_FROM + 1) * MINUTE).toString(),
+                firing.path("startsAt").asText());
     }
 
     private static boolean shifted(JsonNode v) {

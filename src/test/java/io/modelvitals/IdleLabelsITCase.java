@@ -1,15 +1,12 @@
 package io.modelvitals;
 
-import io.modelvitals.job.KafkaJob;
-
-import io.modelvitals.cli.ModelVitals;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
+import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.Outputs;
@@ -33,8 +30,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class IdleLabelsITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -44,7 +44,8 @@ class IdleLabelsITCase {
     private static final int WINDOWS = 33; // 5.5 hours
     private static final int LABELED_WINDOWS = 3;
 
-    private static final String SPEC = String.join("\n",
+    private static final String SPEC = String.join(
+            "\n",
             "job: {max_out_of_orderness: 1s, idleness: 5s, checkpoint_interval: 300ms}",
             "kafka: {start_from: earliest}",
             "models:",
@@ -64,8 +65,12 @@ class IdleLabelsITCase {
         for (int k = 0; k < WINDOWS; k++) {
             for (int i = 0; i < 100; i++) {
                 long ts = T0 + k * WINDOW + i * 6_000L;
-                predictions.add(String.format("{\"prediction_id\":\"p-%d-%d\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\"}", k, i, ts));
-                if (k < LABELED_WINDOWS) labels.add(String.format("{\"prediction_id\":\"p-%d-%d\",\"ts\":%d,\"label\":\"cat\"}", k, i, ts + 30_000));
+                predictions.add(String.format(
+                        "{\"prediction_id\":\"p-%d-%d\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\"}",
+                        k, i, ts));
+                if (k < LABELED_WINDOWS)
+                    labels.add(String.format(
+                            "{\"prediction_id\":\"p-%d-%d\",\"ts\":%d,\"label\":\"cat\"}", k, i, ts + 30_000));
             }
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -80,26 +85,39 @@ class IdleLabelsITCase {
             List<JsonNode> vitals;
             do {
                 Thread.sleep(300);
-                vitals = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
-            } while (vitals.stream().noneMatch(v -> v.path("vital").asText().equals("prediction_count") && v.path("window_end").asLong() == lastClosed));
+                vitals = Outputs.parse(KafkaTestSupport.values(
+                        KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
+            } while (vitals.stream()
+                    .noneMatch(v -> v.path("vital").asText().equals("prediction_count")
+                            && v.path("window_end").asLong() == lastClosed));
 
-            List<JsonNode> counts = vitals.stream().filter(v -> v.path("vital").asText().equals("prediction_count")).collect(Collectors.toList());
+            List<JsonNode> counts = vitals.stream()
+                    .filter(v -> v.path("vital").asText().equals("prediction_count"))
+                    .collect(Collectors.toList());
             assertEquals(WINDOWS - 1, counts.size(), "every window but the last (still open) fired, labels or not");
             assertTrue(counts.stream().allMatch(v -> v.path("value").asDouble() == 100));
 
             // Horizons end 20 minutes after each prediction: windows 2–4 hold the expiries of labeled predictions
             // (coverage 1), from window 5 on nothing expiring was labeled (coverage 0).
-            List<JsonNode> coverage = vitals.stream().filter(v -> v.path("vital").asText().equals("label_coverage"))
-                    .sorted((a, b) -> Long.compare(a.path("window_end").asLong(), b.path("window_end").asLong())).collect(Collectors.toList());
+            List<JsonNode> coverage = vitals.stream()
+                    .filter(v -> v.path("vital").asText().equals("label_coverage"))
+                    .sorted((a, b) -> Long.compare(
+                            a.path("window_end").asLong(), b.path("window_end").asLong()))
+                    .collect(Collectors.toList());
             assertTrue(coverage.size() >= WINDOWS - 4, "coverage keeps being reported: " + coverage.size());
             for (JsonNode c : coverage) {
                 long k = (c.path("window_start").asLong() - T0) / WINDOW;
-                assertEquals(k < 2 + LABELED_WINDOWS ? 1.0 : 0.0, c.path("value").asDouble(), "coverage in window " + k);
+                assertEquals(
+                        k < 2 + LABELED_WINDOWS ? 1.0 : 0.0, c.path("value").asDouble(), "coverage in window " + k);
             }
-            List<JsonNode> alerts = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
+            List<JsonNode> alerts = Outputs.parse(
+                    KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
             assertEquals(1, alerts.size(), alerts.toString());
             assertEquals("firing", alerts.get(0).path("status").asText());
-            assertEquals(T0 + (2 + LABELED_WINDOWS + 2) * WINDOW, alerts.get(0).path("window_end").asLong(), "second window without coverage");
+            assertEquals(
+                    T0 + (2 + LABELED_WINDOWS + 2) * WINDOW,
+                    alerts.get(0).path("window_end").asLong(),
+                    "second window without coverage");
         } finally {
             job.cancel().get();
         }

@@ -1,17 +1,14 @@
 package io.modelvitals;
 
-import io.modelvitals.job.KafkaJob;
-
-import io.modelvitals.cli.ModelVitals;
-import io.modelvitals.job.VitalsJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
+import io.modelvitals.job.KafkaJob;
 import io.modelvitals.job.ReplayJob;
+import io.modelvitals.job.VitalsJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.KnownStreams;
@@ -36,8 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaPipelineITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -49,7 +49,8 @@ class KafkaPipelineITCase {
         List<byte[]> labels = KafkaTestSupport.utf8(KnownStreams.labels());
         byte[] notUtf8 = {(byte) 0xc3, (byte) 0x28, '{', '}'};
         labels.add(notUtf8);
-        KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(KnownStreams.predictions()));
+        KafkaTestSupport.produce(
+                KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(KnownStreams.predictions()));
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, labels);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -57,43 +58,66 @@ class KafkaPipelineITCase {
         KafkaJob.define(env, spec, true);
         env.execute("kafka pipeline it");
 
-        List<String> vitals = KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals));
-        List<ConsumerRecord<byte[], byte[]>> alertRecords = KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts);
+        List<String> vitals =
+                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals));
+        List<ConsumerRecord<byte[], byte[]>> alertRecords =
+                KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts);
         List<JsonNode> alerts = Outputs.parse(KafkaTestSupport.values(alertRecords));
         Outputs.assertKnownVitals(Outputs.parse(vitals));
         Outputs.assertKnownAlerts(alerts);
         // In the topic, firing comes before resolved, both keyed by the fingerprint.
-        JsonNode first = Outputs.parse(List.of(new String(alertRecords.get(0).value(), StandardCharsets.UTF_8))).get(0);
+        JsonNode first = Outputs.parse(List.of(new String(alertRecords.get(0).value(), StandardCharsets.UTF_8)))
+                .get(0);
         assertEquals("firing", first.path("status").asText());
-        assertEquals(first.path("fingerprint").asText(), new String(alertRecords.get(0).key(), StandardCharsets.UTF_8));
+        assertEquals(
+                first.path("fingerprint").asText(),
+                new String(alertRecords.get(0).key(), StandardCharsets.UTF_8));
 
-        List<JsonNode> deadLetters = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters)));
+        List<JsonNode> deadLetters = Outputs.parse(
+                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters)));
         assertEquals(4, deadLetters.size(), deadLetters.toString());
         for (JsonNode d : deadLetters) {
             String topic = d.path("origin").path("topic").asText();
-            assertTrue(topic.equals(spec.kafka.topics.predictions) || topic.equals(spec.kafka.topics.labels), d.toString());
+            assertTrue(
+                    topic.equals(spec.kafka.topics.predictions) || topic.equals(spec.kafka.topics.labels),
+                    d.toString());
         }
-        JsonNode notJson = deadLetters.stream().filter(d -> d.path("payload").asText().equals(KnownStreams.BAD_PREDICTION_1)).findFirst().orElseThrow();
+        JsonNode notJson = deadLetters.stream()
+                .filter(d -> d.path("payload").asText().equals(KnownStreams.BAD_PREDICTION_1))
+                .findFirst()
+                .orElseThrow();
         assertTrue(notJson.path("reason").asText().startsWith("not valid JSON"));
         // BAD_PREDICTION_1 is the third record written, round-robin over two partitions: partition 0, offset 1.
         assertEquals(0, notJson.path("origin").path("partition").asInt());
         assertEquals(1, notJson.path("origin").path("offset").asLong());
-        JsonNode binary = deadLetters.stream().filter(d -> d.path("payload_encoding").asText().equals("base64")).findFirst().orElseThrow();
-        assertEquals(java.util.Base64.getEncoder().encodeToString(notUtf8), binary.path("payload").asText());
-        assertEquals(spec.kafka.topics.labels, binary.path("origin").path("topic").asText());
+        JsonNode binary = deadLetters.stream()
+                .filter(d -> d.path("payload_encoding").asText().equals("base64"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                java.util.Base64.getEncoder().encodeToString(notUtf8),
+                binary.path("payload").asText());
+        assertEquals(
+                spec.kafka.topics.labels, binary.path("origin").path("topic").asText());
 
         // Replay of the same input gives the same vitals and alerts, line for line.
         KnownStreams.writeFiles(dir);
         StreamExecutionEnvironment replayEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         replayEnv.setParallelism(2);
-        ReplayJob.Outputs replay = ReplayJob.run(replayEnv, SpecLoader.parse(KnownStreams.SPEC, "test"),
-                dir.resolve("predictions.jsonl"), dir.resolve("labels.jsonl"), null);
+        ReplayJob.Outputs replay = ReplayJob.run(
+                replayEnv,
+                SpecLoader.parse(KnownStreams.SPEC, "test"),
+                dir.resolve("predictions.jsonl"),
+                dir.resolve("labels.jsonl"),
+                null);
         assertEquals(replay.vitals, vitals);
         assertEquals(replay.alerts, KafkaTestSupport.values(alertRecords));
     }
 
     /** Throws once, after {@code after} records, to make the job restart from its last checkpoint. */
-    static final class FailOnce implements org.apache.flink.api.common.functions.MapFunction<io.modelvitals.events.VitalRecord, io.modelvitals.events.VitalRecord> {
+    static final class FailOnce
+            implements org.apache.flink.api.common.functions.MapFunction<
+                    io.modelvitals.events.VitalRecord, io.modelvitals.events.VitalRecord> {
         static final java.util.concurrent.atomic.AtomicBoolean FAILED = new java.util.concurrent.atomic.AtomicBoolean();
         static final java.util.concurrent.atomic.AtomicInteger SEEN = new java.util.concurrent.atomic.AtomicInteger();
         private final int after;
@@ -115,7 +139,8 @@ class KafkaPipelineITCase {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aFailureMidStreamNeitherLosesNorRepeatsAVitalOrAnAlert(@TempDir Path dir) throws Exception {
         MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(KnownStreams.SPEC, "test"), KAFKA.kafka());
-        KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(KnownStreams.predictions()));
+        KafkaTestSupport.produce(
+                KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(KnownStreams.predictions()));
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(KnownStreams.labels()));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -123,40 +148,61 @@ class KafkaPipelineITCase {
         org.apache.flink.configuration.Configuration restarts = new org.apache.flink.configuration.Configuration();
         restarts.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         restarts.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        restarts.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(200));
+        restarts.set(
+                org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                java.time.Duration.ofMillis(200));
         env.configure(restarts);
         env.enableCheckpointing(200);
         io.modelvitals.io.JobSinks kafkaSinks = io.modelvitals.io.KafkaIO.sinks(spec);
         FailOnce.FAILED.set(false);
         FailOnce.SEEN.set(0);
-        VitalsJob.defineWorkflow(env, spec, io.modelvitals.io.KafkaIO.sources(spec, true), new io.modelvitals.io.JobSinks() {
-            @Override
-            public void vitals(org.apache.flink.streaming.api.datastream.DataStream<io.modelvitals.events.VitalRecord> vitals) {
-                kafkaSinks.vitals(vitals.map(new FailOnce(150)).returns(io.modelvitals.events.VitalRecord.class).setParallelism(1));
-            }
+        VitalsJob.defineWorkflow(
+                env, spec, io.modelvitals.io.KafkaIO.sources(spec, true), new io.modelvitals.io.JobSinks() {
+                    @Override
+                    public void vitals(
+                            org.apache.flink.streaming.api.datastream.DataStream<io.modelvitals.events.VitalRecord>
+                                    vitals) {
+                        kafkaSinks.vitals(vitals.map(new FailOnce(150))
+                                .returns(io.modelvitals.events.VitalRecord.class)
+                                .setParallelism(1));
+                    }
 
-            @Override
-            public void alerts(org.apache.flink.streaming.api.datastream.DataStream<io.modelvitals.events.AlertRecord> alerts) {
-                kafkaSinks.alerts(alerts);
-            }
+                    @Override
+                    public void alerts(
+                            org.apache.flink.streaming.api.datastream.DataStream<io.modelvitals.events.AlertRecord>
+                                    alerts) {
+                        kafkaSinks.alerts(alerts);
+                    }
 
-            @Override
-            public void deadLetters(org.apache.flink.streaming.api.datastream.DataStream<io.modelvitals.events.DeadLetter> deadLetters) {
-                kafkaSinks.deadLetters(deadLetters);
-            }
-        });
+                    @Override
+                    public void deadLetters(
+                            org.apache.flink.streaming.api.datastream.DataStream<io.modelvitals.events.DeadLetter>
+                                    deadLetters) {
+                        kafkaSinks.deadLetters(deadLetters);
+                    }
+                });
         env.execute("kafka pipeline with a failure");
         assertTrue(FailOnce.FAILED.get(), "the failure was injected");
 
         KnownStreams.writeFiles(dir);
         StreamExecutionEnvironment replayEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         replayEnv.setParallelism(2);
-        ReplayJob.Outputs replay = ReplayJob.run(replayEnv, SpecLoader.parse(KnownStreams.SPEC, "test"),
-                dir.resolve("predictions.jsonl"), dir.resolve("labels.jsonl"), null);
-        List<String> vitals = KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals));
+        ReplayJob.Outputs replay = ReplayJob.run(
+                replayEnv,
+                SpecLoader.parse(KnownStreams.SPEC, "test"),
+                dir.resolve("predictions.jsonl"),
+                dir.resolve("labels.jsonl"),
+                null);
+        List<String> vitals =
+                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals));
         assertEquals(replay.vitals, vitals, "exactly the vitals of an undisturbed run: none lost, none repeated");
-        assertEquals(replay.alerts, KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
+        assertEquals(
+                replay.alerts,
+                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
         // The three broken records of KnownStreams, each once.
-        assertEquals(3, KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters).size());
+        assertEquals(
+                3,
+                KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters)
+                        .size());
     }
 }

@@ -1,15 +1,12 @@
 package io.modelvitals;
 
-import io.modelvitals.job.KafkaJob;
-
-import io.modelvitals.cli.ModelVitals;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
+import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.Outputs;
@@ -34,12 +31,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RuntimeRulesITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     private static final long T0 = 1767225600000L;
     private static final long MINUTE = 60_000;
-    private static final String SPEC = String.join("\n",
+    private static final String SPEC = String.join(
+            "\n",
             "job: {max_out_of_orderness: 1s, idleness: 5s, checkpoint_interval: 300ms}",
             "kafka: {start_from: earliest}",
             "models:",
@@ -57,8 +58,12 @@ class RuntimeRulesITCase {
         for (int k = from; k <= to; k++) {
             for (int i = 0; i < 5; i++) {
                 long ts = T0 + k * MINUTE + 5_000 + 8_000L * i;
-                predictions.add(String.format("{\"prediction_id\":\"p-%d-%d\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\"}", k, i, ts));
-                labels.add(String.format("{\"prediction_id\":\"p-%d-%d\",\"ts\":%d,\"label\":\"%s\"}", k, i, ts + 10_000, i < 2 ? "cat" : "dog"));
+                predictions.add(String.format(
+                        "{\"prediction_id\":\"p-%d-%d\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,\"label\":\"cat\"}",
+                        k, i, ts));
+                labels.add(String.format(
+                        "{\"prediction_id\":\"p-%d-%d\",\"ts\":%d,\"label\":\"%s\"}",
+                        k, i, ts + 10_000, i < 2 ? "cat" : "dog"));
             }
         }
         // Labels first: a label waits in the join for its prediction, while a label produced after a partition
@@ -70,7 +75,8 @@ class RuntimeRulesITCase {
     /** Polls a topic (read_committed) until some record satisfies the condition. */
     private static List<JsonNode> await(String topic, Predicate<JsonNode> condition) throws InterruptedException {
         while (true) {
-            List<JsonNode> records = Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), topic)));
+            List<JsonNode> records =
+                    Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), topic)));
             if (records.stream().anyMatch(condition)) return records;
             Thread.sleep(200);
         }
@@ -87,26 +93,51 @@ class RuntimeRulesITCase {
         try {
             windows(spec, 0, 3);
             long window2End = T0 + 3 * MINUTE;
-            await(spec.kafka.topics.vitals, v -> v.path("vital").asText().equals("accuracy") && v.path("window_end").asLong() == window2End);
+            await(
+                    spec.kafka.topics.vitals,
+                    v -> v.path("vital").asText().equals("accuracy")
+                            && v.path("window_end").asLong() == window2End);
 
-            KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.rules, KafkaTestSupport.utf8(List.of(
-                    "{\"model\":\"m\",\"rules\":[{\"name\":\"accuracy-low\",\"vital\":\"accuracy\",\"op\":\"<\",\"threshold\":0.6,"
-                            + "\"min_samples\":4,\"severity\":\"critical\"}]}",
-                    "{\"model\":\"m\",\"rules\":[{\"name\":\"broken\",\"vital\":\"accuracy\",\"op\":\"==\",\"threshold\":1}]}")), 1);
-            List<JsonNode> deadLetters = await(spec.kafka.topics.deadLetters,
+            KafkaTestSupport.produce(
+                    KAFKA.kafka(),
+                    spec.kafka.topics.rules,
+                    KafkaTestSupport.utf8(
+                            List.of(
+                                    "{\"model\":\"m\",\"rules\":[{\"name\":\"accuracy-low\",\"vital\":\"accuracy\",\"op\":\"<\",\"threshold\":0.6,"
+                                            + "\"min_samples\":4,\"severity\":\"critical\"}]}",
+                                    "{\"model\":\"m\",\"rules\":[{\"name\":\"broken\",\"vital\":\"accuracy\",\"op\":\"==\",\"threshold\":1}]}")),
+                    1);
+            List<JsonNode> deadLetters = await(
+                    spec.kafka.topics.deadLetters,
                     d -> d.path("reason").asText().startsWith("rule set rejected"));
-            JsonNode rejected = deadLetters.stream().filter(d -> d.path("reason").asText().startsWith("rule set rejected")).findFirst().orElseThrow();
+            JsonNode rejected = deadLetters.stream()
+                    .filter(d -> d.path("reason").asText().startsWith("rule set rejected"))
+                    .findFirst()
+                    .orElseThrow();
             assertTrue(rejected.path("reason").asText().contains(".op: must be one of"), rejected.toString());
-            assertEquals(spec.kafka.topics.rules, rejected.path("origin").path("topic").asText());
-            assertEquals(1, deadLetters.stream().filter(d -> d.path("reason").asText().startsWith("rule set rejected")).count(),
+            assertEquals(
+                    spec.kafka.topics.rules,
+                    rejected.path("origin").path("topic").asText());
+            assertEquals(
+                    1,
+                    deadLetters.stream()
+                            .filter(d -> d.path("reason").asText().startsWith("rule set rejected"))
+                            .count(),
                     "reported once, not once per subtask");
 
             windows(spec, 4, 5);
-            List<JsonNode> alerts = await(spec.kafka.topics.alerts, a -> a.path("status").asText().equals("firing"));
-            List<JsonNode> firing = alerts.stream().filter(a -> a.path("status").asText().equals("firing")).collect(Collectors.toList());
+            List<JsonNode> alerts = await(
+                    spec.kafka.topics.alerts, a -> a.path("status").asText().equals("firing"));
+            List<JsonNode> firing = alerts.stream()
+                    .filter(a -> a.path("status").asText().equals("firing"))
+                    .collect(Collectors.toList());
             assertEquals(1, firing.size(), alerts.toString());
-            assertEquals(T0 + 4 * MINUTE, firing.get(0).path("window_end").asLong(), "window 3 is the first evaluated under the new rule");
-            assertEquals("0.6", firing.get(0).path("annotations").path("threshold").asText());
+            assertEquals(
+                    T0 + 4 * MINUTE,
+                    firing.get(0).path("window_end").asLong(),
+                    "window 3 is the first evaluated under the new rule");
+            assertEquals(
+                    "0.6", firing.get(0).path("annotations").path("threshold").asText());
         } finally {
             job.cancel().get();
         }

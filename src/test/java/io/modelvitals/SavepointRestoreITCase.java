@@ -10,15 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.tools.demo.TrafficSimulator;
 import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.VitalRecord;
-import io.modelvitals.tools.EmbeddedKafka;
 import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.KafkaIO;
 import io.modelvitals.io.OutputJson;
 import io.modelvitals.job.VitalsJob;
+import io.modelvitals.tools.EmbeddedKafka;
+import io.modelvitals.tools.demo.TrafficSimulator;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,8 +55,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -150,11 +150,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SavepointRestoreITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     /** Where the committed recording is on the test classpath, and in the source tree. */
     static final String RESOURCE = "/savepoints/pre-restructure";
+
     static final String RESOURCE_DIR = "src/test/resources" + RESOURCE;
 
     // The traffic. Changing any of these invalidates the committed recording (the manifest's checksums say so).
@@ -190,11 +194,14 @@ class SavepointRestoreITCase {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void record() throws Exception {
         String target = System.getProperty("savepoint.record");
-        Assumptions.assumeTrue(target != null && !target.isBlank(), "recording only by hand, with -Dsavepoint.record=<dir>");
+        Assumptions.assumeTrue(
+                target != null && !target.isBlank(), "recording only by hand, with -Dsavepoint.record=<dir>");
         Path out = Path.of(target).toAbsolutePath();
         if (Files.exists(out)) {
             try (Stream<Path> files = Files.list(out)) {
-                assertFalse(files.findAny().isPresent(), out + " must be empty or absent: a recording is never overwritten");
+                assertFalse(
+                        files.findAny().isPresent(),
+                        out + " must be empty or absent: a recording is never overwritten");
             }
         }
         Files.createDirectories(out);
@@ -214,14 +221,16 @@ class SavepointRestoreITCase {
             conf.set(ExecutionOptions.SNAPSHOT_COMPRESSION, true);
             JobClient job = submit(spec, false, run, conf, null);
             awaitConsumed(kafka, spec.kafka.groupId, job, traffic.firstPart);
-            String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+            String savepoint = job.stopWithSavepoint(
+                            false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(120, TimeUnit.SECONDS);
             job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
 
             copyTree(Path.of(URI.create(savepoint)), out.resolve("savepoint"));
             Files.writeString(out.resolve("spec.yaml"), specYaml, StandardCharsets.UTF_8);
             Map<String, List<String>> before = collected(run);
-            for (String kind : KINDS) Files.write(out.resolve("before-" + kind + ".jsonl"), before.get(kind), StandardCharsets.UTF_8);
+            for (String kind : KINDS)
+                Files.write(out.resolve("before-" + kind + ".jsonl"), before.get(kind), StandardCharsets.UTF_8);
 
             Properties manifest = new Properties();
             manifest.setProperty("recorded_at", Instant.now().toString());
@@ -231,30 +240,48 @@ class SavepointRestoreITCase {
             manifest.setProperty("first_part.sha256", traffic.sha256(traffic.firstPart));
             manifest.setProperty("whole.sha256", traffic.sha256(traffic.whole));
             for (Map.Entry<String, List<String>> e : traffic.firstPart.entrySet()) {
-                manifest.setProperty("first_part.records." + e.getKey(), String.valueOf(e.getValue().size()));
-                manifest.setProperty("whole.records." + e.getKey(), String.valueOf(traffic.whole.get(e.getKey()).size()));
+                manifest.setProperty(
+                        "first_part.records." + e.getKey(),
+                        String.valueOf(e.getValue().size()));
+                manifest.setProperty(
+                        "whole.records." + e.getKey(),
+                        String.valueOf(traffic.whole.get(e.getKey()).size()));
             }
-            for (String kind : KINDS) manifest.setProperty("before." + kind, String.valueOf(before.get(kind).size()));
+            for (String kind : KINDS)
+                manifest.setProperty(
+                        "before." + kind, String.valueOf(before.get(kind).size()));
             try (OutputStream o = Files.newOutputStream(out.resolve("manifest.properties"))) {
                 manifest.store(o, "SavepointRestoreITCase recording: do not edit; re-record instead");
             }
-            Files.write(out.resolve("operators-with-state.txt"), operatorsWithState(out.resolve("savepoint")), StandardCharsets.UTF_8);
-            Files.writeString(out.resolve("README.md"), String.join("\n",
-                    "# A savepoint of the job as it was (" + manifest.getProperty("recorded_at") + ", Flink "
-                            + manifest.getProperty("flink_version") + ")",
-                    "",
-                    "Written by `SavepointRestoreITCase` in record mode and restored by it in every build: see that class.",
-                    "Do not edit. To re-record (only with the code whose state must be kept), delete this directory and run",
-                    "`mvn -o -Dtest=SavepointRestoreITCase -Dsurefire.failIfNoSpecifiedTests=false -Dsavepoint.record=$PWD/" + RESOURCE_DIR + " test`.",
-                    "",
-                    "- `savepoint/`: canonical savepoint (relocatable), heap state, parallelism 2, Snappy-compressed, TTL clock 100 years ahead.",
-                    "- `before-*.jsonl`: the outputs emitted before the savepoint, sorted.",
-                    "- `spec.yaml`: the spec of the recording (the demo spec; the test changes kafka, idleness and max_future_skew in code).",
-                    "- `manifest.properties`: traffic checksums and counts, the cut.",
-                    "- `operators-with-state.txt`: uid, operator id and bytes of every operator with state.",
-                    ""), StandardCharsets.UTF_8);
-            System.out.printf("recorded %s: %s%n", out, before.entrySet().stream()
-                    .map(e -> e.getValue().size() + " " + e.getKey()).collect(Collectors.joining(", ")));
+            Files.write(
+                    out.resolve("operators-with-state.txt"),
+                    operatorsWithState(out.resolve("savepoint")),
+                    StandardCharsets.UTF_8);
+            Files.writeString(
+                    out.resolve("README.md"),
+                    String.join(
+                            "\n",
+                            "# A savepoint of the job as it was (" + manifest.getProperty("recorded_at") + ", Flink "
+                                    + manifest.getProperty("flink_version") + ")",
+                            "",
+                            "Written by `SavepointRestoreITCase` in record mode and restored by it in every build: see that class.",
+                            "Do not edit. To re-record (only with the code whose state must be kept), delete this directory and run",
+                            "`mvn -o -Dtest=SavepointRestoreITCase -Dsurefire.failIfNoSpecifiedTests=false -Dsavepoint.record=$PWD/"
+                                    + RESOURCE_DIR + " test`.",
+                            "",
+                            "- `savepoint/`: canonical savepoint (relocatable), heap state, parallelism 2, Snappy-compressed, TTL clock 100 years ahead.",
+                            "- `before-*.jsonl`: the outputs emitted before the savepoint, sorted.",
+                            "- `spec.yaml`: the spec of the recording (the demo spec; the test changes kafka, idleness and max_future_skew in code).",
+                            "- `manifest.properties`: traffic checksums and counts, the cut.",
+                            "- `operators-with-state.txt`: uid, operator id and bytes of every operator with state.",
+                            ""),
+                    StandardCharsets.UTF_8);
+            System.out.printf(
+                    "recorded %s: %s%n",
+                    out,
+                    before.entrySet().stream()
+                            .map(e -> e.getValue().size() + " " + e.getKey())
+                            .collect(Collectors.joining(", ")));
         } finally {
             deleteTree(savepoints);
         }
@@ -264,7 +291,8 @@ class SavepointRestoreITCase {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void restoresTheSavepointOfTheOldBuildAndContinuesExactly(@TempDir Path tmp) throws Exception {
         URL resource = SavepointRestoreITCase.class.getResource(RESOURCE + "/manifest.properties");
-        assertNotNull(resource, "the committed recording " + RESOURCE + " is missing (record it, see the class comment)");
+        assertNotNull(
+                resource, "the committed recording " + RESOURCE + " is missing (record it, see the class comment)");
         Path recording = Path.of(resource.toURI()).getParent();
         Properties manifest = new Properties();
         try (InputStream in = Files.newInputStream(recording.resolve("manifest.properties"))) {
@@ -272,13 +300,18 @@ class SavepointRestoreITCase {
         }
         String specYaml = Files.readString(recording.resolve("spec.yaml"), StandardCharsets.UTF_8);
         Traffic traffic = Traffic.generate(specYaml);
-        assertEquals(manifest.getProperty("first_part.sha256"), traffic.sha256(traffic.firstPart),
+        assertEquals(
+                manifest.getProperty("first_part.sha256"),
+                traffic.sha256(traffic.firstPart),
                 "the simulated traffic is not the traffic the savepoint was recorded with (simulator or traffic parameters changed)");
-        assertEquals(manifest.getProperty("whole.sha256"), traffic.sha256(traffic.whole), "the rest of the traffic changed");
+        assertEquals(
+                manifest.getProperty("whole.sha256"), traffic.sha256(traffic.whole), "the rest of the traffic changed");
         Path savepoint = tmp.resolve("savepoint");
         copyTree(recording.resolve("savepoint"), savepoint);
         Map<String, List<String>> before = new LinkedHashMap<>();
-        for (String kind : KINDS) before.put(kind, Files.readAllLines(recording.resolve("before-" + kind + ".jsonl"), StandardCharsets.UTF_8));
+        for (String kind : KINDS)
+            before.put(
+                    kind, Files.readAllLines(recording.resolve("before-" + kind + ".jsonl"), StandardCharsets.UTF_8));
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             createTopics(kafka);
@@ -292,10 +325,13 @@ class SavepointRestoreITCase {
             if (ahead != null) {
                 // For a manual experiment: restore as if N days had passed since the recording.
                 conf.set(StateBackendOptions.STATE_BACKEND, TtlClockAheadBackendFactory.class.getName());
-                conf.set(TtlClockAheadBackendFactory.AHEAD_MS, Duration.ofDays(Long.parseLong(ahead)).toMillis());
+                conf.set(
+                        TtlClockAheadBackendFactory.AHEAD_MS,
+                        Duration.ofDays(Long.parseLong(ahead)).toMillis());
             }
             long started = System.nanoTime();
-            JobClient job = submit(spec, false, restored, conf, savepoint.toUri().toString());
+            JobClient job =
+                    submit(spec, false, restored, conf, savepoint.toUri().toString());
             awaitConsumed(kafka, spec.kafka.groupId, job, traffic.whole);
             long consumedMs = (System.nanoTime() - started) / 1_000_000;
             job.stopWithSavepoint(true, tmp.resolve("drained").toUri().toString(), SavepointFormatType.CANONICAL)
@@ -309,12 +345,21 @@ class SavepointRestoreITCase {
             started = System.nanoTime();
             MonitorSpec referenceSpec = spec(specYaml, kafka, "sp-reference");
             String reference = "reference-" + System.nanoTime();
-            submit(referenceSpec, true, reference, jobConfig(false), null).getJobExecutionResult().get(120, TimeUnit.SECONDS);
+            submit(referenceSpec, true, reference, jobConfig(false), null)
+                    .getJobExecutionResult()
+                    .get(120, TimeUnit.SECONDS);
             Map<String, List<String>> expected = collected(reference);
             long referenceMs = (System.nanoTime() - started) / 1_000_000;
-            System.out.printf("savepoint restore: restored run %d ms (input consumed after %d ms), reference run %d ms; before/after/reference: %s%n",
-                    restoredMs, consumedMs, referenceMs, java.util.Arrays.stream(KINDS).map(k -> k + " " + before.get(k).size() + "/"
-                            + after.get(k).size() + "/" + expected.get(k).size()).collect(Collectors.joining(", ")));
+            System.out.printf(
+                    "savepoint restore: restored run %d ms (input consumed after %d ms), reference run %d ms; before/after/reference: %s%n",
+                    restoredMs,
+                    consumedMs,
+                    referenceMs,
+                    java.util.Arrays.stream(KINDS)
+                            .map(k -> k + " " + before.get(k).size() + "/"
+                                    + after.get(k).size() + "/"
+                                    + expected.get(k).size())
+                            .collect(Collectors.joining(", ")));
 
             // Kept for a look when the assertion fails.
             Path dump = Path.of("target", "savepoint-restore");
@@ -333,7 +378,8 @@ class SavepointRestoreITCase {
     }
 
     /** Beyond the equality: the outputs after the restore depend on state that only the savepoint could bring back. */
-    private static void assertRestoredStateWasUsed(Map<String, List<String>> before, Map<String, List<String>> after) throws IOException {
+    private static void assertRestoredStateWasUsed(Map<String, List<String>> before, Map<String, List<String>> after)
+            throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         for (String kind : new String[] {"vitals", "alerts"}) {
             assertFalse(before.get(kind).isEmpty(), "the recording has " + kind + " before the savepoint");
@@ -344,28 +390,46 @@ class SavepointRestoreITCase {
         // Quality, output and KPI vitals of the window that straddles the cut: its panes (and the join's pending
         // predictions, whose labels come after the cut) came back from the savepoint.
         for (String vital : new String[] {"accuracy", "class_share", "kpi"}) {
-            assertTrue(vitals.stream().anyMatch(v -> v.path("vital").asText().equals(vital)
-                            && v.path("window_start").asLong() < CUT && v.path("window_end").asLong() > CUT),
+            assertTrue(
+                    vitals.stream()
+                            .anyMatch(v -> v.path("vital").asText().equals(vital)
+                                    && v.path("window_start").asLong() < CUT
+                                    && v.path("window_end").asLong() > CUT),
                     "a " + vital + " vital of the window across the cut, after the restore");
         }
         // Label coverage is counted when a prediction's label horizon (1h) ends: every coverage vital of a window
         // ending within an hour of the cut is about predictions that were in the join's state at the savepoint.
-        assertTrue(vitals.stream().anyMatch(v -> v.path("vital").asText().equals("label_coverage") && v.path("n").asLong() > 0
-                        && v.path("window_end").asLong() <= CUT + Duration.ofHours(1).toMillis()),
+        assertTrue(
+                vitals.stream()
+                        .anyMatch(v -> v.path("vital").asText().equals("label_coverage")
+                                && v.path("n").asLong() > 0
+                                && v.path("window_end").asLong()
+                                        <= CUT + Duration.ofHours(1).toMillis()),
                 "label coverage of predictions from before the cut, after the restore");
         // A business event that waited in the join's state for a prediction that never came, and a label that did.
-        assertTrue(after.get("dead-letters").stream().anyMatch(d -> d.contains("unattributed business event") && d.contains(Traffic.GHOST_ID)),
-                "the business event without a prediction from before the cut is reported after the restore: " + after.get("dead-letters"));
-        assertTrue(after.get("dead-letters").stream().anyMatch(d -> d.contains("orphan label") && d.contains(Traffic.ORPHAN_ID)),
+        assertTrue(
+                after.get("dead-letters").stream()
+                        .anyMatch(d -> d.contains("unattributed business event") && d.contains(Traffic.GHOST_ID)),
+                "the business event without a prediction from before the cut is reported after the restore: "
+                        + after.get("dead-letters"));
+        assertTrue(
+                after.get("dead-letters").stream()
+                        .anyMatch(d -> d.contains("orphan label") && d.contains(Traffic.ORPHAN_ID)),
                 "the orphan label from before the cut is reported after the restore: " + after.get("dead-letters"));
         // The alert lifecycle's state: an alert that fired before the cut changes (resolves) after it.
         List<JsonNode> alertsBefore = new ArrayList<>();
         for (String l : before.get("alerts")) alertsBefore.add(mapper.readTree(l));
         List<JsonNode> alertsAfter = new ArrayList<>();
         for (String l : after.get("alerts")) alertsAfter.add(mapper.readTree(l));
-        assertTrue(alertsAfter.stream().anyMatch(a -> a.path("status").asText().equals("resolved")
-                        && alertsBefore.stream().anyMatch(b -> b.path("status").asText().equals("firing")
-                                && b.path("fingerprint").asText().equals(a.path("fingerprint").asText()))),
+        assertTrue(
+                alertsAfter.stream()
+                        .anyMatch(a -> a.path("status").asText().equals("resolved")
+                                && alertsBefore.stream()
+                                        .anyMatch(b -> b.path("status").asText().equals("firing")
+                                                && b.path("fingerprint")
+                                                        .asText()
+                                                        .equals(a.path("fingerprint")
+                                                                .asText()))),
                 "an alert that fired before the savepoint resolves after the restore: " + after.get("alerts"));
     }
 
@@ -411,30 +475,38 @@ class SavepointRestoreITCase {
         return conf;
     }
 
-    static JobClient submit(MonitorSpec spec, boolean bounded, String run, Configuration conf, String restoreFrom) throws Exception {
+    static JobClient submit(MonitorSpec spec, boolean bounded, String run, Configuration conf, String restoreFrom)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(conf);
         env.setParallelism(2);
         VitalsJob.defineWorkflow(env, spec, KafkaIO.sources(spec, bounded), sinks(run));
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName("savepoint-restore " + run);
-        if (restoreFrom != null) graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(restoreFrom, false));
+        if (restoreFrom != null)
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(restoreFrom, false));
         return env.executeAsync(graph);
     }
 
     /** Waits until the job's group has committed (at a checkpoint) every input offset; fails at once if the job ends. */
-    static void awaitConsumed(EmbeddedKafka kafka, String groupId, JobClient job, Map<String, List<String>> produced) throws Exception {
+    static void awaitConsumed(EmbeddedKafka kafka, String groupId, JobClient job, Map<String, List<String>> produced)
+            throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> latest = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+            Map<TopicPartition, OffsetSpec> latest =
+                    new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
             for (String topic : produced.keySet()) {
-                for (int p = 0; p < partitions(topic); p++) latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+                for (int p = 0; p < partitions(topic); p++)
+                    latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
             Map<TopicPartition, Long> ends = new LinkedHashMap<>();
             admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
             while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-                boolean done = ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                        && committed.get(e.getKey()).offset() == e.getValue());
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                boolean done = ends.entrySet().stream()
+                        .allMatch(e -> committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() == e.getValue());
                 if (done) return;
                 JobStatus status = job.getJobStatus().get();
                 if (status.isTerminalState()) {
@@ -451,19 +523,23 @@ class SavepointRestoreITCase {
             @Override
             public void vitals(DataStream<VitalRecord> vitals) {
                 vitals.sinkTo(new LineSink<VitalRecord>(run + "/vitals", SavepointRestoreITCase::vitalLine))
-                        .uid("test-sink-vitals").name("Vitals to the test");
+                        .uid("test-sink-vitals")
+                        .name("Vitals to the test");
             }
 
             @Override
             public void alerts(DataStream<AlertRecord> alerts) {
                 alerts.sinkTo(new LineSink<AlertRecord>(run + "/alerts", SavepointRestoreITCase::alertLine))
-                        .uid("test-sink-alerts").name("Alerts to the test");
+                        .uid("test-sink-alerts")
+                        .name("Alerts to the test");
             }
 
             @Override
             public void deadLetters(DataStream<DeadLetter> deadLetters) {
-                deadLetters.sinkTo(new LineSink<DeadLetter>(run + "/dead-letters", SavepointRestoreITCase::deadLetterLine))
-                        .uid("test-sink-dead-letters").name("Dead letters to the test");
+                deadLetters
+                        .sinkTo(new LineSink<DeadLetter>(run + "/dead-letters", SavepointRestoreITCase::deadLetterLine))
+                        .uid("test-sink-dead-letters")
+                        .name("Dead letters to the test");
             }
         };
     }
@@ -532,11 +608,14 @@ class SavepointRestoreITCase {
      * processing-time TTLs of the job's state never expire the committed savepoint, however long after it is restored.
      */
     public static final class TtlClockAheadBackendFactory implements StateBackendFactory<StateBackend> {
-        static final ConfigOption<Long> AHEAD_MS = ConfigOptions.key("test.savepoint.ttl-clock-ahead-ms").longType().defaultValue(0L);
+        static final ConfigOption<Long> AHEAD_MS = ConfigOptions.key("test.savepoint.ttl-clock-ahead-ms")
+                .longType()
+                .defaultValue(0L);
 
         @Override
         public StateBackend createFromConfig(ReadableConfig config, ClassLoader classLoader) {
-            return new TtlClockAheadBackend(new HashMapStateBackend().configure(config, classLoader), config.get(AHEAD_MS));
+            return new TtlClockAheadBackend(
+                    new HashMapStateBackend().configure(config, classLoader), config.get(AHEAD_MS));
         }
     }
 
@@ -555,14 +634,16 @@ class SavepointRestoreITCase {
         }
 
         @Override
-        public <K> CheckpointableKeyedStateBackend<K> createKeyedStateBackend(KeyedStateBackendParameters<K> parameters) throws Exception {
+        public <K> CheckpointableKeyedStateBackend<K> createKeyedStateBackend(KeyedStateBackendParameters<K> parameters)
+                throws Exception {
             long ahead = aheadMs;
             return delegate.createKeyedStateBackend(new KeyedStateBackendParametersImpl<>(parameters)
                     .setTtlTimeProvider(() -> System.currentTimeMillis() + ahead));
         }
 
         @Override
-        public OperatorStateBackend createOperatorStateBackend(OperatorStateBackendParameters parameters) throws Exception {
+        public OperatorStateBackend createOperatorStateBackend(OperatorStateBackendParameters parameters)
+                throws Exception {
             return delegate.createOperatorStateBackend(parameters);
         }
 
@@ -589,9 +670,10 @@ class SavepointRestoreITCase {
         final Map<String, List<String>> firstPart = new LinkedHashMap<>();
 
         static Traffic generate(String specYaml) throws IOException, InterruptedException {
-            TrafficSimulator simulator = new TrafficSimulator(SEED, SPAN, INCIDENT_START, INCIDENT_END,
-                    BUSINESS_INCIDENT_START, BUSINESS_INCIDENT_END, RATE);
-            Map<String, String> topics = Map.of("predictions", PREDICTIONS, "labels", LABELS, "business-events", BUSINESS_EVENTS);
+            TrafficSimulator simulator = new TrafficSimulator(
+                    SEED, SPAN, INCIDENT_START, INCIDENT_END, BUSINESS_INCIDENT_START, BUSINESS_INCIDENT_END, RATE);
+            Map<String, String> topics =
+                    Map.of("predictions", PREDICTIONS, "labels", LABELS, "business-events", BUSINESS_EVENTS);
             Map<String, List<long[]>> times = new LinkedHashMap<>();
             Map<String, List<String>> records = new LinkedHashMap<>();
             for (String t : List.of(PREDICTIONS, LABELS, BUSINESS_EVENTS)) {
@@ -599,20 +681,39 @@ class SavepointRestoreITCase {
                 times.put(t, new ArrayList<>());
             }
             ObjectMapper mapper = new ObjectMapper();
-            simulator.run((stream, key, json) -> {
-                String topic = topics.get(stream);
-                records.get(topic).add(json);
-                times.get(topic).add(new long[] {mapper.readTree(json).path("ts").asLong()});
-            }, null, () -> true);
+            simulator.run(
+                    (stream, key, json) -> {
+                        String topic = topics.get(stream);
+                        records.get(topic).add(json);
+                        times.get(topic).add(new long[] {
+                            mapper.readTree(json).path("ts").asLong()
+                        });
+                    },
+                    null,
+                    () -> true);
 
             // The extras, each at its place in event time.
             long minute = 60_000;
-            insert(records, times, PREDICTIONS, CUT - 10 * minute, "{\"prediction_id\": \"p-sp-broken-1\", \"model\": ");
+            insert(
+                    records,
+                    times,
+                    PREDICTIONS,
+                    CUT - 10 * minute,
+                    "{\"prediction_id\": \"p-sp-broken-1\", \"model\": ");
             insert(records, times, PREDICTIONS, CUT + 5 * minute, "not json at all");
-            insert(records, times, LABELS, CUT - 2 * minute,
+            insert(
+                    records,
+                    times,
+                    LABELS,
+                    CUT - 2 * minute,
                     "{\"prediction_id\":\"" + ORPHAN_ID + "\",\"ts\":" + (CUT - 2 * minute) + ",\"label\":\"drama\"}");
-            insert(records, times, BUSINESS_EVENTS, CUT - 3 * minute, "{\"event_id\":\"e-sp-ghost\",\"ts\":" + (CUT - 3 * minute)
-                    + ",\"type\":\"impression\",\"prediction_id\":\"" + GHOST_ID + "\"}");
+            insert(
+                    records,
+                    times,
+                    BUSINESS_EVENTS,
+                    CUT - 3 * minute,
+                    "{\"event_id\":\"e-sp-ghost\",\"ts\":" + (CUT - 3 * minute)
+                            + ",\"type\":\"impression\",\"prediction_id\":\"" + GHOST_ID + "\"}");
 
             Traffic traffic = new Traffic();
             for (String topic : records.keySet()) {
@@ -626,7 +727,8 @@ class SavepointRestoreITCase {
                 traffic.whole.put(topic, List.copyOf(all));
                 traffic.firstPart.put(topic, List.copyOf(all.subList(0, cut)));
             }
-            // Rules: the spec's own rules as a runtime rule set (changes nothing, fills the broadcast state), then an invalid one (no model;
+            // Rules: the spec's own rules as a runtime rule set (changes nothing, fills the broadcast state), then an
+            // invalid one (no model;
             // a short reason that no spec change rewords, and no Set.of in it, whose order changes from JVM to JVM).
             List<String> rules = List.of(ruleSetOf(specYaml), "{\"rules\": []}");
             traffic.whole.put(RULES, rules);
@@ -634,7 +736,12 @@ class SavepointRestoreITCase {
             return traffic;
         }
 
-        private static void insert(Map<String, List<String>> records, Map<String, List<long[]>> times, String topic, long ts, String json) {
+        private static void insert(
+                Map<String, List<String>> records,
+                Map<String, List<long[]>> times,
+                String topic,
+                long ts,
+                String json) {
             List<long[]> t = times.get(topic);
             int at = 0;
             while (at < t.size() && t.get(at)[0] <= ts) at++;
@@ -648,7 +755,8 @@ class SavepointRestoreITCase {
                 for (Map.Entry<String, List<String>> e : part.entrySet()) {
                     int i = 0;
                     for (String json : e.getValue()) {
-                        digest.update((e.getKey() + "\t" + (i % partitions(e.getKey())) + "\t" + json + "\n").getBytes(StandardCharsets.UTF_8));
+                        digest.update((e.getKey() + "\t" + (i % partitions(e.getKey())) + "\t" + json + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
                         i++;
                     }
                 }
@@ -692,7 +800,8 @@ class SavepointRestoreITCase {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
             for (Map.Entry<String, List<String>> e : records.entrySet()) {
                 int i = 0;
-                for (String json : e.getValue()) producer.send(new ProducerRecord<>(e.getKey(), i++ % partitions(e.getKey()), null, json));
+                for (String json : e.getValue())
+                    producer.send(new ProducerRecord<>(e.getKey(), i++ % partitions(e.getKey()), null, json));
             }
             producer.flush();
         }
@@ -709,15 +818,41 @@ class SavepointRestoreITCase {
      * the window's maximum, 1.8 times the p99 of these latencies), and the values built on the retained items
      * (histogram, value drift tests) are not compared.
      */
-    static final java.util.Set<String> QUANTILE_VITALS = java.util.Set.of("label_delay_p50_ms", "label_delay_p95_ms",
-            "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "value_p5", "value_p25", "value_p50", "value_p75", "value_p95");
-    static final java.util.Set<String> SKETCH_VITALS = java.util.Set.of("value_histogram", "value_psi", "value_js_distance",
-            "value_ks_statistic", "value_ks_p_value", "value_wasserstein");
+    static final java.util.Set<String> QUANTILE_VITALS = java.util.Set.of(
+            "label_delay_p50_ms",
+            "label_delay_p95_ms",
+            "latency_p50_ms",
+            "latency_p95_ms",
+            "latency_p99_ms",
+            "value_p5",
+            "value_p25",
+            "value_p50",
+            "value_p75",
+            "value_p95");
+
+    static final java.util.Set<String> SKETCH_VITALS = java.util.Set.of(
+            "value_histogram",
+            "value_psi",
+            "value_js_distance",
+            "value_ks_statistic",
+            "value_ks_p_value",
+            "value_wasserstein");
     static final double QUANTILE_FACTOR = 2;
     /** Floating-point sums merged in arrival order (two subtasks' partials) differ in the last bits between runs. */
     static final double RELATIVE_TOLERANCE = 1e-9;
-    static final String[] VITAL_IDENTITY = {"model", "version", "segment", "vital", "class", "predicted_class", "reference",
-            "window_start", "window_end", "n"};
+
+    static final String[] VITAL_IDENTITY = {
+        "model",
+        "version",
+        "segment",
+        "vital",
+        "class",
+        "predicted_class",
+        "reference",
+        "window_start",
+        "window_end",
+        "n"
+    };
 
     /**
      * Both lists hold the same outputs, as multisets: grouped by identity (a vital's fields without its values, an
@@ -728,8 +863,12 @@ class SavepointRestoreITCase {
         ObjectMapper mapper = new ObjectMapper();
         Map<String, List<JsonNode>> want = new TreeMap<>();
         Map<String, List<JsonNode>> got = new TreeMap<>();
-        for (String l : expected) want.computeIfAbsent(identity(kind, mapper.readTree(l)), k -> new ArrayList<>()).add(mapper.readTree(l));
-        for (String l : actual) got.computeIfAbsent(identity(kind, mapper.readTree(l)), k -> new ArrayList<>()).add(mapper.readTree(l));
+        for (String l : expected)
+            want.computeIfAbsent(identity(kind, mapper.readTree(l)), k -> new ArrayList<>())
+                    .add(mapper.readTree(l));
+        for (String l : actual)
+            got.computeIfAbsent(identity(kind, mapper.readTree(l)), k -> new ArrayList<>())
+                    .add(mapper.readTree(l));
         List<String> problems = new ArrayList<>();
         int missing = 0, extra = 0, different = 0;
         for (Map.Entry<String, List<JsonNode>> e : want.entrySet()) {
@@ -756,9 +895,16 @@ class SavepointRestoreITCase {
             }
         }
         if (problems.isEmpty()) return;
-        fail(String.format("%s: before the savepoint + after the restore (%d) differ from the uninterrupted run (%d): "
-                        + "%d missing, %d extra, %d different; first:%n    %s", kind, actual.size(), expected.size(), missing, extra,
-                different, String.join("\n    ", problems.subList(0, Math.min(10, problems.size())))));
+        fail(String.format(
+                "%s: before the savepoint + after the restore (%d) differ from the uninterrupted run (%d): "
+                        + "%d missing, %d extra, %d different; first:%n    %s",
+                kind,
+                actual.size(),
+                expected.size(),
+                missing,
+                extra,
+                different,
+                String.join("\n    ", problems.subList(0, Math.min(10, problems.size())))));
     }
 
     private static List<JsonNode> sortedByText(List<JsonNode> nodes) {
@@ -771,12 +917,16 @@ class SavepointRestoreITCase {
         switch (kind) {
             case "vitals":
                 StringBuilder id = new StringBuilder();
-                for (String f : VITAL_IDENTITY) id.append(f).append('=').append(o.path(f).asText("-")).append(' ');
+                for (String f : VITAL_IDENTITY)
+                    id.append(f).append('=').append(o.path(f).asText("-")).append(' ');
                 return id.toString();
             case "alerts":
-                return o.path("fingerprint").asText() + " " + o.path("status").asText() + " " + o.path("labels") + " starts "
-                        + o.path("startsAt").asText() + " ends " + o.path("endsAt").asText("-") + " window "
-                        + o.path("window_start").asText() + "-" + o.path("window_end").asText();
+                return o.path("fingerprint").asText() + " " + o.path("status").asText() + " " + o.path("labels")
+                        + " starts "
+                        + o.path("startsAt").asText() + " ends "
+                        + o.path("endsAt").asText("-") + " window "
+                        + o.path("window_start").asText() + "-"
+                        + o.path("window_end").asText();
             default:
                 return o.toString();
         }
@@ -792,11 +942,15 @@ class SavepointRestoreITCase {
             for (String name : names) {
                 JsonNode w = want.get(name), g = got.get(name);
                 if (w == null || g == null) return false;
-                boolean valueField = name.equals("value") || name.equals("ci_lower") || name.equals("ci_upper") || name.equals("p_value");
+                boolean valueField = name.equals("value")
+                        || name.equals("ci_lower")
+                        || name.equals("ci_upper")
+                        || name.equals("p_value");
                 if (valueField && SKETCH_VITALS.contains(vital)) continue;
                 if (valueField && QUANTILE_VITALS.contains(vital)) {
                     // Gross errors only (another sketch's values, an empty one): n, the sketch's count, is exact.
-                    if (!(w.isNumber() && g.isNumber()) || g.asDouble() < w.asDouble() / QUANTILE_FACTOR
+                    if (!(w.isNumber() && g.isNumber())
+                            || g.asDouble() < w.asDouble() / QUANTILE_FACTOR
                             || g.asDouble() > w.asDouble() * QUANTILE_FACTOR) return false;
                     continue;
                 }
@@ -832,12 +986,16 @@ class SavepointRestoreITCase {
     static List<String> operatorsWithState(Path savepoint) throws IOException {
         CheckpointMetadata metadata;
         try (DataInputStream in = new DataInputStream(Files.newInputStream(savepoint.resolve("_metadata")))) {
-            metadata = Checkpoints.loadCheckpointMetadata(in, SavepointRestoreITCase.class.getClassLoader(), savepoint.toUri().toString());
+            metadata = Checkpoints.loadCheckpointMetadata(
+                    in,
+                    SavepointRestoreITCase.class.getClassLoader(),
+                    savepoint.toUri().toString());
         }
         List<String> lines = new ArrayList<>();
         for (OperatorState op : metadata.getOperatorStates()) {
             if (op.getStateSize() == 0 && op.getCoordinatorState() == null) continue;
-            lines.add(op.getOperatorUid().orElse("(no uid: " + op.getOperatorName().orElse("?") + ")") + "\t" + op.getOperatorID()
+            lines.add(op.getOperatorUid()
+                            .orElse("(no uid: " + op.getOperatorName().orElse("?") + ")") + "\t" + op.getOperatorID()
                     + "\t" + op.getStateSize() + (op.getCoordinatorState() != null ? " (+ coordinator state)" : ""));
         }
         Collections.sort(lines);
@@ -866,7 +1024,8 @@ class SavepointRestoreITCase {
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 }

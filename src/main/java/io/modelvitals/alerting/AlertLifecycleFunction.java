@@ -1,15 +1,11 @@
 package io.modelvitals.alerting;
 
-import io.modelvitals.functions.AlertLifecycleFunction.AlertState;
-
-import io.modelvitals.pane.SegmentSlicer;
-
+import io.modelvitals.config.RuleSpec;
 import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.RuleCheck;
+import io.modelvitals.functions.AlertLifecycleFunction.AlertState;
+import io.modelvitals.pane.SegmentSlicer;
 import java.time.Instant;
-import io.modelvitals.config.RuleSpec;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +27,8 @@ import org.apache.flink.util.Collector;
  */
 public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleCheck, AlertRecord> {
 
-    public static final ValueStateDescriptor<AlertState> STATE = new ValueStateDescriptor<>("alert-state", AlertState.class);
+    public static final ValueStateDescriptor<AlertState> STATE =
+            new ValueStateDescriptor<>("alert-state", AlertState.class);
 
     private transient ValueState<AlertState> state;
 
@@ -85,7 +82,10 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
                     out.collect(alert(AlertRecord.FIRING, c, st, null, null));
                 }
             }
-        } else if (st.firing && c.spec != null && c.spec.repeatIntervalMs() > 0 && c.windowEnd - st.lastAnnounced >= c.spec.repeatIntervalMs()) {
+        } else if (st.firing
+                && c.spec != null
+                && c.spec.repeatIntervalMs() > 0
+                && c.windowEnd - st.lastAnnounced >= c.spec.repeatIntervalMs()) {
             // Too few samples to decide: the alert stays firing, and Alertmanager must keep hearing so.
             st.lastAnnounced = c.windowEnd;
             out.collect(alert(AlertRecord.FIRING, c, st, null, null));
@@ -104,8 +104,13 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertRecord> out) throws Exception {
         AlertState st = state.value();
         if (st != null && st.firing) {
-            out.collect(alert(AlertRecord.RESOLVED, st.last, st, timestamp,
-                    "no evaluated window since " + Instant.ofEpochMilli(st.lastWindowEnd) + "; resolved for lack of data"));
+            out.collect(alert(
+                    AlertRecord.RESOLVED,
+                    st.last,
+                    st,
+                    timestamp,
+                    "no evaluated window since " + Instant.ofEpochMilli(st.lastWindowEnd)
+                            + "; resolved for lack of data"));
         }
         state.clear();
     }
@@ -120,9 +125,13 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         Double reference = rule.referenceValue;
         if (reference == null) {
             if (st.recent.size() < rule.referenceWindows) return false; // not enough history yet
-            reference = st.recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            reference = st.recent.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .average()
+                    .orElse(Double.NaN);
         }
-        double x = compare.equals("relative_change") ? (c.value - reference) / Math.abs(reference) : c.value - reference;
+        double x =
+                compare.equals("relative_change") ? (c.value - reference) / Math.abs(reference) : c.value - reference;
         return Double.isFinite(x) && rule.breached(x);
     }
 
@@ -190,12 +199,27 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         String subject = c.vital + (c.cls == null ? "" : "[" + c.cls + "]")
                 + (c.reference == null ? "" : " vs " + c.reference) + " of " + c.model + " " + c.version
                 + (c.segment.equals(SegmentSlicer.ALL) ? "" : " (" + c.segment + ")");
-        a.summary = String.format(Locale.ROOT, "%s is %.4g, %s %s %s", subject, c.value,
-                status.equals(AlertRecord.FIRING) ? "breaching" : "back from", c.op, fmt(c.threshold));
-        a.description = note != null ? note : String.format(Locale.ROOT,
-                "Rule %s: %s %s %s for %d consecutive window(s). Window [%s, %s) has n=%d.",
-                c.rule, c.vital, c.op, fmt(c.threshold), c.forWindows,
-                Instant.ofEpochMilli(c.windowStart), Instant.ofEpochMilli(c.windowEnd), c.n);
+        a.summary = String.format(
+                Locale.ROOT,
+                "%s is %.4g, %s %s %s",
+                subject,
+                c.value,
+                status.equals(AlertRecord.FIRING) ? "breaching" : "back from",
+                c.op,
+                fmt(c.threshold));
+        a.description = note != null
+                ? note
+                : String.format(
+                        Locale.ROOT,
+                        "Rule %s: %s %s %s for %d consecutive window(s). Window [%s, %s) has n=%d.",
+                        c.rule,
+                        c.vital,
+                        c.op,
+                        fmt(c.threshold),
+                        c.forWindows,
+                        Instant.ofEpochMilli(c.windowStart),
+                        Instant.ofEpochMilli(c.windowEnd),
+                        c.n);
         a.fingerprint = fingerprint(labels(a));
         return a;
     }

@@ -1,8 +1,7 @@
 package io.modelvitals.alerting;
 
-import io.modelvitals.pane.SegmentSlicer;
-
 import io.modelvitals.events.RuleCheck;
+import io.modelvitals.pane.SegmentSlicer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -44,8 +43,12 @@ public class FalseDiscoveryControl extends KeyedProcessFunction<String, RuleChec
         if (due.isEmpty()) return;
         double q = due.get(0).spec.fdr;
         // The family is the window's segments; the whole population is one test of its own.
-        double cutoff = benjaminiHochberg(due.stream().filter(c -> c.sufficient && !SegmentSlicer.ALL.equals(c.segment))
-                .mapToDouble(c -> c.pValue).toArray(), q);
+        double cutoff = benjaminiHochberg(
+                due.stream()
+                        .filter(c -> c.sufficient && !SegmentSlicer.ALL.equals(c.segment))
+                        .mapToDouble(c -> c.pValue)
+                        .toArray(),
+                q);
         for (RuleCheck c : due) {
             if (!SegmentSlicer.ALL.equals(c.segment)) c.breached = c.breached && c.pValue <= cutoff;
             out.collect(c);

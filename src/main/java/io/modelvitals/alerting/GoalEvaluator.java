@@ -3,8 +3,8 @@ package io.modelvitals.alerting;
 import io.modelvitals.config.GoalSpec;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
-import io.modelvitals.events.VitalRecord;
 import io.modelvitals.config.Vitals;
+import io.modelvitals.events.VitalRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,8 +56,10 @@ public class GoalEvaluator extends KeyedProcessFunction<String, VitalRecord, Vit
         MapStateDescriptor<String, VitalRecord> descriptor =
                 new MapStateDescriptor<>("goal-window", Types.STRING, TypeInformation.of(VitalRecord.class));
         // The timer empties each window; the TTL only forgets what a watermark that never came left behind.
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).cleanupIncrementally(10, false)
-                .cleanupInRocksdbCompactFilter(1000).build());
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7))
+                .cleanupIncrementally(10, false)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build());
         window = getRuntimeContext().getMapState(descriptor);
     }
 
@@ -119,7 +121,9 @@ public class GoalEvaluator extends KeyedProcessFunction<String, VitalRecord, Vit
             if (higherIsBetter ? v.value < worst.value : v.value > worst.value) worst = v;
         }
         VitalRecord r = copy(worst, Vitals.GOAL, g.name, worst.value, n);
-        r.reference = g.topClasses != null ? g.vital + ":top" + g.topClasses : g.cls != null ? g.vital + ":" + g.cls : g.vital;
+        r.reference = g.topClasses != null
+                ? g.vital + ":top" + g.topClasses
+                : g.cls != null ? g.vital + ":" + g.cls : g.vital;
         r.met = met;
         return r;
     }

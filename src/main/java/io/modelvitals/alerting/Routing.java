@@ -24,8 +24,10 @@ final class Routing {
     /** The template with {model}, {version}, {segment}, {vital} and {alertname} replaced, URL-encoded. */
     static String generatorUrl(String template, RuleCheck c) {
         if (template == null) return null;
-        return template.replace("{model}", encode(c.model)).replace("{version}", encode(c.version))
-                .replace("{segment}", encode(c.segment)).replace("{vital}", encode(c.vital))
+        return template.replace("{model}", encode(c.model))
+                .replace("{version}", encode(c.version))
+                .replace("{segment}", encode(c.segment))
+                .replace("{vital}", encode(c.vital))
                 .replace("{alertname}", encode(c.rule));
     }
 

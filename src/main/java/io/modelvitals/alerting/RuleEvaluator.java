@@ -1,19 +1,18 @@
 package io.modelvitals.alerting;
 
-import io.modelvitals.events.SideOutputs;
-import io.modelvitals.pane.SegmentSlicer;
-
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
-import io.modelvitals.config.RuleSpec;
 import io.modelvitals.config.RuleSet;
+import io.modelvitals.config.RuleSpec;
 import io.modelvitals.config.SpecException;
 import io.modelvitals.config.SpecLoader;
+import io.modelvitals.config.Vitals;
 import io.modelvitals.events.ControlRecord;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.RuleCheck;
+import io.modelvitals.events.SideOutputs;
 import io.modelvitals.events.VitalRecord;
-import io.modelvitals.config.Vitals;
+import io.modelvitals.pane.SegmentSlicer;
 import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -44,7 +43,8 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
         ModelSpec model = spec.model(v.model);
         if (model == null) return;
         RuleSet runtime = ctx.getBroadcastState(RULE_SETS).get(v.model);
-        if (runtime == null && !spec.declares(v.model)) runtime = ctx.getBroadcastState(RULE_SETS).get("*");
+        if (runtime == null && !spec.declares(v.model))
+            runtime = ctx.getBroadcastState(RULE_SETS).get("*");
         evaluate(v, model, runtime != null ? runtime.rules : model.rules, out);
     }
 
@@ -53,7 +53,9 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
         // Every subtask sees every rule set; one of them reports a rejected one.
         boolean reporter = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         if (c.text == null) {
-            if (reporter) ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set: empty or not UTF-8", c.origin, null, null));
+            if (reporter)
+                ctx.output(
+                        SideOutputs.DEAD_LETTERS, new DeadLetter("rule set: empty or not UTF-8", c.origin, null, null));
             return;
         }
         try {
@@ -63,8 +65,10 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             // Whatever is wrong with a rule set, the job keeps running on the rules in force.
             if (reporter) {
                 String why = e instanceof SpecException ? e.getMessage() : e.toString();
-                ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter("rule set rejected, previous rules stay in force: " + why,
-                        c.origin, c.text, "utf8"));
+                ctx.output(
+                        SideOutputs.DEAD_LETTERS,
+                        new DeadLetter(
+                                "rule set rejected, previous rules stay in force: " + why, c.origin, c.text, "utf8"));
             }
         }
     }
@@ -107,7 +111,8 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             c.spec = rule;
             if (rule.detector == null) {
                 c.breached = c.sufficient && rule.breached(v.value) && passesGate(rule, v);
-                if (v.ciLower != null && v.n > 0 && rule.threshold > 0 && rule.threshold < 1) c.pValue = pValue(rule, v);
+                if (v.ciLower != null && v.n > 0 && rule.threshold > 0 && rule.threshold < 1)
+                    c.pValue = pValue(rule, v);
             }
             c.windowStart = v.windowStart;
             c.windowEnd = v.windowEnd;
@@ -125,7 +130,8 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
      * "challenger significantly worse" is {@code kpi_difference < 0} with that gate.
      */
     static boolean passesGate(RuleSpec rule, VitalRecord v) {
-        if ("significance".equals(rule.gate)) return v.pValue != null && v.pValue < (rule.alpha == null ? 0.05 : rule.alpha);
+        if ("significance".equals(rule.gate))
+            return v.pValue != null && v.pValue < (rule.alpha == null ? 0.05 : rule.alpha);
         if (!"confidence_interval".equals(rule.gate) || v.ciLower == null) return true;
         return rule.op.startsWith("<") ? rule.breached(v.ciUpper) : rule.breached(v.ciLower);
     }

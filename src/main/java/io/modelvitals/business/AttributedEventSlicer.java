@@ -1,9 +1,8 @@
 package io.modelvitals.business;
 
-import io.modelvitals.pane.SegmentSlicer;
-
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AttributedEvent;
+import io.modelvitals.pane.SegmentSlicer;
 import java.util.List;
 import java.util.Map;
 

@@ -1,12 +1,11 @@
 package io.modelvitals.business;
 
-import io.modelvitals.events.Keys;
-
 import io.modelvitals.config.DiscrepancySpec;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
-import io.modelvitals.events.VitalRecord;
 import io.modelvitals.config.Vitals;
+import io.modelvitals.events.Keys;
+import io.modelvitals.events.VitalRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,10 +60,13 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
         // At least the span the baseline looks back over (daily windows, K ≥ 7, would outlive a week).
         long lookBack = Duration.ofDays(7).toMillis();
         for (ModelSpec m : spec.models) {
-            for (DiscrepancySpec d : m.discrepancies) lookBack = Math.max(lookBack, (d.windows + 2L) * m.windowSizeMs());
+            for (DiscrepancySpec d : m.discrepancies)
+                lookBack = Math.max(lookBack, (d.windows + 2L) * m.windowSizeMs());
         }
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(lookBack)).cleanupIncrementally(10, false)
-                .cleanupInRocksdbCompactFilter(1000).build());
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(lookBack))
+                .cleanupIncrementally(10, false)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build());
         windows = getRuntimeContext().getMapState(descriptor);
     }
 
@@ -121,8 +123,16 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
         double kpiFell = KpiVitals.lowerPValue(Math.round(kpi.numerator), kpi.n, baseKx, baseKn);
         double qualityFell = KpiVitals.lowerPValue(Math.round(quality.value * quality.n), quality.n, baseQx, baseQn);
         boolean disagree = kpiFell < d.alpha && qualityFell >= d.alpha;
-        VitalRecord v = new VitalRecord(kpi.model, kpi.version, kpi.segment, Vitals.DISCREPANCY, d.kpi, disagree ? 1 : 0,
-                kpi.n, kpi.windowStart, kpi.windowEnd);
+        VitalRecord v = new VitalRecord(
+                kpi.model,
+                kpi.version,
+                kpi.segment,
+                Vitals.DISCREPANCY,
+                d.kpi,
+                disagree ? 1 : 0,
+                kpi.n,
+                kpi.windowStart,
+                kpi.windowEnd);
         v.reference = d.reference();
         v.pValue = kpiFell;
         return v;

@@ -1,11 +1,11 @@
 package io.modelvitals.business;
 
+import io.modelvitals.config.KpiSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AttributedEvent;
-import io.modelvitals.vitals.SlicedKpis;
-import io.modelvitals.config.KpiSpec;
 import io.modelvitals.pane.SlicedAggregator;
 import io.modelvitals.vitals.KpiAccumulator;
+import io.modelvitals.vitals.SlicedKpis;
 import java.util.List;
 
 /** First phase of the business KPIs: folds each attributed event into the KPI terms of every slice it counts in. */

@@ -1,13 +1,12 @@
 package io.modelvitals.business;
 
-import io.modelvitals.pane.SegmentSlicer;
-
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.config.Vitals;
 import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.pane.SegmentSlicer;
 import io.modelvitals.vitals.Champion;
-import io.modelvitals.config.Vitals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +42,10 @@ public class KpiComparisonFunction extends KeyedProcessFunction<String, KpiSumma
         MapStateDescriptor<String, KpiSummary> descriptor =
                 new MapStateDescriptor<>("kpi-pending", Types.STRING, TypeInformation.of(KpiSummary.class));
         // The timer removes each window; the TTL only forgets what a watermark that never came left behind.
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).cleanupIncrementally(10, false)
-                .cleanupInRocksdbCompactFilter(1000).build());
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7))
+                .cleanupIncrementally(10, false)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build());
         pending = getRuntimeContext().getMapState(descriptor);
     }
 
@@ -63,7 +64,8 @@ public class KpiComparisonFunction extends KeyedProcessFunction<String, KpiSumma
         }
         for (String version : window.keySet()) pending.remove(prefix + version);
         if (window.isEmpty()) return;
-        for (VitalRecord v : compare(window, spec.modelOrDefaults(window.values().iterator().next().model))) out.collect(v);
+        for (VitalRecord v :
+                compare(window, spec.modelOrDefaults(window.values().iterator().next().model))) out.collect(v);
     }
 
     /** One window's summaries by version → the comparisons and the sample-ratio check. */
@@ -81,8 +83,16 @@ public class KpiComparisonFunction extends KeyedProcessFunction<String, KpiSumma
             if (p != null) {
                 long total = 0;
                 for (String v : model.trafficSplit.keySet()) total += traffic.getOrDefault(v, 0L);
-                out.add(new VitalRecord(reference.model, SegmentSlicer.ALL, reference.slice, Vitals.SAMPLE_RATIO_P_VALUE, null, p,
-                        total, reference.windowStart, reference.windowEnd));
+                out.add(new VitalRecord(
+                        reference.model,
+                        SegmentSlicer.ALL,
+                        reference.slice,
+                        Vitals.SAMPLE_RATIO_P_VALUE,
+                        null,
+                        p,
+                        total,
+                        reference.windowStart,
+                        reference.windowEnd));
             }
         }
         return out;

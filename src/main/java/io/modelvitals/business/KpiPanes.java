@@ -1,11 +1,11 @@
 package io.modelvitals.business;
 
 import io.modelvitals.config.MonitorSpec;
-import io.modelvitals.pane.PanePartial;
-import io.modelvitals.pane.TwoPhaseAggregation;
 import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.KpiSummary;
+import io.modelvitals.pane.PanePartial;
 import io.modelvitals.pane.SummaryTagger;
+import io.modelvitals.pane.TwoPhaseAggregation;
 import io.modelvitals.vitals.KpiAccumulator;
 import io.modelvitals.vitals.SlicedKpis;
 import org.apache.flink.api.common.typeinfo.TypeHint;
@@ -16,9 +16,19 @@ public final class KpiPanes {
     private KpiPanes() {}
 
     public static TwoPhaseAggregation<AttributedEvent, KpiAccumulator, SlicedKpis, KpiSummary> of(MonitorSpec spec) {
-        return new TwoPhaseAggregation<>("pane-kpis", "Pre-aggregate KPIs per pane", "kpis", "Business KPIs per model, version and segment",
-                new KpiAggregator(spec), SlicedKpis.class, KpiAccumulator.class,
-                new TypeHint<PanePartial<KpiAccumulator>>() {}.getTypeInfo(), new SummaryTagger<>(KpiSummary::new), KpiSummary.class,
-                "late-attributed-events", TypeInformation.of(AttributedEvent.class), "late-kpi-partials");
+        return new TwoPhaseAggregation<>(
+                "pane-kpis",
+                "Pre-aggregate KPIs per pane",
+                "kpis",
+                "Business KPIs per model, version and segment",
+                new KpiAggregator(spec),
+                SlicedKpis.class,
+                KpiAccumulator.class,
+                new TypeHint<PanePartial<KpiAccumulator>>() {}.getTypeInfo(),
+                new SummaryTagger<>(KpiSummary::new),
+                KpiSummary.class,
+                "late-attributed-events",
+                TypeInformation.of(AttributedEvent.class),
+                "late-kpi-partials");
     }
 }

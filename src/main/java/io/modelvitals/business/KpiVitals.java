@@ -1,11 +1,10 @@
 package io.modelvitals.business;
 
-import io.modelvitals.config.Vitals;
-import io.modelvitals.vitals.Proportions;
-
 import io.modelvitals.config.KpiSpec;
+import io.modelvitals.config.Vitals;
 import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.vitals.Proportions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,16 @@ public final class KpiVitals {
             Double num = s.accumulator.numerators.get(k.name);
             Double den = s.accumulator.denominators.get(k.name);
             if (num == null || den == null || den == 0) continue;
-            VitalRecord v = new VitalRecord(s.model, s.version, s.slice, Vitals.KPI, k.name, num / den,
-                    Math.round(den), s.windowStart, s.windowEnd);
+            VitalRecord v = new VitalRecord(
+                    s.model,
+                    s.version,
+                    s.slice,
+                    Vitals.KPI,
+                    k.name,
+                    num / den,
+                    Math.round(den),
+                    s.windowStart,
+                    s.windowEnd);
             v.numerator = num;
             if (isProportion(k, num, den)) {
                 double[] ci = Proportions.wilson(Math.round(num), Math.round(den), Proportions.Z95);
@@ -48,12 +55,15 @@ public final class KpiVitals {
         List<VitalRecord> out = new ArrayList<>();
         for (KpiSpec k : kpis) {
             Double n0 = champion.accumulator.numerators.get(k.name), d0 = champion.accumulator.denominators.get(k.name);
-            Double n1 = challenger.accumulator.numerators.get(k.name), d1 = challenger.accumulator.denominators.get(k.name);
+            Double n1 = challenger.accumulator.numerators.get(k.name),
+                    d1 = challenger.accumulator.denominators.get(k.name);
             if (n0 == null || n1 == null || d0 == null || d1 == null || d0 == 0 || d1 == 0) continue;
             double p0 = n0 / d0, p1 = n1 / d1;
             long n = Math.round(Math.min(d0, d1));
             boolean proportion = isProportion(k, n0, d0) && isProportion(k, n1, d1);
-            Double p = proportion ? twoProportionPValue(Math.round(n1), Math.round(d1), Math.round(n0), Math.round(d0)) : null;
+            Double p = proportion
+                    ? twoProportionPValue(Math.round(n1), Math.round(d1), Math.round(n0), Math.round(d0))
+                    : null;
 
             VitalRecord diff = comparison(challenger, Vitals.KPI_DIFFERENCE, k.name, p1 - p0, n, p);
             if (proportion) {
@@ -67,9 +77,18 @@ public final class KpiVitals {
         return out;
     }
 
-    private static VitalRecord comparison(KpiSummary challenger, String vital, String kpi, double value, long n, Double p) {
-        VitalRecord v = new VitalRecord(challenger.model, challenger.version, challenger.slice, vital, kpi, value, n,
-                challenger.windowStart, challenger.windowEnd);
+    private static VitalRecord comparison(
+            KpiSummary challenger, String vital, String kpi, double value, long n, Double p) {
+        VitalRecord v = new VitalRecord(
+                challenger.model,
+                challenger.version,
+                challenger.slice,
+                vital,
+                kpi,
+                value,
+                n,
+                challenger.windowStart,
+                challenger.windowEnd);
         v.reference = io.modelvitals.config.DriftSpec.CHAMPION;
         v.pValue = p;
         return v;

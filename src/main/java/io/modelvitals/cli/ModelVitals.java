@@ -1,29 +1,19 @@
 package io.modelvitals.cli;
 
 import io.modelvitals.config.Args;
-
-import io.modelvitals.job.KafkaJob;
-
-import io.modelvitals.job.VitalsJob;
-
-import io.modelvitals.config.Durations;
 import io.modelvitals.config.KafkaClientProperties;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecException;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.io.KafkaIO;
+import io.modelvitals.job.KafkaJob;
 import io.modelvitals.job.ReplayJob;
 import java.nio.file.Path;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** The command line: run, replay, demo, simulate, benchmark, report, forward. See the README for every flag. */
 public final class ModelVitals {
-    private static final String USAGE = String.join("\n",
+    private static final String USAGE = String.join(
+            "\n",
             "usage: model-vitals <command> [flags]",
             "  run       --spec FILE [--bootstrap-servers HOST:PORT] [--kafka-properties FILE] [--parallelism N]",
             "            the job on Kafka (submit the jar to a Flink cluster, or run locally)",
@@ -59,14 +49,29 @@ public final class ModelVitals {
         try {
             Args flags = new Args(args, 1);
             switch (args[0]) {
-                case "run": run(flags); break;
-                case "replay": replay(flags); break;
-                case "demo": io.modelvitals.tools.demo.Demo.run(flags); break;
-                case "simulate": io.modelvitals.tools.demo.TrafficSimulator.command(flags); break;
-                case "benchmark": io.modelvitals.tools.bench.Benchmark.command(flags); break;
-                case "report": io.modelvitals.tools.report.ReportCommand.command(flags); break;
-                case "forward": io.modelvitals.forward.ForwardCommand.command(flags); break;
-                default: throw new IllegalArgumentException("unknown command '" + args[0] + "'");
+                case "run":
+                    run(flags);
+                    break;
+                case "replay":
+                    replay(flags);
+                    break;
+                case "demo":
+                    io.modelvitals.tools.demo.Demo.run(flags);
+                    break;
+                case "simulate":
+                    io.modelvitals.tools.demo.TrafficSimulator.command(flags);
+                    break;
+                case "benchmark":
+                    io.modelvitals.tools.bench.Benchmark.command(flags);
+                    break;
+                case "report":
+                    io.modelvitals.tools.report.ReportCommand.command(flags);
+                    break;
+                case "forward":
+                    io.modelvitals.forward.ForwardCommand.command(flags);
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }
         } catch (SpecException | IllegalArgumentException e) {
             System.err.println("model-vitals: " + e.getMessage());
@@ -81,7 +86,8 @@ public final class ModelVitals {
         if (flags.has("kafka-properties")) {
             spec.kafka.clientProperties = KafkaClientProperties.load(Path.of(flags.required("kafka-properties")));
             // The keys only: values may be secrets.
-            System.out.println("model-vitals: Kafka client properties " + KafkaClientProperties.describe(spec.kafka.clientProperties));
+            System.out.println("model-vitals: Kafka client properties "
+                    + KafkaClientProperties.describe(spec.kafka.clientProperties));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (flags.has("parallelism")) env.setParallelism(Integer.parseInt(flags.required("parallelism")));
@@ -92,12 +98,16 @@ public final class ModelVitals {
     static void replay(Args flags) throws Exception {
         MonitorSpec spec = SpecLoader.load(Path.of(flags.required("spec")));
         Path out = Path.of(flags.required("out"));
-        ReplayJob.Outputs outputs = ReplayJob.runLocal(spec, Path.of(flags.required("predictions")), Path.of(flags.required("labels")),
+        ReplayJob.Outputs outputs = ReplayJob.runLocal(
+                spec,
+                Path.of(flags.required("predictions")),
+                Path.of(flags.required("labels")),
                 flags.has("business-events") ? Path.of(flags.required("business-events")) : null,
                 flags.has("rules") ? Path.of(flags.required("rules")) : null,
                 Integer.parseInt(flags.get("parallelism", "2")));
         outputs.writeTo(out);
-        System.out.printf("replay: %d vitals, %d alerts, %d dead letters written to %s%n",
+        System.out.printf(
+                "replay: %d vitals, %d alerts, %d dead letters written to %s%n",
                 outputs.vitals.size(), outputs.alerts.size(), outputs.deadLetters.size(), out);
     }
 }

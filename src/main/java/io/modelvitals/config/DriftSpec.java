@@ -23,6 +23,7 @@ public class DriftSpec implements Serializable {
     public Integer fixedWindows;
     /** Bin edges of the value histogram; unset: deciles of [0, 1] for scores, else 10 equal bins over the window's range. */
     public List<Double> histogramEdges;
+
     public Baseline baseline;
 
     public DriftSpec() {}

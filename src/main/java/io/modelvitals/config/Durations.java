@@ -13,15 +13,21 @@ public final class Durations {
     public static Duration parse(String text) {
         Matcher m = FORMAT.matcher(text == null ? "" : text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration: use a number and one of ms, s, m, h, d (e.g. 10m)");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a duration: use a number and one of ms, s, m, h, d (e.g. 10m)");
         }
         long amount = Long.parseLong(m.group(1));
         switch (m.group(2)) {
-            case "ms": return Duration.ofMillis(amount);
-            case "s": return Duration.ofSeconds(amount);
-            case "m": return Duration.ofMinutes(amount);
-            case "h": return Duration.ofHours(amount);
-            default: return Duration.ofDays(amount);
+            case "ms":
+                return Duration.ofMillis(amount);
+            case "s":
+                return Duration.ofSeconds(amount);
+            case "m":
+                return Duration.ofMinutes(amount);
+            case "h":
+                return Duration.ofHours(amount);
+            default:
+                return Duration.ofDays(amount);
         }
     }
 }

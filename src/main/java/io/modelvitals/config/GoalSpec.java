@@ -16,11 +16,14 @@ public class GoalSpec implements Serializable {
     public String cls;
     /** …or each of the k classes with the most samples in the window (the goal's value is the worst of them). */
     public Integer topClasses;
+
     public String op;
     public Double threshold;
     public Long minSamples;
+
     @JsonProperty("for")
     public Integer forWindows;
+
     public String severity;
 
     public GoalSpec() {}
@@ -28,10 +31,14 @@ public class GoalSpec implements Serializable {
     /** Whether the value meets the goal. */
     public boolean met(double value) {
         switch (op) {
-            case "<": return value < threshold;
-            case "<=": return value <= threshold;
-            case ">": return value > threshold;
-            default: return value >= threshold;
+            case "<":
+                return value < threshold;
+            case "<=":
+                return value <= threshold;
+            case ">":
+                return value > threshold;
+            default:
+                return value >= threshold;
         }
     }
 

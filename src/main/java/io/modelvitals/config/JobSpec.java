@@ -8,6 +8,7 @@ public class JobSpec implements Serializable {
     public String maxOutOfOrderness = "30s";
     /** A partition with no records for this long stops holding back the watermark. */
     public String idleness = "1m";
+
     public String checkpointInterval = "10s";
     /** hashmap or rocksdb (long label horizons); unset: the cluster's configuration decides. */
     public String stateBackend;
@@ -17,6 +18,7 @@ public class JobSpec implements Serializable {
     public String maxFutureSkew = "1d";
     /** A larger input record is dead-lettered (its payload cut to the first KiB). */
     public int maxRecordBytes = 1_048_576;
+
     public String transactionalIdPrefix = "model-vitals";
     /** Predictions of models not declared in the spec: monitored with the defaults, or dead-lettered. */
     public boolean monitorUndeclaredModels = true;

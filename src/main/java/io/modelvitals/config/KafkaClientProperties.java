@@ -40,7 +40,9 @@ public final class KafkaClientProperties {
             StringBuilder value = new StringBuilder();
             while (m.find()) {
                 String v = environment.apply(m.group(1));
-                if (v == null) throw new SpecException(file + ": " + key + " uses ${" + m.group(1) + "}, which is not set in the environment");
+                if (v == null)
+                    throw new SpecException(
+                            file + ": " + key + " uses ${" + m.group(1) + "}, which is not set in the environment");
                 m.appendReplacement(value, Matcher.quoteReplacement(v));
             }
             m.appendTail(value);

@@ -8,6 +8,7 @@ public class KafkaSpec implements Serializable {
     public String groupId = "model-vitals";
     /** earliest, latest or committed (committed offsets, falling back to earliest). */
     public String startFrom = "committed";
+
     public TopicsSpec topics = new TopicsSpec();
     /**
      * Client settings passed through to every source and sink (security, SASL, SSL…): from run's

@@ -41,19 +41,27 @@ public class KpiTerm implements Serializable {
         if (value == null) return false;
         double v = value;
         switch (op) {
-            case ">=": return v >= threshold;
-            case "<=": return v <= threshold;
-            case ">": return v > threshold;
-            case "<": return v < threshold;
-            case "==": return v == threshold;
-            default: return v != threshold;
+            case ">=":
+                return v >= threshold;
+            case "<=":
+                return v <= threshold;
+            case ">":
+                return v > threshold;
+            case "<":
+                return v < threshold;
+            case "==":
+                return v == threshold;
+            default:
+                return v != threshold;
         }
     }
 
     /** Validates and caches the condition; throws IllegalArgumentException with what is wrong. */
     void parse() {
         Matcher m = CONDITION.matcher(where);
-        if (!m.matches()) throw new IllegalArgumentException("'" + where + "' is not of the form 'value <op> <number>' (op: >=, >, <=, <, ==, !=)");
+        if (!m.matches())
+            throw new IllegalArgumentException(
+                    "'" + where + "' is not of the form 'value <op> <number>' (op: >=, >, <=, <, ==, !=)");
         double t;
         try {
             t = Double.parseDouble(m.group(2));

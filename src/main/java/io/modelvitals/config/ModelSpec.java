@@ -9,6 +9,7 @@ public class ModelSpec implements Serializable {
     public String name;
     /** classification or regression. */
     public String task;
+
     public WindowSpec window;
     public String labelHorizon;
     public String lateLabelGrace;
@@ -21,6 +22,7 @@ public class ModelSpec implements Serializable {
     public Integer topK;
     /** Equal-width bins of the expected calibration error (10 by default). */
     public Integer calibrationBins;
+
     public DriftSpec drift;
     /** Silence detection: after how long without predictions / labels. */
     public AbsenceSpec absence;
@@ -30,9 +32,11 @@ public class ModelSpec implements Serializable {
     public java.util.Map<String, Double> trafficSplit;
     /** A business event counts for a prediction up to this long after it. */
     public String attributionWindow;
+
     public List<KpiSpec> kpis;
     /** The one metric the model is optimised for (reported as optimization_metric). */
     public String optimizationMetric;
+
     public List<GoalSpec> goals;
     public List<DiscrepancySpec> discrepancies;
     public List<RuleSpec> rules = new ArrayList<>();
@@ -59,7 +63,9 @@ public class ModelSpec implements Serializable {
     }
 
     public long windowSlideMs() {
-        if (windowSlideMs <= 0) windowSlideMs = Durations.parse(window.slide == null ? window.size : window.slide).toMillis();
+        if (windowSlideMs <= 0)
+            windowSlideMs = Durations.parse(window.slide == null ? window.size : window.slide)
+                    .toMillis();
         return windowSlideMs;
     }
 
@@ -69,12 +75,14 @@ public class ModelSpec implements Serializable {
     }
 
     public long lateLabelGraceMs() {
-        if (lateLabelGraceMs <= 0) lateLabelGraceMs = Durations.parse(lateLabelGrace).toMillis();
+        if (lateLabelGraceMs <= 0)
+            lateLabelGraceMs = Durations.parse(lateLabelGrace).toMillis();
         return lateLabelGraceMs;
     }
 
     public long attributionWindowMs() {
-        if (attributionWindowMs <= 0) attributionWindowMs = Durations.parse(attributionWindow).toMillis();
+        if (attributionWindowMs <= 0)
+            attributionWindowMs = Durations.parse(attributionWindow).toMillis();
         return attributionWindowMs;
     }
 

@@ -14,11 +14,14 @@ public class RuleSpec implements Serializable {
     public String reference;
     /** Only this version's vitals ("all": the model as a whole, for absence); unset: every version. */
     public String version;
+
     public String op;
     public Double threshold;
     public Long minSamples;
+
     @JsonProperty("for")
     public Integer forWindows;
+
     public String severity;
     /** Evaluate on every segment slice as well as on the whole population. */
     public Boolean perSegment;
@@ -60,11 +63,16 @@ public class RuleSpec implements Serializable {
 
     public boolean breached(double value) {
         switch (op) {
-            case "<": return value < threshold;
-            case "<=": return value <= threshold;
-            case ">": return value > threshold;
-            case ">=": return value >= threshold;
-            default: throw new IllegalStateException("unvalidated op " + op);
+            case "<":
+                return value < threshold;
+            case "<=":
+                return value <= threshold;
+            case ">":
+                return value > threshold;
+            case ">=":
+                return value >= threshold;
+            default:
+                throw new IllegalStateException("unvalidated op " + op);
         }
     }
 }

@@ -29,7 +29,10 @@ public final class SpecLoader {
 
     public static MonitorSpec load(Path file) {
         try {
-            return parse(Files.readString(file), file.toString(), file.toAbsolutePath().getParent());
+            return parse(
+                    Files.readString(file),
+                    file.toString(),
+                    file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new SpecException("cannot read spec " + file + ": " + e.getMessage(), e);
         }
@@ -96,7 +99,8 @@ public final class SpecLoader {
     /** Where in the text parsing failed, as " line L, column C"; empty if Jackson does not know. */
     private static String where(JsonProcessingException e) {
         if (e.getLocation() == null) return "";
-        return " line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return " line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr();
     }
 
     /** The field at fault, as written in the spec ({@code models[0].window}); "top level" for the document. */

@@ -21,11 +21,19 @@ final class SpecValidator {
     private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical", "page");
     private static final Set<String> COMPARES = Set.of("value", "relative_change", "absolute_change");
     /** The vitals with a confidence interval: a rule on them can be gated on it. */
-    private static final Set<String> WITH_INTERVAL = Set.of(Vitals.ACCURACY, Vitals.PRECISION, Vitals.RECALL,
-            Vitals.LABEL_COVERAGE, Vitals.CLASS_SHARE, Vitals.KPI, Vitals.KPI_DIFFERENCE, Vitals.ERROR_RATE,
+    private static final Set<String> WITH_INTERVAL = Set.of(
+            Vitals.ACCURACY,
+            Vitals.PRECISION,
+            Vitals.RECALL,
+            Vitals.LABEL_COVERAGE,
+            Vitals.CLASS_SHARE,
+            Vitals.KPI,
+            Vitals.KPI_DIFFERENCE,
+            Vitals.ERROR_RATE,
             Vitals.TOP_K_ACCURACY);
     /** The quality vitals a discrepancy can watch: proportions, whose fall can be tested like the KPI's. */
     private static final Set<String> DISCREPANCY_QUALITY = Set.of(Vitals.ACCURACY, Vitals.PRECISION, Vitals.RECALL);
+
     private static final Set<String> REFERENCES =
             Set.of(DriftSpec.PREVIOUS, DriftSpec.FIXED, DriftSpec.CHAMPION, DriftSpec.BASELINE);
 
@@ -72,8 +80,11 @@ final class SpecValidator {
         }
         duration(errors, at + ".label_horizon", m.labelHorizon);
         duration(errors, at + ".late_label_grace", m.lateLabelGrace);
-        if (m.alertStaleAfter != null && duration(errors, at + ".alert_stale_after", m.alertStaleAfter)
-                && sizeOk && slideOk && m.alertStaleAfterMs() < 2 * m.windowSlideMs()) {
+        if (m.alertStaleAfter != null
+                && duration(errors, at + ".alert_stale_after", m.alertStaleAfter)
+                && sizeOk
+                && slideOk
+                && m.alertStaleAfterMs() < 2 * m.windowSlideMs()) {
             // Shorter, and a firing alert would resolve for lack of data between two of its own windows.
             errors.add(at + ".alert_stale_after: must be at least two window slides");
         }
@@ -99,7 +110,8 @@ final class SpecValidator {
 
     /** An absence period, if set: a duration spanning at least two heartbeats (see the heartbeat interval). */
     private static void validateAbsence(List<String> errors, String at, String after) {
-        if (after != null && duration(errors, at, after)
+        if (after != null
+                && duration(errors, at, after)
                 && Durations.parse(after).toMillis() < 2 * AbsenceSpec.HEARTBEAT_INTERVAL_MS) {
             errors.add(at + ": at least 2s");
         }
@@ -137,8 +149,12 @@ final class SpecValidator {
             errors.add(rat + ".vital: sample_ratio_p_value needs the model's traffic_split and kpis"
                     + " (the KPI pipeline counts the traffic)");
         }
-        if ("significance".equals(r.gate) && r.cls != null && m.kpi(r.cls) != null && m.kpi(r.cls).numerator != null
-                && m.kpi(r.cls).denominator != null && !m.kpi(r.cls).proportion()) {
+        if ("significance".equals(r.gate)
+                && r.cls != null
+                && m.kpi(r.cls) != null
+                && m.kpi(r.cls).numerator != null
+                && m.kpi(r.cls).denominator != null
+                && !m.kpi(r.cls).proportion()) {
             errors.add(rat + ".gate: '" + r.cls + "' is a ratio of sums: no two-proportion test,"
                     + " so significance can never pass");
         }
@@ -165,10 +181,11 @@ final class SpecValidator {
             if (m.discrepancies.stream().noneMatch(d -> d != null && r.cls.equals(d.kpi))) {
                 errors.add(rat + ".class: no discrepancy watches the kpi '" + r.cls + "'");
             }
-            if (r.reference != null && m.discrepancies.stream()
-                    .noneMatch(d -> d != null && r.cls.equals(d.kpi) && r.reference.equals(d.reference()))) {
-                errors.add(rat + ".reference: no discrepancy compares the kpi '" + r.cls + "' with '"
-                        + r.reference + "'");
+            if (r.reference != null
+                    && m.discrepancies.stream()
+                            .noneMatch(d -> d != null && r.cls.equals(d.kpi) && r.reference.equals(d.reference()))) {
+                errors.add(
+                        rat + ".reference: no discrepancy compares the kpi '" + r.cls + "' with '" + r.reference + "'");
             }
         } else if (r.reference != null && !(r.reference.equals(DriftSpec.CHAMPION) && !r.vital.equals(Vitals.KPI))) {
             errors.add(rat + ".reference: " + r.vital + " has "
@@ -179,9 +196,13 @@ final class SpecValidator {
     /** Goals watch vitals of windows: per-class ones by class or top classes, the others as they are. */
     private static void validateGoals(List<String> errors, String at, ModelSpec m) {
         String metric = m.optimizationMetric;
-        if (metric != null && (!Vitals.ALL.contains(metric) || Vitals.PER_CLASS.contains(metric)
-                || Vitals.BY_KPI.contains(metric) || Vitals.WITHOUT_SAMPLES.contains(metric)
-                || Vitals.DRIFT.contains(metric) || Vitals.SEGMENT_OVERFLOW.equals(metric))) {
+        if (metric != null
+                && (!Vitals.ALL.contains(metric)
+                        || Vitals.PER_CLASS.contains(metric)
+                        || Vitals.BY_KPI.contains(metric)
+                        || Vitals.WITHOUT_SAMPLES.contains(metric)
+                        || Vitals.DRIFT.contains(metric)
+                        || Vitals.SEGMENT_OVERFLOW.equals(metric))) {
             errors.add(at + ".optimization_metric: '" + metric
                     + "' is not a vital of the whole window (e.g. macro_f1, roc_auc, rmse)");
         }
@@ -200,9 +221,14 @@ final class SpecValidator {
             } else if (!names.add(g.name)) {
                 errors.add(gat + ".name: '" + g.name + "' is already the name of a rule or goal (a goal is a rule)");
             }
-            if (g.vital == null || !Vitals.ALL.contains(g.vital) || Vitals.WITHOUT_SAMPLES.contains(g.vital)
-                    || Vitals.BY_KPI.contains(g.vital) || Vitals.GOAL.equals(g.vital) || Vitals.DRIFT.contains(g.vital)
-                    || Vitals.SEGMENT_OVERFLOW.equals(g.vital) || Vitals.SAMPLE_RATIO_P_VALUE.equals(g.vital)) {
+            if (g.vital == null
+                    || !Vitals.ALL.contains(g.vital)
+                    || Vitals.WITHOUT_SAMPLES.contains(g.vital)
+                    || Vitals.BY_KPI.contains(g.vital)
+                    || Vitals.GOAL.equals(g.vital)
+                    || Vitals.DRIFT.contains(g.vital)
+                    || Vitals.SEGMENT_OVERFLOW.equals(g.vital)
+                    || Vitals.SAMPLE_RATIO_P_VALUE.equals(g.vital)) {
                 errors.add(gat + ".vital: a vital of each window, not '" + g.vital + "'");
             } else if (Vitals.PER_CLASS.contains(g.vital)) {
                 if ((g.cls == null) == (g.topClasses == null)) {
@@ -442,8 +468,12 @@ final class SpecValidator {
         return name != null && name.matches("[a-zA-Z_][a-zA-Z0-9_]*") && !name.startsWith("__");
     }
 
-    private static void validateRouting(List<String> errors, String at, Map<String, String> labels,
-                                        Map<String, String> annotations, String generatorUrl) {
+    private static void validateRouting(
+            List<String> errors,
+            String at,
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            String generatorUrl) {
         if (labels != null) {
             for (Map.Entry<String, String> l : new TreeMap<>(labels).entrySet()) {
                 if (!labelName(l.getKey())) {
@@ -467,7 +497,8 @@ final class SpecValidator {
             }
         }
         if (generatorUrl != null && !generatorUrl.startsWith("http://") && !generatorUrl.startsWith("https://")) {
-            errors.add(at + ".generator_url: must be an http:// or https:// URL (a template), not '" + generatorUrl + "'");
+            errors.add(
+                    at + ".generator_url: must be an http:// or https:// URL (a template), not '" + generatorUrl + "'");
         }
     }
 }

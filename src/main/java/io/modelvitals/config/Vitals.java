@@ -30,7 +30,6 @@ public final class Vitals {
     public static final String LATE_LABELS = "late_labels";
     public static final String DUPLICATE_LABELS = "duplicate_labels";
 
-
     // Output distribution, per window (no labels needed).
     public static final String PREDICTION_COUNT = "prediction_count";
     // Absence: seconds without predictions / labels (no window: reported when the silence is noticed).
@@ -104,19 +103,79 @@ public final class Vitals {
     public static final Set<String> PER_CLASS = Set.of(PRECISION, RECALL, F1, CLASS_COUNT, CLASS_SHARE);
 
     /** Vitals that compare with a reference and need a rule's {@code reference}. */
-    public static final Set<String> DRIFT = Set.of(CLASS_PSI, CLASS_JS_DISTANCE, CLASS_CHI2_P_VALUE, VALUE_PSI,
-            VALUE_JS_DISTANCE, VALUE_KS_STATISTIC, VALUE_KS_P_VALUE, VALUE_WASSERSTEIN);
+    public static final Set<String> DRIFT = Set.of(
+            CLASS_PSI,
+            CLASS_JS_DISTANCE,
+            CLASS_CHI2_P_VALUE,
+            VALUE_PSI,
+            VALUE_JS_DISTANCE,
+            VALUE_KS_STATISTIC,
+            VALUE_KS_P_VALUE,
+            VALUE_WASSERSTEIN);
 
     /** Every vital a rule can watch (confusion cells and histogram bins are for reading, not alerting). */
-    public static final Set<String> ALL = Set.of(ACCURACY, PRECISION, RECALL, F1, MACRO_F1, LABELED_COUNT,
-            MAE, RMSE, LABEL_COVERAGE, LABEL_DELAY_P50_MS, LABEL_DELAY_P95_MS, LATE_LABELS, DUPLICATE_LABELS,
-            PREDICTION_COUNT, CLASS_COUNT, CLASS_SHARE, VALUE_MEAN, VALUE_VARIANCE, VALUE_P5, VALUE_P25, VALUE_P50,
-            VALUE_P75, VALUE_P95, CLASS_PSI, CLASS_JS_DISTANCE, CLASS_CHI2_P_VALUE, VALUE_PSI, VALUE_JS_DISTANCE,
-            VALUE_KS_STATISTIC, VALUE_KS_P_VALUE, VALUE_WASSERSTEIN, KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE,
-            SAMPLE_RATIO_P_VALUE, DISCREPANCY, MEAN_ERROR, MAPE, ZERO_ACTUALS, R2, ROC_AUC, ROC_AUC_MAX_ERROR, PR_AUC, LOG_LOSS,
-            BRIER_SCORE, EXPECTED_CALIBRATION_ERROR, TOP_K_ACCURACY, PREDICTIONS_PER_SECOND, ERROR_RATE, LATENCY_P50_MS,
-            LATENCY_P95_MS, LATENCY_P99_MS, PREDICTION_SILENCE_S, LABEL_SILENCE_S, VERSION_SHARE, VERSION_AGE_DAYS, NEW_VERSION,
-            SERVING_VERSION_AGE_DAYS, GOAL, OPTIMIZATION_METRIC, SEGMENT_OVERFLOW);
+    public static final Set<String> ALL = Set.of(
+            ACCURACY,
+            PRECISION,
+            RECALL,
+            F1,
+            MACRO_F1,
+            LABELED_COUNT,
+            MAE,
+            RMSE,
+            LABEL_COVERAGE,
+            LABEL_DELAY_P50_MS,
+            LABEL_DELAY_P95_MS,
+            LATE_LABELS,
+            DUPLICATE_LABELS,
+            PREDICTION_COUNT,
+            CLASS_COUNT,
+            CLASS_SHARE,
+            VALUE_MEAN,
+            VALUE_VARIANCE,
+            VALUE_P5,
+            VALUE_P25,
+            VALUE_P50,
+            VALUE_P75,
+            VALUE_P95,
+            CLASS_PSI,
+            CLASS_JS_DISTANCE,
+            CLASS_CHI2_P_VALUE,
+            VALUE_PSI,
+            VALUE_JS_DISTANCE,
+            VALUE_KS_STATISTIC,
+            VALUE_KS_P_VALUE,
+            VALUE_WASSERSTEIN,
+            KPI,
+            KPI_DIFFERENCE,
+            KPI_RELATIVE_DIFFERENCE,
+            SAMPLE_RATIO_P_VALUE,
+            DISCREPANCY,
+            MEAN_ERROR,
+            MAPE,
+            ZERO_ACTUALS,
+            R2,
+            ROC_AUC,
+            ROC_AUC_MAX_ERROR,
+            PR_AUC,
+            LOG_LOSS,
+            BRIER_SCORE,
+            EXPECTED_CALIBRATION_ERROR,
+            TOP_K_ACCURACY,
+            PREDICTIONS_PER_SECOND,
+            ERROR_RATE,
+            LATENCY_P50_MS,
+            LATENCY_P95_MS,
+            LATENCY_P99_MS,
+            PREDICTION_SILENCE_S,
+            LABEL_SILENCE_S,
+            VERSION_SHARE,
+            VERSION_AGE_DAYS,
+            NEW_VERSION,
+            SERVING_VERSION_AGE_DAYS,
+            GOAL,
+            OPTIMIZATION_METRIC,
+            SEGMENT_OVERFLOW);
 
     private Vitals() {}
 }

@@ -24,9 +24,11 @@ public class AlertRecord {
     public long startsAt;
     /** Event time at which it stopped (resolved only); null while firing. */
     public Long endsAt;
+
     public String fingerprint;
     /** Routing labels from the spec (team, env…), annotations from the rule (runbook_url…), the link back. */
     public java.util.Map<String, String> extraLabels;
+
     public java.util.Map<String, String> annotations;
     public String generatorUrl;
     public long windowStart;
@@ -38,8 +40,11 @@ public class AlertRecord {
     public boolean equals(Object o) {
         if (!(o instanceof AlertRecord)) return false;
         AlertRecord a = (AlertRecord) o;
-        return Objects.equals(status, a.status) && Objects.equals(fingerprint, a.fingerprint)
-                && startsAt == a.startsAt && Objects.equals(endsAt, a.endsAt) && windowEnd == a.windowEnd
+        return Objects.equals(status, a.status)
+                && Objects.equals(fingerprint, a.fingerprint)
+                && startsAt == a.startsAt
+                && Objects.equals(endsAt, a.endsAt)
+                && windowEnd == a.windowEnd
                 && Double.compare(value, a.value) == 0;
     }
 

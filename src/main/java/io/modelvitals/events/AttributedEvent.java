@@ -18,6 +18,7 @@ public class AttributedEvent {
     public List<String> slices;
     /** When it counts: the later of the event's and its prediction's time. */
     public long ts;
+
     public String type;
     public Double value;
     public String eventId;

@@ -4,6 +4,7 @@ package io.modelvitals.events;
 public class ControlRecord {
     /** Null when the record was empty or not UTF-8. */
     public String text;
+
     public Origin origin;
 
     public ControlRecord() {}

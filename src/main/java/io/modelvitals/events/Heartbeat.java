@@ -8,6 +8,7 @@ public class Heartbeat {
     public String model;
     /** A version, or "all" for the model as a whole. */
     public String version;
+
     public String stream;
     /** The latest event time seen. */
     public long ts;

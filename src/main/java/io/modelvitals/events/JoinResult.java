@@ -17,18 +17,21 @@ public class JoinResult {
     public String kind;
     /** The event time at which this result counts: a pair at the later of its two times, an expiry at horizon end. */
     public long ts;
+
     public String predictionId;
     public String model;
     public String version;
     public Map<String, String> segment;
     /** Set by the segment slicer: the slices this result counts in, "all" first, then "key=value" ones. */
     public List<String> slices;
+
     public String predictedLabel;
     public Double predictedValue;
     /** The prediction's positive-class probability (binary classifiers). */
     public Double predictedScore;
     /** The prediction's probability per class (multi-class classifiers). */
     public Map<String, Double> predictedScores;
+
     public String actualLabel;
     public Double actualValue;
     public long predictionTs;

@@ -14,7 +14,8 @@ public class KpiSummary implements SliceSummary<KpiAccumulator> {
     public KpiSummary() {}
 
     @Override
-    public void set(String model, String version, String slice, long windowStart, long windowEnd, KpiAccumulator accumulator) {
+    public void set(
+            String model, String version, String slice, long windowStart, long windowEnd, KpiAccumulator accumulator) {
         this.model = model;
         this.version = version;
         this.slice = slice;

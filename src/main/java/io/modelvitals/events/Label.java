@@ -5,6 +5,7 @@ public class Label {
     public String predictionId;
     /** Event time: when the truth became known, epoch milliseconds. */
     public long ts;
+
     public String label;
     public Double value;
     public Origin origin;

@@ -9,6 +9,7 @@ public class OutputSample {
     public String version;
     /** The slices this output counts in: "all" first, then "key=value" ones. */
     public List<String> slices;
+
     public long ts;
     /** Predicted class, if any. */
     public String label;

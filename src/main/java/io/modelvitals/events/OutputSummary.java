@@ -14,7 +14,13 @@ public class OutputSummary implements SliceSummary<OutputAccumulator> {
     public OutputSummary() {}
 
     @Override
-    public void set(String model, String version, String slice, long windowStart, long windowEnd, OutputAccumulator accumulator) {
+    public void set(
+            String model,
+            String version,
+            String slice,
+            long windowStart,
+            long windowEnd,
+            OutputAccumulator accumulator) {
         this.model = model;
         this.version = version;
         this.slice = slice;

@@ -17,6 +17,7 @@ public class Prediction {
     public Double score;
     /** Probability per class. */
     public Map<String, Double> scores;
+
     public Double latencyMs;
     /** Segment attributes, e.g. country → US. */
     public Map<String, String> segment;

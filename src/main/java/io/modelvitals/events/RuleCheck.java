@@ -21,6 +21,7 @@ public class RuleCheck {
     public boolean breached;
     /** The vital's 95% interval, when it has one. */
     public Double ciLower;
+
     public Double ciUpper;
     /** One-sided p-value that the true value is on the safe side of the threshold (proportions only), for FDR control. */
     public Double pValue;
@@ -28,6 +29,7 @@ public class RuleCheck {
     public io.modelvitals.config.RuleSpec spec;
     /** The alert's routing labels (the model's, then the rule's) and its link back; null when the spec sets none. */
     public java.util.Map<String, String> labels;
+
     public String generatorUrl;
     public long windowStart;
     public long windowEnd;
@@ -38,7 +40,14 @@ public class RuleCheck {
 
     /** The identity of an alert: one lifecycle per rule and key. */
     public String alertKey() {
-        return String.join("\u001f", rule, model, version, segment, vital, cls == null ? "" : cls,
+        return String.join(
+                "\u001f",
+                rule,
+                model,
+                version,
+                segment,
+                vital,
+                cls == null ? "" : cls,
                 reference == null ? "" : reference);
     }
 }

@@ -14,5 +14,6 @@ public final class SideOutputs {
 
     /** Business events attributed to their prediction's version and segment, and each accepted prediction once (type prediction). */
     public static final OutputTag<AttributedEvent> ATTRIBUTED_EVENTS = new OutputTag<>("attributed-events") {};
+
     private SideOutputs() {}
 }

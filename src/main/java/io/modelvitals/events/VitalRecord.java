@@ -8,6 +8,7 @@ public class VitalRecord {
     public String version;
     /** "all" for the whole population, else "key=value". */
     public String segment;
+
     public String vital;
     /** The class a per-class vital is about (precision, recall, f1, confusion's actual class); else null. */
     public String cls;
@@ -15,9 +16,11 @@ public class VitalRecord {
     public String predictedCls;
     /** For drift vitals: what the window was compared with (previous, fixed, champion, baseline). */
     public String reference;
+
     public double value;
     /** Sample count behind the value. */
     public long n;
+
     public long windowStart;
     public long windowEnd;
     /** For KPIs: the numerator (n is the denominator). */
@@ -28,12 +31,21 @@ public class VitalRecord {
     public Boolean met;
     /** 95% confidence interval, where the vital has one. */
     public Double ciLower;
+
     public Double ciUpper;
 
     public VitalRecord() {}
 
-    public VitalRecord(String model, String version, String segment, String vital, String cls,
-                       double value, long n, long windowStart, long windowEnd) {
+    public VitalRecord(
+            String model,
+            String version,
+            String segment,
+            String vital,
+            String cls,
+            double value,
+            long n,
+            long windowStart,
+            long windowEnd) {
         this.model = model;
         this.version = version;
         this.segment = segment;
@@ -49,11 +61,22 @@ public class VitalRecord {
     public boolean equals(Object o) {
         if (!(o instanceof VitalRecord)) return false;
         VitalRecord v = (VitalRecord) o;
-        return Double.compare(value, v.value) == 0 && n == v.n && windowStart == v.windowStart
-                && windowEnd == v.windowEnd && Objects.equals(model, v.model) && Objects.equals(version, v.version)
-                && Objects.equals(segment, v.segment) && Objects.equals(vital, v.vital) && Objects.equals(cls, v.cls)
-                && Objects.equals(predictedCls, v.predictedCls) && Objects.equals(reference, v.reference) && Objects.equals(ciLower, v.ciLower)
-                && Objects.equals(ciUpper, v.ciUpper) && Objects.equals(numerator, v.numerator) && Objects.equals(pValue, v.pValue) && Objects.equals(met, v.met);
+        return Double.compare(value, v.value) == 0
+                && n == v.n
+                && windowStart == v.windowStart
+                && windowEnd == v.windowEnd
+                && Objects.equals(model, v.model)
+                && Objects.equals(version, v.version)
+                && Objects.equals(segment, v.segment)
+                && Objects.equals(vital, v.vital)
+                && Objects.equals(cls, v.cls)
+                && Objects.equals(predictedCls, v.predictedCls)
+                && Objects.equals(reference, v.reference)
+                && Objects.equals(ciLower, v.ciLower)
+                && Objects.equals(ciUpper, v.ciUpper)
+                && Objects.equals(numerator, v.numerator)
+                && Objects.equals(pValue, v.pValue)
+                && Objects.equals(met, v.met);
     }
 
     @Override
@@ -63,7 +86,8 @@ public class VitalRecord {
 
     @Override
     public String toString() {
-        return model + "/" + version + "/" + segment + " " + vital + (cls == null ? "" : "[" + cls + (predictedCls == null ? "" : "→" + predictedCls) + "]")
-                + "=" + value + " n=" + n + " [" + windowStart + "," + windowEnd + ")";
+        return model + "/" + version + "/" + segment + " " + vital
+                + (cls == null ? "" : "[" + cls + (predictedCls == null ? "" : "→" + predictedCls) + "]") + "=" + value
+                + " n=" + n + " [" + windowStart + "," + windowEnd + ")";
     }
 }

@@ -1,6 +1,5 @@
 package io.modelvitals.functions;
 
-
 /**
  * Savepoint format of the state of {@code operational.AbsenceDetector} (value state "activity"). Flink writes the class
  * name of POJO state into every savepoint, and this type was nested in an operator of this package

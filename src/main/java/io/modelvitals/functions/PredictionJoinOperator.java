@@ -22,9 +22,11 @@ public final class PredictionJoinOperator {
         public Label pendingLabel;
         /** Further copies of the pending label, counted as duplicates once the prediction arrives. */
         public int pendingDuplicates;
+
         public boolean labeled;
         /** A label past the horizon has been seen: further labels are duplicates, whatever the arrival order. */
         public boolean lateSeen;
+
         public boolean expired;
         /** The current deadline: the horizon's end, then the end of the grace or attribution window. */
         public long timer;
@@ -32,11 +34,13 @@ public final class PredictionJoinOperator {
         public long filedAt;
         /** Fixed when the prediction arrives, so a changed spec on restore cannot change a running horizon. */
         public long horizonEnd;
+
         public long graceMs;
         /** Business events: the last event time that counts for the prediction (0: the model has no KPIs). */
         public long attributionEnd;
         /** Event ids seen (duplicates are refused), and events that came before their prediction. */
         public List<String> eventIds;
+
         public List<BusinessEvent> pendingEvents;
         /** The attribution window is over and the ids are gone: any further event is refused (it could be a duplicate). */
         public boolean eventsClosed;

@@ -24,7 +24,11 @@ import java.util.Map;
  */
 public final class InputParser {
     /** The three input streams. */
-    public enum Kind { PREDICTION, LABEL, BUSINESS_EVENT }
+    public enum Kind {
+        PREDICTION,
+        LABEL,
+        BUSINESS_EVENT
+    }
 
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** Ids, names, classes, types and segment keys and values longer than this are rejected: they become keys and labels. */
@@ -34,6 +38,7 @@ public final class InputParser {
 
     /** A ts further than this ahead of the wall clock is rejected (0: no limit). */
     private final long maxFutureSkewMs;
+
     private final int maxRecordBytes;
     private final StreamingInputParser streaming;
 
@@ -69,9 +74,12 @@ public final class InputParser {
         if (bytes.length > maxRecordBytes) {
             // Not parsed, and not copied whole into the dead-letter topic either.
             byte[] head = java.util.Arrays.copyOf(bytes, OVERSIZED_PAYLOAD_BYTES);
-            return InputRecord.of(new DeadLetter("record of " + bytes.length + " bytes is larger than job.max_record_bytes ("
-                    + maxRecordBytes + "); payload: its first " + OVERSIZED_PAYLOAD_BYTES + " bytes", origin,
-                    Base64.getEncoder().encodeToString(head), "base64"));
+            return InputRecord.of(new DeadLetter(
+                    "record of " + bytes.length + " bytes is larger than job.max_record_bytes (" + maxRecordBytes
+                            + "); payload: its first " + OVERSIZED_PAYLOAD_BYTES + " bytes",
+                    origin,
+                    Base64.getEncoder().encodeToString(head),
+                    "base64"));
         }
         // Most records are well-formed: one streaming pass reads them. Anything else is read again as a tree, whose
         // checks below name the first problem (see StreamingInputParser).
@@ -92,9 +100,12 @@ public final class InputParser {
         }
         try {
             switch (kind) {
-                case PREDICTION: return InputRecord.of(prediction(node, origin));
-                case LABEL: return InputRecord.of(label(node, origin));
-                default: return InputRecord.of(businessEvent(node, origin));
+                case PREDICTION:
+                    return InputRecord.of(prediction(node, origin));
+                case LABEL:
+                    return InputRecord.of(label(node, origin));
+                default:
+                    return InputRecord.of(businessEvent(node, origin));
             }
         } catch (Invalid e) {
             return deadLetter(e.getMessage(), bytes, origin);
@@ -114,7 +125,8 @@ public final class InputParser {
             throw new Invalid("exactly one of 'label' (classifier) or 'value' (regressor) is required");
         }
         p.score = optionalNumber(n, "score");
-        if (p.score != null && (p.score < 0 || p.score > 1)) throw new Invalid("'score' must be in [0, 1], was " + p.score);
+        if (p.score != null && (p.score < 0 || p.score > 1))
+            throw new Invalid("'score' must be in [0, 1], was " + p.score);
         JsonNode scores = n.get("scores");
         if (scores != null && !scores.isNull()) {
             if (!scores.isObject()) throw new Invalid("'scores' must be an object of class → probability");
@@ -135,9 +147,11 @@ public final class InputParser {
             for (Iterator<Map.Entry<String, JsonNode>> it = segment.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isTextual()) throw new Invalid("'segment." + e.getKey() + "' must be a string");
-                if (e.getKey().length() > MAX_STRING_LENGTH || e.getValue().asText().length() > MAX_STRING_LENGTH) {
-                    throw new Invalid("'segment." + (e.getKey().length() > 40 ? e.getKey().substring(0, 40) + "…" : e.getKey())
-                            + "' is longer than " + MAX_STRING_LENGTH + " characters");
+                if (e.getKey().length() > MAX_STRING_LENGTH
+                        || e.getValue().asText().length() > MAX_STRING_LENGTH) {
+                    throw new Invalid(
+                            "'segment." + (e.getKey().length() > 40 ? e.getKey().substring(0, 40) + "…" : e.getKey())
+                                    + "' is longer than " + MAX_STRING_LENGTH + " characters");
                 }
                 noControlCharacters("segment key", e.getKey());
                 noControlCharacters("segment." + e.getKey(), e.getValue().asText());
@@ -189,7 +203,8 @@ public final class InputParser {
         if (v == null || v.isNull()) return null;
         if (!v.isTextual()) throw new Invalid("'" + field + "' must be a string");
         if (v.asText().isEmpty()) throw new Invalid("'" + field + "' must not be empty");
-        if (v.asText().length() > MAX_STRING_LENGTH) throw new Invalid("'" + field + "' is longer than " + MAX_STRING_LENGTH + " characters");
+        if (v.asText().length() > MAX_STRING_LENGTH)
+            throw new Invalid("'" + field + "' is longer than " + MAX_STRING_LENGTH + " characters");
         noControlCharacters(field, v.asText());
         return v.asText();
     }
@@ -236,16 +251,18 @@ public final class InputParser {
         }
         if (ts < 0) throw new Invalid("'ts' must be epoch milliseconds ≥ 0 (not before 1970)");
         if (maxFutureSkewMs > 0 && ts > System.currentTimeMillis() + maxFutureSkewMs) {
-            throw new Invalid("'ts' is more than " + maxFutureSkewMs + " ms in the future: " + Instant.ofEpochMilli(ts));
+            throw new Invalid(
+                    "'ts' is more than " + maxFutureSkewMs + " ms in the future: " + Instant.ofEpochMilli(ts));
         }
         return ts;
     }
 
     private static InputRecord deadLetter(String reason, byte[] bytes, Origin origin) {
         String text = Utf8.decodeOrNull(bytes);
-        return InputRecord.of(text != null
-                ? new DeadLetter(reason, origin, text, "utf8")
-                : new DeadLetter(reason, origin, Base64.getEncoder().encodeToString(bytes), "base64"));
+        return InputRecord.of(
+                text != null
+                        ? new DeadLetter(reason, origin, text, "utf8")
+                        : new DeadLetter(reason, origin, Base64.getEncoder().encodeToString(bytes), "base64"));
     }
 
     /** A validation failure; its message is the dead letter's reason. */

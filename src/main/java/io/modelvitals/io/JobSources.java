@@ -13,8 +13,11 @@ public class JobSources {
     /** Rule sets changed at runtime (a topic, or a file of them for replay). */
     public final Source<ControlRecord, ?, ?> rules;
 
-    public JobSources(Source<InputRecord, ?, ?> predictions, Source<InputRecord, ?, ?> labels,
-                      Source<InputRecord, ?, ?> businessEvents, Source<ControlRecord, ?, ?> rules) {
+    public JobSources(
+            Source<InputRecord, ?, ?> predictions,
+            Source<InputRecord, ?, ?> labels,
+            Source<InputRecord, ?, ?> businessEvents,
+            Source<ControlRecord, ?, ?> rules) {
         this.predictions = predictions;
         this.labels = labels;
         this.businessEvents = businessEvents;

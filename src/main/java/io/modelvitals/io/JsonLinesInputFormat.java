@@ -48,7 +48,8 @@ public class JsonLinesInputFormat extends SimpleStreamFormat<InputRecord> {
                     int length = bytes.length;
                     if (length > 0 && bytes[length - 1] == '\r') length--;
                     if (isBlank(bytes, length)) continue; // blank lines are layout, not records
-                    return parser.parse(kind, java.util.Arrays.copyOf(bytes, length), new Origin(originName, 0, number));
+                    return parser.parse(
+                            kind, java.util.Arrays.copyOf(bytes, length), new Origin(originName, 0, number));
                 }
             }
 

@@ -6,6 +6,8 @@ import io.modelvitals.events.ControlRecord;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.InputRecord;
 import io.modelvitals.events.VitalRecord;
+import java.util.Properties;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -14,8 +16,6 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import java.util.Properties;
-import java.util.regex.Pattern;
 
 /** Kafka sources and exactly-once sinks for the job, built from the spec. */
 public final class KafkaIO {
@@ -30,7 +30,8 @@ public final class KafkaIO {
                 source(spec, spec.kafka.topics.predictions, InputParser.Kind.PREDICTION, bounded),
                 source(spec, spec.kafka.topics.labels, InputParser.Kind.LABEL, bounded),
                 // An empty topic name: the deployment has no business events, do not subscribe.
-                spec.kafka.topics.businessEvents == null || spec.kafka.topics.businessEvents.isBlank() ? null
+                spec.kafka.topics.businessEvents == null || spec.kafka.topics.businessEvents.isBlank()
+                        ? null
                         : source(spec, spec.kafka.topics.businessEvents, InputParser.Kind.BUSINESS_EVENT, bounded),
                 rules(spec, bounded));
     }
@@ -55,7 +56,8 @@ public final class KafkaIO {
         return builder.build();
     }
 
-    private static KafkaSource<InputRecord> source(MonitorSpec spec, String topic, InputParser.Kind kind, boolean bounded) {
+    private static KafkaSource<InputRecord> source(
+            MonitorSpec spec, String topic, InputParser.Kind kind, boolean bounded) {
         KafkaSourceBuilder<InputRecord> builder = KafkaSource.<InputRecord>builder()
                 .setProperties(clientProperties(spec))
                 .setBootstrapServers(spec.kafka.bootstrapServers);
@@ -66,8 +68,7 @@ public final class KafkaIO {
         } else {
             builder.setTopics(topic);
         }
-        builder
-                .setGroupId(spec.kafka.groupId)
+        builder.setGroupId(spec.kafka.groupId)
                 .setStartingOffsets(startingOffsets(spec.kafka.startFrom))
                 .setDeserializer(new KafkaInputDeserializer(kind, spec.job.maxFutureSkewMs(), spec.job.maxRecordBytes))
                 // Upstream producers may be transactional: never read what they aborted.
@@ -81,9 +82,12 @@ public final class KafkaIO {
     @SuppressWarnings("deprecation")
     private static OffsetsInitializer startingOffsets(String startFrom) {
         switch (startFrom) {
-            case "earliest": return OffsetsInitializer.earliest();
-            case "latest": return OffsetsInitializer.latest();
-            default: return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case "earliest":
+                return OffsetsInitializer.earliest();
+            case "latest":
+                return OffsetsInitializer.latest();
+            default:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         }
     }
 
@@ -95,23 +99,42 @@ public final class KafkaIO {
         return new JobSinks() {
             @Override
             public void vitals(DataStream<VitalRecord> vitals) {
-                vitals.sinkTo(sink(servers, client, spec.kafka.topics.vitals, prefix + "-vitals",
-                                new OutputJson.VitalKey(), new OutputJson.VitalValue()))
-                        .uid("sink-vitals").name("Vitals to Kafka");
+                vitals.sinkTo(sink(
+                                servers,
+                                client,
+                                spec.kafka.topics.vitals,
+                                prefix + "-vitals",
+                                new OutputJson.VitalKey(),
+                                new OutputJson.VitalValue()))
+                        .uid("sink-vitals")
+                        .name("Vitals to Kafka");
             }
 
             @Override
             public void alerts(DataStream<AlertRecord> alerts) {
-                alerts.sinkTo(sink(servers, client, spec.kafka.topics.alerts, prefix + "-alerts",
-                                new OutputJson.AlertKey(), new OutputJson.AlertValue()))
-                        .uid("sink-alerts").name("Alerts to Kafka");
+                alerts.sinkTo(sink(
+                                servers,
+                                client,
+                                spec.kafka.topics.alerts,
+                                prefix + "-alerts",
+                                new OutputJson.AlertKey(),
+                                new OutputJson.AlertValue()))
+                        .uid("sink-alerts")
+                        .name("Alerts to Kafka");
             }
 
             @Override
             public void deadLetters(DataStream<DeadLetter> deadLetters) {
-                deadLetters.sinkTo(sink(servers, client, spec.kafka.topics.deadLetters, prefix + "-dead-letters",
-                                null, new OutputJson.DeadLetterValue()))
-                        .uid("sink-dead-letters").name("Dead letters to Kafka");
+                deadLetters
+                        .sinkTo(sink(
+                                servers,
+                                client,
+                                spec.kafka.topics.deadLetters,
+                                prefix + "-dead-letters",
+                                null,
+                                new OutputJson.DeadLetterValue()))
+                        .uid("sink-dead-letters")
+                        .name("Dead letters to Kafka");
             }
         };
     }
@@ -123,8 +146,13 @@ public final class KafkaIO {
         return p;
     }
 
-    private static <T> KafkaSink<T> sink(String servers, Properties client, String topic, String transactionalIdPrefix,
-                                         SerializationSchema<T> key, SerializationSchema<T> value) {
+    private static <T> KafkaSink<T> sink(
+            String servers,
+            Properties client,
+            String topic,
+            String transactionalIdPrefix,
+            SerializationSchema<T> key,
+            SerializationSchema<T> value) {
         return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(client)
                 .setBootstrapServers(servers)

@@ -29,7 +29,8 @@ public class KafkaInputDeserializer implements KafkaRecordDeserializationSchema<
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputRecord> out) {
         if (parser == null) parser = new InputParser(maxFutureSkewMs, maxRecordBytes);
-        out.collect(parser.parse(kind, record.value(), new Origin(record.topic(), record.partition(), record.offset())));
+        out.collect(
+                parser.parse(kind, record.value(), new Origin(record.topic(), record.partition(), record.offset())));
     }
 
     @Override

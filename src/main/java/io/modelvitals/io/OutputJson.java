@@ -3,15 +3,15 @@ package io.modelvitals.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelvitals.alerting.AlertLifecycleFunction;
 import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.VitalRecord;
-import io.modelvitals.alerting.AlertLifecycleFunction;
 import java.io.UncheckedIOException;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 
 /** The JSON shapes of the output topics (docs/wire-contract.md). One shared, thread-safe mapper. */
 public final class OutputJson {

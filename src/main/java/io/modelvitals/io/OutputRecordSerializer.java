@@ -24,6 +24,7 @@ public class OutputRecordSerializer<T> implements KafkaRecordSerializationSchema
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, null, key == null ? null : key.serialize(element), value.serialize(element));
+        return new ProducerRecord<>(
+                topic, null, null, key == null ? null : key.serialize(element), value.serialize(element));
     }
 }

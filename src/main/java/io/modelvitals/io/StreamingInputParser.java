@@ -93,16 +93,36 @@ final class StreamingInputParser {
                 f.seen |= bit;
                 if (v == JsonToken.VALUE_NULL) continue; // as absent, like the tree
                 switch (name) {
-                    case "prediction_id": f.predictionId = string(p, v); break;
-                    case "model": f.model = string(p, v); break;
-                    case "version": f.version = string(p, v); break;
-                    case "error": f.error = string(p, v); break;
-                    case "label": f.label = string(p, v); break;
-                    case "event_id": f.eventId = string(p, v); break;
-                    case "type": f.type = string(p, v); break;
-                    case "value": f.value = number(p, v); break;
-                    case "score": f.score = number(p, v); break;
-                    case "latency_ms": f.latencyMs = number(p, v); break;
+                    case "prediction_id":
+                        f.predictionId = string(p, v);
+                        break;
+                    case "model":
+                        f.model = string(p, v);
+                        break;
+                    case "version":
+                        f.version = string(p, v);
+                        break;
+                    case "error":
+                        f.error = string(p, v);
+                        break;
+                    case "label":
+                        f.label = string(p, v);
+                        break;
+                    case "event_id":
+                        f.eventId = string(p, v);
+                        break;
+                    case "type":
+                        f.type = string(p, v);
+                        break;
+                    case "value":
+                        f.value = number(p, v);
+                        break;
+                    case "score":
+                        f.score = number(p, v);
+                        break;
+                    case "latency_ms":
+                        f.latencyMs = number(p, v);
+                        break;
                     case "ts":
                         if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                             f.ts = p.getLongValue();
@@ -129,9 +149,11 @@ final class StreamingInputParser {
                         if (v != JsonToken.START_OBJECT) return null;
                         f.segment = new HashMap<>();
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            // A key may be empty (only its value is a required string), but not long or with control characters.
+                            // A key may be empty (only its value is a required string), but not long or with control
+                            // characters.
                             String key = p.currentName();
-                            if (key.length() > InputParser.MAX_STRING_LENGTH || InputParser.hasControlCharacter(key)) return null;
+                            if (key.length() > InputParser.MAX_STRING_LENGTH || InputParser.hasControlCharacter(key))
+                                return null;
                             f.segment.put(key, string(p, p.nextToken()));
                         }
                         break;
@@ -147,20 +169,34 @@ final class StreamingInputParser {
     /** Which fields each kind reads (the others are skipped, as the tree ignores them). */
     private static int bit(InputParser.Kind kind, String name) {
         switch (name) {
-            case "prediction_id": return 1;
-            case "ts": return 1 << 1;
-            case "value": return 1 << 2;
-            case "label": return kind != InputParser.Kind.BUSINESS_EVENT ? 1 << 3 : 0;
-            case "model": return kind != InputParser.Kind.LABEL ? 1 << 4 : 0;
-            case "version": return kind != InputParser.Kind.LABEL ? 1 << 5 : 0;
-            case "error": return kind == InputParser.Kind.PREDICTION ? 1 << 6 : 0;
-            case "score": return kind == InputParser.Kind.PREDICTION ? 1 << 7 : 0;
-            case "scores": return kind == InputParser.Kind.PREDICTION ? 1 << 8 : 0;
-            case "latency_ms": return kind == InputParser.Kind.PREDICTION ? 1 << 9 : 0;
-            case "segment": return kind == InputParser.Kind.PREDICTION ? 1 << 10 : 0;
-            case "event_id": return kind == InputParser.Kind.BUSINESS_EVENT ? 1 << 11 : 0;
-            case "type": return kind == InputParser.Kind.BUSINESS_EVENT ? 1 << 12 : 0;
-            default: return 0;
+            case "prediction_id":
+                return 1;
+            case "ts":
+                return 1 << 1;
+            case "value":
+                return 1 << 2;
+            case "label":
+                return kind != InputParser.Kind.BUSINESS_EVENT ? 1 << 3 : 0;
+            case "model":
+                return kind != InputParser.Kind.LABEL ? 1 << 4 : 0;
+            case "version":
+                return kind != InputParser.Kind.LABEL ? 1 << 5 : 0;
+            case "error":
+                return kind == InputParser.Kind.PREDICTION ? 1 << 6 : 0;
+            case "score":
+                return kind == InputParser.Kind.PREDICTION ? 1 << 7 : 0;
+            case "scores":
+                return kind == InputParser.Kind.PREDICTION ? 1 << 8 : 0;
+            case "latency_ms":
+                return kind == InputParser.Kind.PREDICTION ? 1 << 9 : 0;
+            case "segment":
+                return kind == InputParser.Kind.PREDICTION ? 1 << 10 : 0;
+            case "event_id":
+                return kind == InputParser.Kind.BUSINESS_EVENT ? 1 << 11 : 0;
+            case "type":
+                return kind == InputParser.Kind.BUSINESS_EVENT ? 1 << 12 : 0;
+            default:
+                return 0;
         }
     }
 
@@ -168,7 +204,8 @@ final class StreamingInputParser {
     private static String string(JsonParser p, JsonToken v) throws IOException {
         if (v != JsonToken.VALUE_STRING) throw new IllegalStateException();
         String s = p.getText();
-        if (s.isEmpty() || s.length() > InputParser.MAX_STRING_LENGTH || InputParser.hasControlCharacter(s)) throw new IllegalStateException();
+        if (s.isEmpty() || s.length() > InputParser.MAX_STRING_LENGTH || InputParser.hasControlCharacter(s))
+            throw new IllegalStateException();
         return s;
     }
 
@@ -216,7 +253,8 @@ final class StreamingInputParser {
     }
 
     private BusinessEvent businessEvent(Fields f) {
-        if (f.eventId == null || !validTs(f) || f.type == null || f.type.equals(AttributedEvent.PREDICTION)) return null;
+        if (f.eventId == null || !validTs(f) || f.type == null || f.type.equals(AttributedEvent.PREDICTION))
+            return null;
         if (f.predictionId == null && (f.model == null || f.version == null)) return null;
         BusinessEvent e = new BusinessEvent();
         e.eventId = f.eventId;

@@ -1,8 +1,7 @@
 package io.modelvitals.io;
 
-import io.modelvitals.events.SideOutputs;
-
 import io.modelvitals.events.InputRecord;
+import io.modelvitals.events.SideOutputs;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.function.SerializableFunction;

@@ -24,13 +24,20 @@ public final class KafkaJob {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Durations.parse(spec.job.checkpointInterval));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         if (spec.job.stateBackend != null) conf.set(StateBackendOptions.STATE_BACKEND, spec.job.stateBackend);
         // With RocksDB, most of the join's time went to point lookups of prediction_ids long gone from the memtable
         // (expiries an hour later, stale bucket entries): a Bloom filter per file lets RocksDB skip the files that
         // cannot hold the key. Set by its key, so the job needs no RocksDB classes when the state is on the heap.
-        conf.set(org.apache.flink.configuration.ConfigOptions.key("state.backend.rocksdb.use-bloom-filter").booleanType().defaultValue(false), true);
-        if (spec.job.checkpointDir != null) conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, spec.job.checkpointDir);
+        conf.set(
+                org.apache.flink.configuration.ConfigOptions.key("state.backend.rocksdb.use-bloom-filter")
+                        .booleanType()
+                        .defaultValue(false),
+                true);
+        if (spec.job.checkpointDir != null)
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, spec.job.checkpointDir);
         env.configure(conf);
         VitalsJob.defineWorkflow(env, spec, KafkaIO.sources(spec, bounded), KafkaIO.sinks(spec));
     }

@@ -1,23 +1,18 @@
 package io.modelvitals.job;
 
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.AlertRecord;
+import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.InputRecord;
+import io.modelvitals.events.VitalRecord;
 import io.modelvitals.io.ControlLinesFormat;
 import io.modelvitals.io.InputParser;
 import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.JobSources;
 import io.modelvitals.io.JsonLinesInputFormat;
 import io.modelvitals.io.OutputJson;
-
-import io.modelvitals.config.MonitorSpec;
-import io.modelvitals.events.AlertRecord;
-import io.modelvitals.events.DeadLetter;
-import io.modelvitals.events.InputRecord;
-import io.modelvitals.events.VitalRecord;
 import java.io.IOException;
 import java.net.URI;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +21,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
@@ -61,14 +60,21 @@ public final class ReplayJob {
 
     private ReplayJob() {}
 
-    public static Outputs run(StreamExecutionEnvironment env, MonitorSpec spec, Path predictions, Path labels,
-                              Path businessEvents) throws Exception {
+    public static Outputs run(
+            StreamExecutionEnvironment env, MonitorSpec spec, Path predictions, Path labels, Path businessEvents)
+            throws Exception {
         return run(env, spec, predictions, labels, businessEvents, null);
     }
 
     /** @param rules rule sets, one JSON object per line, applied before the data (null: the spec's rules) */
-    public static Outputs run(StreamExecutionEnvironment env, MonitorSpec spec, Path predictions, Path labels,
-                              Path businessEvents, Path rules) throws Exception {
+    public static Outputs run(
+            StreamExecutionEnvironment env,
+            MonitorSpec spec,
+            Path predictions,
+            Path labels,
+            Path businessEvents,
+            Path rules)
+            throws Exception {
         if (rules == null) {
             // The topology always has a rule-set input; an empty file stands for "none".
             rules = Files.createTempFile("no-rule-sets", ".jsonl");
@@ -78,14 +84,18 @@ public final class ReplayJob {
                 file(predictions, InputParser.Kind.PREDICTION, spec),
                 file(labels, InputParser.Kind.LABEL, spec),
                 businessEvents == null ? null : file(businessEvents, InputParser.Kind.BUSINESS_EVENT, spec),
-                FileSource.forRecordStreamFormat(new ControlLinesFormat(rules.getFileName().toString()),
-                        new org.apache.flink.core.fs.Path(rules.toAbsolutePath().toUri())).build());
+                FileSource.forRecordStreamFormat(
+                                new ControlLinesFormat(rules.getFileName().toString()),
+                                new org.apache.flink.core.fs.Path(
+                                        rules.toAbsolutePath().toUri()))
+                        .build());
         CollectingSinks sinks = new CollectingSinks();
         VitalsJob.defineWorkflow(env, spec, sources, sinks);
         JobClient client = env.executeAsync("model-vitals replay");
         CompletableFuture<List<String>> vitals = drain(sinks.vitals, v -> OutputJson.line(OutputJson.vital(v)));
         CompletableFuture<List<String>> alerts = drain(sinks.alerts, a -> OutputJson.line(OutputJson.alert(a)));
-        CompletableFuture<List<String>> deadLetters = drain(sinks.deadLetters, d -> OutputJson.line(OutputJson.deadLetter(d)));
+        CompletableFuture<List<String>> deadLetters =
+                drain(sinks.deadLetters, d -> OutputJson.line(OutputJson.deadLetter(d)));
         // Drain first: the iterators end once the job has finished and every result is fetched; the
         // local cluster goes away right after the job result, taking unfetched results with it.
         Outputs outputs = new Outputs(vitals.get(), alerts.get(), deadLetters.get());
@@ -97,8 +107,9 @@ public final class ReplayJob {
      * Replays on a Flink cluster started here, kept up until every output has been fetched (a plain
      * local environment shuts its cluster down as soon as the job ends, racing the result fetchers).
      */
-    public static Outputs runLocal(MonitorSpec spec, Path predictions, Path labels, Path businessEvents,
-                                   Path rules, int parallelism) throws Exception {
+    public static Outputs runLocal(
+            MonitorSpec spec, Path predictions, Path labels, Path businessEvents, Path rules, int parallelism)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -112,15 +123,22 @@ public final class ReplayJob {
         try (MiniCluster miniCluster = new MiniCluster(cluster)) {
             miniCluster.start();
             URI rest = miniCluster.getRestAddress().get();
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(rest.getHost(), rest.getPort());
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createRemoteEnvironment(rest.getHost(), rest.getPort());
             env.setParallelism(parallelism);
             return run(env, spec, predictions, labels, businessEvents, rules);
         }
     }
 
     private static FileSource<InputRecord> file(Path path, InputParser.Kind kind, MonitorSpec spec) {
-        return FileSource.forRecordStreamFormat(new JsonLinesInputFormat(kind, path.getFileName().toString(), spec.job.maxFutureSkewMs(), spec.job.maxRecordBytes),
-                new org.apache.flink.core.fs.Path(path.toAbsolutePath().toUri())).build();
+        return FileSource.forRecordStreamFormat(
+                        new JsonLinesInputFormat(
+                                kind,
+                                path.getFileName().toString(),
+                                spec.job.maxFutureSkewMs(),
+                                spec.job.maxRecordBytes),
+                        new org.apache.flink.core.fs.Path(path.toAbsolutePath().toUri()))
+                .build();
     }
 
     /** Reads a collect iterator to its end on its own thread: the three outputs must drain together. */

@@ -88,10 +88,11 @@ public final class VitalsJob {
 
     /** Bounded out-of-orderness per partition, idleness, and dead letters invisible to both. */
     static WatermarkStrategy<InputRecord> watermarks(MonitorSpec spec) {
-        WatermarkStrategy<InputRecord> events = WatermarkStrategy
-                .<InputRecord>forBoundedOutOfOrderness(Durations.parse(spec.job.maxOutOfOrderness))
+        WatermarkStrategy<InputRecord> events = WatermarkStrategy.<InputRecord>forBoundedOutOfOrderness(
+                        Durations.parse(spec.job.maxOutOfOrderness))
                 .withIdleness(Durations.parse(spec.job.idleness));
-        return WatermarkStrategy.<InputRecord>forGenerator(ctx -> new DeadLetterBlindWatermarks(events.createWatermarkGenerator(ctx)))
+        return WatermarkStrategy.<InputRecord>forGenerator(
+                        ctx -> new DeadLetterBlindWatermarks(events.createWatermarkGenerator(ctx)))
                 .withTimestampAssigner((record, kafkaTs) -> record.eventTime());
     }
 
@@ -99,16 +100,16 @@ public final class VitalsJob {
      * The topology, one call per stage; each stage's dead letters go to {@code deadLetters}, written once at the end.
      * Operator uids and state names are savepoint contracts: see docs/architecture.md before changing one.
      */
-    public static void defineWorkflow(StreamExecutionEnvironment env, MonitorSpec spec, JobSources sources,
-                                      JobSinks sinks) {
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env, MonitorSpec spec, JobSources sources, JobSinks sinks) {
         configure(env);
         DeadLetters deadLetters = new DeadLetters();
         Inputs inputs = inputs(env, spec, sources, deadLetters);
         SingleOutputStreamOperator<JoinResult> joined = join(spec, inputs, deadLetters);
 
         SingleOutputStreamOperator<OutputSummary> outputs = outputDistribution(spec, joined, deadLetters);
-        DataStream<VitalRecord> vitals = quality(spec, joined, deadLetters)
-                .union(outputVitals(spec, outputs), drift(spec, outputs));
+        DataStream<VitalRecord> vitals =
+                quality(spec, joined, deadLetters).union(outputVitals(spec, outputs), drift(spec, outputs));
         if (inputs.withKpis) vitals = vitals.union(kpis(spec, joined, deadLetters));
         if (spec.hasAbsence()) vitals = vitals.union(absence(spec, joined));
         vitals = finite(vitals);
@@ -119,7 +120,11 @@ public final class VitalsJob {
         DataStream<AlertRecord> alerts = alerts(env, spec, sources, vitals, deadLetters);
         sinks.vitals(vitals.map(new VitalGauges()).uid("vital-gauges").name("Vitals as metrics"));
         sinks.alerts(alerts);
-        sinks.deadLetters(deadLetters.all().map(new DeadLetterCounter()).uid("dead-letter-counter").name("Count dead letters"));
+        sinks.deadLetters(deadLetters
+                .all()
+                .map(new DeadLetterCounter())
+                .uid("dead-letter-counter")
+                .name("Count dead letters"));
     }
 
     /** The valid records of each input. */
@@ -128,29 +133,33 @@ public final class VitalsJob {
         SingleOutputStreamOperator<Label> labels;
         /** Null without a business-event input. */
         SingleOutputStreamOperator<BusinessEvent> businessEvents;
+
         boolean withKpis;
     }
 
     /** 1. Inputs, parsed in the source; records that cannot count go aside as dead letters. */
-    private static Inputs inputs(StreamExecutionEnvironment env, MonitorSpec spec, JobSources sources,
-                                 DeadLetters deadLetters) {
+    private static Inputs inputs(
+            StreamExecutionEnvironment env, MonitorSpec spec, JobSources sources, DeadLetters deadLetters) {
         WatermarkStrategy<InputRecord> watermarks = watermarks(spec);
         Inputs in = new Inputs();
-        in.predictions = env
-                .fromSource(sources.predictions, watermarks, "Predictions").uid("source-predictions")
+        in.predictions = env.fromSource(sources.predictions, watermarks, "Predictions")
+                .uid("source-predictions")
                 .process(new ValidRecordRouter<>(r -> r.prediction), TypeInformation.of(Prediction.class))
-                .uid("valid-predictions").name("Valid predictions");
-        in.labels = env
-                .fromSource(sources.labels, watermarks, "Labels").uid("source-labels")
+                .uid("valid-predictions")
+                .name("Valid predictions");
+        in.labels = env.fromSource(sources.labels, watermarks, "Labels")
+                .uid("source-labels")
                 .process(new ValidRecordRouter<>(r -> r.label), TypeInformation.of(Label.class))
-                .uid("valid-labels").name("Valid labels");
+                .uid("valid-labels")
+                .name("Valid labels");
         deadLetters.add(in.predictions.getSideOutput(SideOutputs.DEAD_LETTERS));
         deadLetters.add(in.labels.getSideOutput(SideOutputs.DEAD_LETTERS));
         if (sources.businessEvents != null) {
-            in.businessEvents = env
-                    .fromSource(sources.businessEvents, watermarks, "Business events").uid("source-business-events")
+            in.businessEvents = env.fromSource(sources.businessEvents, watermarks, "Business events")
+                    .uid("source-business-events")
                     .process(new ValidRecordRouter<>(r -> r.businessEvent), TypeInformation.of(BusinessEvent.class))
-                    .uid("valid-business-events").name("Valid business events");
+                    .uid("valid-business-events")
+                    .name("Valid business events");
             deadLetters.add(in.businessEvents.getSideOutput(SideOutputs.DEAD_LETTERS));
         }
         in.withKpis = in.businessEvents != null && spec.hasKpis();
@@ -162,16 +171,24 @@ public final class VitalsJob {
      * events when a model has KPIs. One state entry, one timer and one shuffle per prediction.
      */
     private static SingleOutputStreamOperator<JoinResult> join(MonitorSpec spec, Inputs in, DeadLetters deadLetters) {
-        DataStream<Feedback> feedback = in.labels.map(l -> Feedback.of(l)).returns(Feedback.class)
-                .uid("label-feedback").name("Labels as feedback");
+        DataStream<Feedback> feedback = in.labels
+                .map(l -> Feedback.of(l))
+                .returns(Feedback.class)
+                .uid("label-feedback")
+                .name("Labels as feedback");
         if (in.withKpis) {
-            feedback = feedback.union(in.businessEvents.map(e -> Feedback.of(e)).returns(Feedback.class)
-                    .uid("event-feedback").name("Business events as feedback"));
+            feedback = feedback.union(in.businessEvents
+                    .map(e -> Feedback.of(e))
+                    .returns(Feedback.class)
+                    .uid("event-feedback")
+                    .name("Business events as feedback"));
         }
         SingleOutputStreamOperator<JoinResult> joined = in.predictions
                 .connect(feedback)
                 .keyBy(p -> p.predictionId, Feedback::key)
-                .transform("Join predictions with labels and business events", TypeInformation.of(JoinResult.class),
+                .transform(
+                        "Join predictions with labels and business events",
+                        TypeInformation.of(JoinResult.class),
                         new PredictionJoinOperator(spec))
                 .uid("prediction-label-join");
         deadLetters.add(joined.getSideOutput(SideOutputs.DEAD_LETTERS));
@@ -179,18 +196,27 @@ public final class VitalsJob {
     }
 
     /** 3. Quality vitals, in two phases: partials per pane in the join's own task (no shuffle), then windows. */
-    private static DataStream<VitalRecord> quality(MonitorSpec spec, DataStream<JoinResult> joined,
-                                                   DeadLetters deadLetters) {
+    private static DataStream<VitalRecord> quality(
+            MonitorSpec spec, DataStream<JoinResult> joined, DeadLetters deadLetters) {
         TwoPhaseAggregation<JoinResult, ClassificationAccumulator, SlicedClassification, VitalRecord> panes =
                 QualityPanes.of(spec);
-        var quality = panes.apply(joined.flatMap(new JoinResultSlicer(spec))
-                .uid("segment-slicer").name("Slice join results by segment"), spec);
-        deadLetters.add(LateRecords.records(quality.partials.getSideOutput(panes.lateRecords),
-                r -> new DeadLetter("late: its pane had already closed when this join result arrived",
-                        null, OutputJson.describe(r), "utf8"), "late-join-results", "Late join results"));
-        deadLetters.add(LateRecords.partials(quality.windows.getSideOutput(panes.latePartials),
+        var quality = panes.apply(
+                joined.flatMap(new JoinResultSlicer(spec)).uid("segment-slicer").name("Slice join results by segment"),
+                spec);
+        deadLetters.add(LateRecords.records(
+                quality.partials.getSideOutput(panes.lateRecords),
+                r -> new DeadLetter(
+                        "late: its pane had already closed when this join result arrived",
+                        null,
+                        OutputJson.describe(r),
+                        "utf8"),
+                "late-join-results",
+                "Late join results"));
+        deadLetters.add(LateRecords.partials(
+                quality.windows.getSideOutput(panes.latePartials),
                 acc -> (acc.classifiedPairs + acc.regressionPairs) + " pairs, " + acc.expired + " expiries",
-                "late-quality-partials", "Late quality partials"));
+                "late-quality-partials",
+                "Late quality partials"));
         return quality.windows;
     }
 
@@ -198,49 +224,79 @@ public final class VitalsJob {
     private static SingleOutputStreamOperator<OutputSummary> outputDistribution(
             MonitorSpec spec, SingleOutputStreamOperator<JoinResult> joined, DeadLetters deadLetters) {
         TwoPhaseAggregation<OutputSample, OutputAccumulator, SlicedOutputs, OutputSummary> panes = OutputPanes.of(spec);
-        var outputs = panes.apply(joined.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS)
-                .flatMap(new PredictionSlicer(spec)).uid("prediction-slicer").name("Slice predictions by segment"), spec);
-        deadLetters.add(LateRecords.records(outputs.partials.getSideOutput(panes.lateRecords),
-                s -> new DeadLetter("late: its pane had already closed when this prediction arrived",
-                        null, OutputJson.describe(s), "utf8"), "late-output-samples", "Late predictions"));
-        deadLetters.add(LateRecords.partials(outputs.windows.getSideOutput(panes.latePartials),
-                acc -> acc.predictions + " predictions", "late-output-partials", "Late output partials"));
+        var outputs = panes.apply(
+                joined.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS)
+                        .flatMap(new PredictionSlicer(spec))
+                        .uid("prediction-slicer")
+                        .name("Slice predictions by segment"),
+                spec);
+        deadLetters.add(LateRecords.records(
+                outputs.partials.getSideOutput(panes.lateRecords),
+                s -> new DeadLetter(
+                        "late: its pane had already closed when this prediction arrived",
+                        null,
+                        OutputJson.describe(s),
+                        "utf8"),
+                "late-output-samples",
+                "Late predictions"));
+        deadLetters.add(LateRecords.partials(
+                outputs.windows.getSideOutput(panes.latePartials),
+                acc -> acc.predictions + " predictions",
+                "late-output-partials",
+                "Late output partials"));
         return outputs.windows;
     }
 
     private static DataStream<VitalRecord> outputVitals(MonitorSpec spec, DataStream<OutputSummary> outputs) {
-        return outputs.flatMap(new OutputDistributionVitals(spec)).uid("output-vitals").name("Output distribution vitals");
+        return outputs.flatMap(new OutputDistributionVitals(spec))
+                .uid("output-vitals")
+                .name("Output distribution vitals");
     }
 
     /** Drift against the references; all versions of a model's slice meet here, so a challenger meets its champion. */
     private static DataStream<VitalRecord> drift(MonitorSpec spec, DataStream<OutputSummary> outputs) {
-        return outputs
-                .keyBy(OutputSummary::driftKey)
+        return outputs.keyBy(OutputSummary::driftKey)
                 .process(new OutputDriftFunction(spec))
-                .uid("output-drift").name("Output drift against references");
+                .uid("output-drift")
+                .name("Output drift against references");
     }
 
     /**
      * 5. Business KPIs: events attributed by the join to their prediction's version and segment, in the same two
      * phases (the first chained in the join's task), then each challenger against the champion.
      */
-    private static DataStream<VitalRecord> kpis(MonitorSpec spec, SingleOutputStreamOperator<JoinResult> joined,
-                                                DeadLetters deadLetters) {
+    private static DataStream<VitalRecord> kpis(
+            MonitorSpec spec, SingleOutputStreamOperator<JoinResult> joined, DeadLetters deadLetters) {
         TwoPhaseAggregation<AttributedEvent, KpiAccumulator, SlicedKpis, KpiSummary> panes = KpiPanes.of(spec);
-        var kpis = panes.apply(joined.getSideOutput(SideOutputs.ATTRIBUTED_EVENTS)
-                .flatMap(new AttributedEventSlicer(spec)).uid("event-slicer").name("Slice business events by segment"),
+        var kpis = panes.apply(
+                joined.getSideOutput(SideOutputs.ATTRIBUTED_EVENTS)
+                        .flatMap(new AttributedEventSlicer(spec))
+                        .uid("event-slicer")
+                        .name("Slice business events by segment"),
                 spec);
-        deadLetters.add(LateRecords.records(kpis.partials.getSideOutput(panes.lateRecords),
-                e -> new DeadLetter("late: its KPI pane had already closed when this " + e.type + " was attributed",
-                        null, OutputJson.describe(e), "utf8"), "late-attributed-events", "Late attributed events"));
-        deadLetters.add(LateRecords.partials(kpis.windows.getSideOutput(panes.latePartials),
-                acc -> acc.predictions + " predictions", "late-kpi-partials", "Late KPI partials"));
+        deadLetters.add(LateRecords.records(
+                kpis.partials.getSideOutput(panes.lateRecords),
+                e -> new DeadLetter(
+                        "late: its KPI pane had already closed when this " + e.type + " was attributed",
+                        null,
+                        OutputJson.describe(e),
+                        "utf8"),
+                "late-attributed-events",
+                "Late attributed events"));
+        deadLetters.add(LateRecords.partials(
+                kpis.windows.getSideOutput(panes.latePartials),
+                acc -> acc.predictions + " predictions",
+                "late-kpi-partials",
+                "Late KPI partials"));
         DataStream<VitalRecord> kpiVitals = kpis.windows
-                .flatMap(new KpiVitalsFunction(spec)).uid("kpi-vitals").name("KPI vitals");
+                .flatMap(new KpiVitalsFunction(spec))
+                .uid("kpi-vitals")
+                .name("KPI vitals");
         DataStream<VitalRecord> comparisons = kpis.windows
                 .keyBy(KpiSummary::comparisonKey)
                 .process(new KpiComparisonFunction(spec))
-                .uid("kpi-comparison").name("Challengers against the champion");
+                .uid("kpi-comparison")
+                .name("Challengers against the champion");
         return kpiVitals.union(comparisons);
     }
 
@@ -250,17 +306,24 @@ public final class VitalsJob {
      */
     private static DataStream<VitalRecord> absence(MonitorSpec spec, SingleOutputStreamOperator<JoinResult> joined) {
         DataStream<Heartbeat> heartbeats = joined.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS)
-                .flatMap(new Heartbeats<Prediction>(spec, Heartbeat.PREDICTIONS, p -> p.model, p -> p.version, p -> p.ts))
-                .returns(Heartbeat.class).uid("prediction-heartbeats").name("Prediction heartbeats")
-                .union(joined
-                        .filter(r -> !JoinResult.EXPIRED.equals(r.kind)).uid("received-labels").name("Received labels")
-                        .flatMap(new Heartbeats<JoinResult>(spec, Heartbeat.LABELS, r -> r.model, r -> r.version,
-                                r -> r.labelTs))
-                        .returns(Heartbeat.class).uid("label-heartbeats").name("Label heartbeats"));
+                .flatMap(new Heartbeats<Prediction>(
+                        spec, Heartbeat.PREDICTIONS, p -> p.model, p -> p.version, p -> p.ts))
+                .returns(Heartbeat.class)
+                .uid("prediction-heartbeats")
+                .name("Prediction heartbeats")
+                .union(joined.filter(r -> !JoinResult.EXPIRED.equals(r.kind))
+                        .uid("received-labels")
+                        .name("Received labels")
+                        .flatMap(new Heartbeats<JoinResult>(
+                                spec, Heartbeat.LABELS, r -> r.model, r -> r.version, r -> r.labelTs))
+                        .returns(Heartbeat.class)
+                        .uid("label-heartbeats")
+                        .name("Label heartbeats"));
         return heartbeats
                 .keyBy(Heartbeat::key)
                 .process(new AbsenceDetector(spec))
-                .uid("absence").name("Silence of predictions and labels");
+                .uid("absence")
+                .name("Silence of predictions and labels");
     }
 
     /** A vital that overflowed (values near ±1e308) is not a number anyone can act on, nor valid JSON. */
@@ -270,29 +333,35 @@ public final class VitalsJob {
 
     /** When the model metric and the business metric disagree, that is itself a vital (and an alert). */
     private static DataStream<VitalRecord> discrepancies(MonitorSpec spec, DataStream<VitalRecord> vitals) {
-        return vitals
-                .filter(v -> DiscrepancyFunction.watches(spec, v)).uid("discrepancy-inputs").name("Quality and KPI vitals")
+        return vitals.filter(v -> DiscrepancyFunction.watches(spec, v))
+                .uid("discrepancy-inputs")
+                .name("Quality and KPI vitals")
                 .keyBy(DiscrepancyFunction::key)
                 .process(new DiscrepancyFunction(spec))
-                .uid("discrepancy").name("Model metric against business metric");
+                .uid("discrepancy")
+                .name("Model metric against business metric");
     }
 
     /** The versions each model serves: shares, ages, new versions, and the age of the one serving most. */
     private static DataStream<VitalRecord> versions(DataStream<OutputSummary> outputs) {
-        return outputs
-                .filter(s -> SegmentSlicer.ALL.equals(s.slice)).uid("population-outputs").name("Whole-population outputs")
+        return outputs.filter(s -> SegmentSlicer.ALL.equals(s.slice))
+                .uid("population-outputs")
+                .name("Whole-population outputs")
                 .keyBy(s -> s.model)
                 .process(new VersionTracker())
-                .uid("versions").name("Versions per model");
+                .uid("versions")
+                .name("Versions per model");
     }
 
     /** Acceptability goals, over every vital above: met or not per window, and a rule each. */
     private static DataStream<VitalRecord> goals(MonitorSpec spec, DataStream<VitalRecord> vitals) {
-        return vitals
-                .filter(v -> GoalEvaluator.watches(spec, v)).uid("goal-inputs").name("Vitals with goals")
+        return vitals.filter(v -> GoalEvaluator.watches(spec, v))
+                .uid("goal-inputs")
+                .name("Vitals with goals")
                 .keyBy(GoalEvaluator::key)
                 .process(new GoalEvaluator(spec))
-                .uid("goals").name("Acceptability goals");
+                .uid("goals")
+                .name("Acceptability goals");
     }
 
     /**
@@ -300,21 +369,28 @@ public final class VitalsJob {
      * the alert lifecycle. One reader of rule sets: they are few, and a reader left without a partition would hold
      * back the watermark of everything downstream of the broadcast.
      */
-    private static DataStream<AlertRecord> alerts(StreamExecutionEnvironment env, MonitorSpec spec, JobSources sources,
-                                                  DataStream<VitalRecord> vitals, DeadLetters deadLetters) {
-        DataStream<ControlRecord> ruleSets = env
-                .fromSource(sources.rules, WatermarkStrategy.forGenerator(ctx -> new AlwaysIdleWatermarks<>()), "Rule sets")
-                .setParallelism(1).uid("source-rule-sets");
-        SingleOutputStreamOperator<RuleCheck> checks = vitals
-                .connect(ruleSets.broadcast(RuleEvaluator.RULE_SETS))
-                .process(new RuleEvaluator(spec)).uid("rule-evaluator").name("Evaluate rules");
+    private static DataStream<AlertRecord> alerts(
+            StreamExecutionEnvironment env,
+            MonitorSpec spec,
+            JobSources sources,
+            DataStream<VitalRecord> vitals,
+            DeadLetters deadLetters) {
+        DataStream<ControlRecord> ruleSets = env.fromSource(
+                        sources.rules, WatermarkStrategy.forGenerator(ctx -> new AlwaysIdleWatermarks<>()), "Rule sets")
+                .setParallelism(1)
+                .uid("source-rule-sets");
+        SingleOutputStreamOperator<RuleCheck> checks = vitals.connect(ruleSets.broadcast(RuleEvaluator.RULE_SETS))
+                .process(new RuleEvaluator(spec))
+                .uid("rule-evaluator")
+                .name("Evaluate rules");
         deadLetters.add(checks.getSideOutput(SideOutputs.DEAD_LETTERS));
-        return checks
-                .keyBy(c -> Keys.of(c.rule, c.model, c.version))
-                .process(new FalseDiscoveryControl()).uid("false-discovery-control")
+        return checks.keyBy(c -> Keys.of(c.rule, c.model, c.version))
+                .process(new FalseDiscoveryControl())
+                .uid("false-discovery-control")
                 .name("False discovery control across segments")
                 .keyBy(RuleCheck::alertKey)
                 .process(new AlertLifecycleFunction())
-                .uid("alert-lifecycle").name("Alert lifecycle");
+                .uid("alert-lifecycle")
+                .name("Alert lifecycle");
     }
 }

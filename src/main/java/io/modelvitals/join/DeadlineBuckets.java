@@ -36,6 +36,7 @@ final class DeadlineBuckets {
     private final long bucketMs;
     /** The operator whose keyed state holds the lists. */
     private final AbstractStreamOperator<?> keyed;
+
     private final ListStateDescriptor<String> lists;
     private final InternalTimerService<Long> timers;
     private final KeyGroupRange keyGroups;
@@ -45,8 +46,13 @@ final class DeadlineBuckets {
     /** Per key group of this subtask, the bucket whose timer was registered last. */
     private final long[] lastBucket;
 
-    DeadlineBuckets(MonitorSpec spec, AbstractStreamOperator<?> keyed, ListStateDescriptor<String> lists,
-                    InternalTimerService<Long> timers, KeyGroupRange keyGroups, int maxParallelism) {
+    DeadlineBuckets(
+            MonitorSpec spec,
+            AbstractStreamOperator<?> keyed,
+            ListStateDescriptor<String> lists,
+            InternalTimerService<Long> timers,
+            KeyGroupRange keyGroups,
+            int maxParallelism) {
         this.bucketMs = bucketMs(spec);
         this.keyed = keyed;
         this.lists = lists;

@@ -33,6 +33,7 @@ import org.apache.flink.metrics.MetricGroup;
 final class EventAttribution {
     /** Emits through the operator, at the time of what it is handling. */
     private final PredictionJoinOperator join;
+
     private final DeadlineBuckets deadlines;
     private final MonitorSpec spec;
     private final Counter attributed;
@@ -65,7 +66,8 @@ final class EventAttribution {
         Prediction p = st.prediction;
         if (!model.kpis.isEmpty()) {
             st.attributionEnd = saturatedAdd(p.ts, model.attributionWindowMs());
-            join.emit(SideOutputs.ATTRIBUTED_EVENTS,
+            join.emit(
+                    SideOutputs.ATTRIBUTED_EVENTS,
                     attributedEvent(p, AttributedEvent.PREDICTION, null, p.predictionId, p.ts));
             if (st.pendingEvents != null) {
                 for (BusinessEvent e : st.pendingEvents) attribute(st, e);
@@ -83,9 +85,15 @@ final class EventAttribution {
      */
     boolean event(JoinState st, BusinessEvent e) throws Exception {
         if (st.eventsClosed) {
-            join.emit(SideOutputs.DEAD_LETTERS, new DeadLetter("business event after the attribution window of "
-                    + "prediction '" + e.predictionId + "' had closed (it ended at "
-                    + Instant.ofEpochMilli(st.attributionEnd) + ")", e.origin, null, null));
+            join.emit(
+                    SideOutputs.DEAD_LETTERS,
+                    new DeadLetter(
+                            "business event after the attribution window of "
+                                    + "prediction '" + e.predictionId + "' had closed (it ended at "
+                                    + Instant.ofEpochMilli(st.attributionEnd) + ")",
+                            e.origin,
+                            null,
+                            null));
             return false;
         }
         if (st.eventIds == null) st.eventIds = new ArrayList<>(2);
@@ -94,9 +102,14 @@ final class EventAttribution {
             return false;
         }
         if (st.eventIds.size() >= PredictionJoinOperator.MAX_EVENTS_PER_KEY) {
-            join.emit(SideOutputs.DEAD_LETTERS, new DeadLetter("more than " + PredictionJoinOperator.MAX_EVENTS_PER_KEY
-                    + " business events for prediction_id '" + e.predictionId + "': not counted",
-                    e.origin, null, null));
+            join.emit(
+                    SideOutputs.DEAD_LETTERS,
+                    new DeadLetter(
+                            "more than " + PredictionJoinOperator.MAX_EVENTS_PER_KEY
+                                    + " business events for prediction_id '" + e.predictionId + "': not counted",
+                            e.origin,
+                            null,
+                            null));
             return false;
         }
         st.eventIds.add(e.eventId);
@@ -119,8 +132,14 @@ final class EventAttribution {
     ModelSpec directModel(BusinessEvent e) {
         ModelSpec model = spec.model(e.model);
         if (model == null) {
-            join.emit(SideOutputs.DEAD_LETTERS, new DeadLetter("model '" + e.model
-                    + "' is not declared in the spec (job.monitor_undeclared_models is false)", e.origin, null, null));
+            join.emit(
+                    SideOutputs.DEAD_LETTERS,
+                    new DeadLetter(
+                            "model '" + e.model
+                                    + "' is not declared in the spec (job.monitor_undeclared_models is false)",
+                            e.origin,
+                            null,
+                            null));
             return null;
         }
         if (model.kpis.isEmpty()) {
@@ -140,7 +159,8 @@ final class EventAttribution {
     }
 
     void duplicate(BusinessEvent e) {
-        join.emit(SideOutputs.DEAD_LETTERS,
+        join.emit(
+                SideOutputs.DEAD_LETTERS,
                 new DeadLetter("duplicate business event_id '" + e.eventId + "': counted once", e.origin, null, null));
     }
 
@@ -157,35 +177,52 @@ final class EventAttribution {
     void orphaned(JoinState st) {
         if (st.pendingEvents != null) {
             for (BusinessEvent e : st.pendingEvents) {
-                unattributed(e, "no prediction '" + e.predictionId
-                        + "' of a model with KPIs arrived within the attribution window");
+                unattributed(
+                        e,
+                        "no prediction '" + e.predictionId
+                                + "' of a model with KPIs arrived within the attribution window");
             }
         }
     }
 
     private void attribute(JoinState st, BusinessEvent e) {
         if (e.ts < st.prediction.ts - maxOutOfOrdernessMs) {
-            join.emit(SideOutputs.DEAD_LETTERS, new DeadLetter("business event at " + Instant.ofEpochMilli(e.ts)
-                    + " is before its prediction '" + e.predictionId + "' (" + Instant.ofEpochMilli(st.prediction.ts)
-                    + ") by more than job.max_out_of_orderness", e.origin, null, null));
+            join.emit(
+                    SideOutputs.DEAD_LETTERS,
+                    new DeadLetter(
+                            "business event at " + Instant.ofEpochMilli(e.ts)
+                                    + " is before its prediction '" + e.predictionId + "' ("
+                                    + Instant.ofEpochMilli(st.prediction.ts)
+                                    + ") by more than job.max_out_of_orderness",
+                            e.origin,
+                            null,
+                            null));
             return;
         }
         if (e.ts > st.attributionEnd) {
-            join.emit(SideOutputs.DEAD_LETTERS, new DeadLetter("business event at " + Instant.ofEpochMilli(e.ts)
-                    + " is past the attribution window of prediction '" + e.predictionId + "' (it ended at "
-                    + Instant.ofEpochMilli(st.attributionEnd) + ")", e.origin, null, null));
+            join.emit(
+                    SideOutputs.DEAD_LETTERS,
+                    new DeadLetter(
+                            "business event at " + Instant.ofEpochMilli(e.ts)
+                                    + " is past the attribution window of prediction '" + e.predictionId
+                                    + "' (it ended at "
+                                    + Instant.ofEpochMilli(st.attributionEnd) + ")",
+                            e.origin,
+                            null,
+                            null));
             return;
         }
         attributed.inc();
         // Counted at the later of the two times, like a label: an event a little ahead of its prediction's clock
         // still counts.
-        join.emit(SideOutputs.ATTRIBUTED_EVENTS,
+        join.emit(
+                SideOutputs.ATTRIBUTED_EVENTS,
                 attributedEvent(st.prediction, e.type, e.value, e.eventId, Math.max(e.ts, st.prediction.ts)));
     }
 
     private void unattributed(BusinessEvent e, String why) {
-        join.emit(SideOutputs.DEAD_LETTERS,
-                new DeadLetter("unattributed business event: " + why, e.origin, null, null));
+        join.emit(
+                SideOutputs.DEAD_LETTERS, new DeadLetter("unattributed business event: " + why, e.origin, null, null));
     }
 
     private static AttributedEvent attributedEvent(Prediction p, String type, Double value, String eventId, long ts) {

@@ -26,6 +26,7 @@ import io.modelvitals.functions.PredictionJoinOperator.JoinState;
 final class LabelMatching {
     /** Emits through the operator, at the time of what it is handling. */
     private final PredictionJoinOperator join;
+
     private final DeadlineBuckets deadlines;
     private final MonitorSpec spec;
 
@@ -87,8 +88,14 @@ final class LabelMatching {
     /** No prediction came for the key within the longest label horizon: a label that waited is an orphan. */
     void orphaned(JoinState st, String key) {
         if (st.pendingLabel != null) {
-            join.emit(SideOutputs.DEAD_LETTERS, new DeadLetter("orphan label: no prediction with prediction_id '"
-                    + key + "' arrived within the longest label horizon", st.pendingLabel.origin, null, null));
+            join.emit(
+                    SideOutputs.DEAD_LETTERS,
+                    new DeadLetter(
+                            "orphan label: no prediction with prediction_id '" + key
+                                    + "' arrived within the longest label horizon",
+                            st.pendingLabel.origin,
+                            null,
+                            null));
         }
     }
 
@@ -98,9 +105,13 @@ final class LabelMatching {
     }
 
     private static DeadLetter mismatch(Prediction p, Label label) {
-        return new DeadLetter("label does not match its prediction: the prediction has a "
-                + (p.label != null ? "class ('label')" : "value ('value')") + ", the label a "
-                + (label.label != null ? "class" : "value"), label.origin, null, null);
+        return new DeadLetter(
+                "label does not match its prediction: the prediction has a "
+                        + (p.label != null ? "class ('label')" : "value ('value')") + ", the label a "
+                        + (label.label != null ? "class" : "value"),
+                label.origin,
+                null,
+                null);
     }
 
     private static JoinResult result(String kind, Prediction p, Label label, long ts) {

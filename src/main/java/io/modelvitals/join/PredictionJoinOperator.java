@@ -87,11 +87,14 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
         // (a partition that never goes idle), so a stalled stream cannot grow state without bound.
         long longest = Math.max(spec.maxLabelHorizonMs() + maxGraceMs(spec), EventAttribution.maxAttributionMs(spec));
         // Generous (at least a week), so an outage or a backlog does not lose state its deadlines still need.
-        Duration ttl = Duration.ofMillis(Math.max(4 * longest, Duration.ofDays(7).toMillis()));
+        Duration ttl =
+                Duration.ofMillis(Math.max(4 * longest, Duration.ofDays(7).toMillis()));
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
                 // No incremental cleanup: it walks state entries on every access (8% of the job's CPU in
                 // the benchmark). Expired entries are never read and are dropped from full snapshots.
-                .disableCleanupInBackground().cleanupFullSnapshot().build());
+                .disableCleanupInBackground()
+                .cleanupFullSnapshot()
+                .build());
         return descriptor;
     }
 
@@ -109,7 +112,8 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
         ListStateDescriptor<String> bucketLists = new ListStateDescriptor<>("join-deadlines", Types.STRING);
         bucketTimers = getInternalTimerService("join-deadlines", LongSerializer.INSTANCE, this);
         int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
-        KeyGroupRange keyGroups = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism,
+        KeyGroupRange keyGroups = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                maxParallelism,
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         buckets = new DeadlineBuckets(spec, this, bucketLists, bucketTimers, keyGroups, maxParallelism);
@@ -132,24 +136,42 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
         }
         ModelSpec model = spec.model(p.model);
         if (model == null) {
-            emit(SideOutputs.DEAD_LETTERS, new DeadLetter("model '" + p.model
-                    + "' is not declared in the spec (job.monitor_undeclared_models is false)", p.origin, null, null));
+            emit(
+                    SideOutputs.DEAD_LETTERS,
+                    new DeadLetter(
+                            "model '" + p.model
+                                    + "' is not declared in the spec (job.monitor_undeclared_models is false)",
+                            p.origin,
+                            null,
+                            null));
             return;
         }
-        long lastUse = Math.max(saturatedAdd(p.ts, model.labelHorizonMs()),
+        long lastUse = Math.max(
+                saturatedAdd(p.ts, model.labelHorizonMs()),
                 model.kpis.isEmpty() ? 0 : saturatedAdd(p.ts, model.attributionWindowMs()));
         if (lastUse <= bucketTimers.currentWatermark()) {
             // Far in the past: its whole label horizon is behind the watermark, so every window it could count in
             // has been computed. Reported once here rather than once per window it misses.
-            emit(SideOutputs.DEAD_LETTERS, new DeadLetter("late prediction: its label horizon ended at "
-                    + Instant.ofEpochMilli(p.ts + model.labelHorizonMs()) + ", before the watermark ("
-                    + Instant.ofEpochMilli(bucketTimers.currentWatermark()) + ")", p.origin, null, null));
+            emit(
+                    SideOutputs.DEAD_LETTERS,
+                    new DeadLetter(
+                            "late prediction: its label horizon ended at "
+                                    + Instant.ofEpochMilli(p.ts + model.labelHorizonMs()) + ", before the watermark ("
+                                    + Instant.ofEpochMilli(bucketTimers.currentWatermark()) + ")",
+                            p.origin,
+                            null,
+                            null));
             return;
         }
         JoinState st = current();
         if (st != null && st.prediction != null) {
-            emit(SideOutputs.DEAD_LETTERS, new DeadLetter("duplicate prediction_id '" + p.predictionId
-                    + "': the first prediction is kept", p.origin, null, null));
+            emit(
+                    SideOutputs.DEAD_LETTERS,
+                    new DeadLetter(
+                            "duplicate prediction_id '" + p.predictionId + "': the first prediction is kept",
+                            p.origin,
+                            null,
+                            null));
             return;
         }
         if (st == null) st = new JoinState();

@@ -1,14 +1,12 @@
 package io.modelvitals.operational;
 
-import io.modelvitals.functions.AbsenceDetector.Activity;
-
-import io.modelvitals.pane.SegmentSlicer;
-
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.config.Vitals;
 import io.modelvitals.events.Heartbeat;
 import io.modelvitals.events.VitalRecord;
-import io.modelvitals.config.Vitals;
+import io.modelvitals.functions.AbsenceDetector.Activity;
+import io.modelvitals.pane.SegmentSlicer;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -49,7 +47,9 @@ public class AbsenceDetector extends KeyedProcessFunction<String, Heartbeat, Vit
     public void open(OpenContext openContext) {
         ValueStateDescriptor<Activity> descriptor = new ValueStateDescriptor<>("activity", Activity.class);
         // A version that stopped serving for good is forgotten after a week (its silence alert then resolves as stale).
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7)).cleanupFullSnapshot().build());
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(7))
+                .cleanupFullSnapshot()
+                .build());
         state = getRuntimeContext().getState(descriptor);
         startedMs = Long.MIN_VALUE;
     }
@@ -117,7 +117,11 @@ public class AbsenceDetector extends KeyedProcessFunction<String, Heartbeat, Vit
         a.silent = true;
         report(a, silenceMs / 1000.0, Math.max(a.lastEventTs + silenceMs, a.lastReportedEnd + 1), out);
         // Again one period later, while the silence lasts.
-        schedule(a, ctx, now + after, (watermark == Long.MIN_VALUE ? a.lastEventTs : Math.max(watermark, a.lastEventTs)) + after);
+        schedule(
+                a,
+                ctx,
+                now + after,
+                (watermark == Long.MIN_VALUE ? a.lastEventTs : Math.max(watermark, a.lastEventTs)) + after);
         state.update(a);
     }
 
@@ -138,7 +142,7 @@ public class AbsenceDetector extends KeyedProcessFunction<String, Heartbeat, Vit
     private void report(Activity a, double silenceSeconds, long windowEnd, Collector<VitalRecord> out) {
         String vital = Heartbeat.PREDICTIONS.equals(a.stream) ? Vitals.PREDICTION_SILENCE_S : Vitals.LABEL_SILENCE_S;
         a.lastReportedEnd = windowEnd;
-        out.collect(new VitalRecord(a.model, a.version, SegmentSlicer.ALL, vital, null, silenceSeconds, 0,
-                a.lastEventTs, windowEnd));
+        out.collect(new VitalRecord(
+                a.model, a.version, SegmentSlicer.ALL, vital, null, silenceSeconds, 0, a.lastEventTs, windowEnd));
     }
 }

@@ -1,10 +1,9 @@
 package io.modelvitals.operational;
 
-import io.modelvitals.pane.SegmentSlicer;
-
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.Heartbeat;
+import io.modelvitals.pane.SegmentSlicer;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -29,8 +28,12 @@ public class Heartbeats<IN> extends RichFlatMapFunction<IN, Heartbeat> {
     /** model|version → [latest event time, wall time of the last heartbeat, event time of the last heartbeat]. */
     private transient Map<String, long[]> seen;
 
-    public Heartbeats(MonitorSpec spec, String stream, SerializableFunction<IN, String> modelOf,
-                      SerializableFunction<IN, String> versionOf, SerializableFunction<IN, Long> timeOf) {
+    public Heartbeats(
+            MonitorSpec spec,
+            String stream,
+            SerializableFunction<IN, String> modelOf,
+            SerializableFunction<IN, String> versionOf,
+            SerializableFunction<IN, Long> timeOf) {
         this.spec = spec;
         this.stream = stream;
         this.modelOf = modelOf;
@@ -61,7 +64,8 @@ public class Heartbeats<IN> extends RichFlatMapFunction<IN, Heartbeat> {
      * looks silent in event time.
      */
     private void beat(String model, String version, long ts, long now, long eventStep, Collector<Heartbeat> out) {
-        long[] s = seen.computeIfAbsent(model + '\u001f' + version, k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE});
+        long[] s = seen.computeIfAbsent(
+                model + '\u001f' + version, k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE});
         s[0] = Math.max(s[0], ts);
         if (s[1] != Long.MIN_VALUE && now - s[1] < INTERVAL_MS && s[0] - s[2] < eventStep) return;
         s[1] = now;

@@ -1,12 +1,11 @@
 package io.modelvitals.operational;
 
-import io.modelvitals.pane.SegmentSlicer;
-
+import io.modelvitals.config.Vitals;
 import io.modelvitals.events.OutputSummary;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.pane.SegmentSlicer;
 import io.modelvitals.vitals.Champion;
 import io.modelvitals.vitals.Proportions;
-import io.modelvitals.config.Vitals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +35,17 @@ public class VersionTracker extends KeyedProcessFunction<String, OutputSummary, 
 
     @Override
     public void open(OpenContext openContext) {
-        MapStateDescriptor<String, Long> pendingDescriptor = new MapStateDescriptor<>("versions-pending", Types.STRING, Types.LONG);
-        MapStateDescriptor<String, Long> firstSeenDescriptor = new MapStateDescriptor<>("versions-first-seen", Types.STRING, Types.LONG);
+        MapStateDescriptor<String, Long> pendingDescriptor =
+                new MapStateDescriptor<>("versions-pending", Types.STRING, Types.LONG);
+        MapStateDescriptor<String, Long> firstSeenDescriptor =
+                new MapStateDescriptor<>("versions-first-seen", Types.STRING, Types.LONG);
         // Read on every window while the model serves: a version forgotten after 90 days without traffic
         // would count as new if it ever came back.
-        StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofDays(90)).updateTtlOnReadAndWrite()
-                .cleanupIncrementally(10, false).cleanupInRocksdbCompactFilter(1000).build();
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofDays(90))
+                .updateTtlOnReadAndWrite()
+                .cleanupIncrementally(10, false)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build();
         pendingDescriptor.enableTimeToLive(ttl);
         firstSeenDescriptor.enableTimeToLive(ttl);
         pending = getRuntimeContext().getMapState(pendingDescriptor);
@@ -50,7 +54,8 @@ public class VersionTracker extends KeyedProcessFunction<String, OutputSummary, 
 
     @Override
     public void processElement(OutputSummary s, Context ctx, Collector<VitalRecord> out) throws Exception {
-        pending.put(s.windowEnd + "|" + s.windowStart + "|" + s.version, s.accumulator.predictions + s.accumulator.errors);
+        pending.put(
+                s.windowEnd + "|" + s.windowStart + "|" + s.version, s.accumulator.predictions + s.accumulator.errors);
         ctx.timerService().registerEventTimeTimer(s.windowEnd - 1);
     }
 
@@ -78,21 +83,54 @@ public class VersionTracker extends KeyedProcessFunction<String, OutputSummary, 
             if (first == null) {
                 first = windowStart;
                 firstSeen.put(version, first);
-                out.collect(new VitalRecord(model, version, SegmentSlicer.ALL, Vitals.NEW_VERSION, null, 1, e.getValue(), windowStart, windowEnd));
+                out.collect(new VitalRecord(
+                        model,
+                        version,
+                        SegmentSlicer.ALL,
+                        Vitals.NEW_VERSION,
+                        null,
+                        1,
+                        e.getValue(),
+                        windowStart,
+                        windowEnd));
             }
-            VitalRecord share = new VitalRecord(model, version, SegmentSlicer.ALL, Vitals.VERSION_SHARE, null,
-                    total == 0 ? 0 : (double) e.getValue() / total, total, windowStart, windowEnd);
+            VitalRecord share = new VitalRecord(
+                    model,
+                    version,
+                    SegmentSlicer.ALL,
+                    Vitals.VERSION_SHARE,
+                    null,
+                    total == 0 ? 0 : (double) e.getValue() / total,
+                    total,
+                    windowStart,
+                    windowEnd);
             if (total > 0) {
                 double[] ci = Proportions.wilson(e.getValue(), total, Proportions.Z95);
                 share.ciLower = ci[0];
                 share.ciUpper = ci[1];
             }
             out.collect(share);
-            out.collect(new VitalRecord(model, version, SegmentSlicer.ALL, Vitals.VERSION_AGE_DAYS, null,
-                    (windowEnd - first) / DAY_MS, e.getValue(), windowStart, windowEnd));
+            out.collect(new VitalRecord(
+                    model,
+                    version,
+                    SegmentSlicer.ALL,
+                    Vitals.VERSION_AGE_DAYS,
+                    null,
+                    (windowEnd - first) / DAY_MS,
+                    e.getValue(),
+                    windowStart,
+                    windowEnd));
         }
         String serving = Champion.of(null, traffic);
-        out.collect(new VitalRecord(model, serving, SegmentSlicer.ALL, Vitals.SERVING_VERSION_AGE_DAYS, null,
-                (windowEnd - firstSeen.get(serving)) / DAY_MS, traffic.get(serving), windowStart, windowEnd));
+        out.collect(new VitalRecord(
+                model,
+                serving,
+                SegmentSlicer.ALL,
+                Vitals.SERVING_VERSION_AGE_DAYS,
+                null,
+                (windowEnd - firstSeen.get(serving)) / DAY_MS,
+                traffic.get(serving),
+                windowStart,
+                windowEnd));
     }
 }

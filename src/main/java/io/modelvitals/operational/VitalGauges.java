@@ -1,8 +1,7 @@
 package io.modelvitals.operational;
 
-import io.modelvitals.pane.SegmentSlicer;
-
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.pane.SegmentSlicer;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -44,7 +43,9 @@ public class VitalGauges extends RichMapFunction<VitalRecord, VitalRecord> {
             if (latest.size() >= MAX_GAUGES) return v;
             double[] fresh = {v.value};
             latest.put(key, fresh);
-            metrics.addGroup("model", v.model).addGroup("version", v.version).addGroup("vital", vital)
+            metrics.addGroup("model", v.model)
+                    .addGroup("version", v.version)
+                    .addGroup("vital", vital)
                     .gauge("value", (Gauge<Double>) () -> fresh[0]);
             return v;
         }

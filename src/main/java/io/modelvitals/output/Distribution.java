@@ -1,7 +1,6 @@
 package io.modelvitals.output;
 
 import io.modelvitals.vitals.QuantileSketch;
-
 import java.util.Arrays;
 
 /**
@@ -28,11 +27,25 @@ public interface Distribution {
 
     static Distribution of(QuantileSketch sketch) {
         return new Distribution() {
-            public long n() { return sketch.count(); }
-            public double cdf(double x) { return sketch.rank(x); }
-            public double[] cdf(double[] points) { return sketch.ranks(points); }
-            public double quantile(double q) { return sketch.quantile(q); }
-            public double[] support() { return distinct(sketch.retained()); }
+            public long n() {
+                return sketch.count();
+            }
+
+            public double cdf(double x) {
+                return sketch.rank(x);
+            }
+
+            public double[] cdf(double[] points) {
+                return sketch.ranks(points);
+            }
+
+            public double quantile(double q) {
+                return sketch.quantile(q);
+            }
+
+            public double[] support() {
+                return distinct(sketch.retained());
+            }
         };
     }
 
@@ -41,13 +54,16 @@ public interface Distribution {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return new Distribution() {
-            public long n() { return sorted.length; }
+            public long n() {
+                return sorted.length;
+            }
 
             public double cdf(double x) {
                 int lo = 0, hi = sorted.length; // first index with sorted[i] > x
                 while (lo < hi) {
                     int mid = (lo + hi) >>> 1;
-                    if (sorted[mid] <= x) lo = mid + 1; else hi = mid;
+                    if (sorted[mid] <= x) lo = mid + 1;
+                    else hi = mid;
                 }
                 return (double) lo / sorted.length;
             }
@@ -67,7 +83,9 @@ public interface Distribution {
                 return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
             }
 
-            public double[] support() { return distinct(sorted); }
+            public double[] support() {
+                return distinct(sorted);
+            }
         };
     }
 
@@ -80,7 +98,9 @@ public interface Distribution {
         double[] cumulative = new double[edges.length];
         for (int i = 1; i < edges.length; i++) cumulative[i] = cumulative[i - 1] + (double) counts[i - 1] / total;
         return new Distribution() {
-            public long n() { return total; }
+            public long n() {
+                return total;
+            }
 
             public double cdf(double x) {
                 if (x < edges[0]) return 0.0;
@@ -97,7 +117,9 @@ public interface Distribution {
                 return width == 0 ? edges[i] : edges[i] + (q - cumulative[i]) / width * (edges[i + 1] - edges[i]);
             }
 
-            public double[] support() { return edges.clone(); }
+            public double[] support() {
+                return edges.clone();
+            }
         };
     }
 

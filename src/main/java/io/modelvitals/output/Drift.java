@@ -33,7 +33,8 @@ public final class Drift {
         TreeSet<String> classes = new TreeSet<>(current.keySet());
         classes.addAll(reference.keySet());
         Map<String, long[]> aligned = new LinkedHashMap<>();
-        for (String c : classes) aligned.put(c, new long[] {current.getOrDefault(c, 0L), reference.getOrDefault(c, 0L)});
+        for (String c : classes)
+            aligned.put(c, new long[] {current.getOrDefault(c, 0L), reference.getOrDefault(c, 0L)});
         return aligned;
     }
 
@@ -147,7 +148,9 @@ public final class Drift {
     /** Decile edges of the reference, deduplicated: where numeric PSI cuts its bins by default. */
     public static double[] decileEdges(Distribution reference) {
         return Arrays.stream(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9})
-                .map(reference::quantile).distinct().toArray();
+                .map(reference::quantile)
+                .distinct()
+                .toArray();
     }
 
     private static double log2(double x) {

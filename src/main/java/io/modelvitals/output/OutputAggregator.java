@@ -1,9 +1,9 @@
 package io.modelvitals.output;
 
 import io.modelvitals.events.OutputSample;
-import io.modelvitals.vitals.SlicedOutputs;
 import io.modelvitals.pane.SlicedAggregator;
 import io.modelvitals.vitals.OutputAccumulator;
+import io.modelvitals.vitals.SlicedOutputs;
 
 /** First phase of the output distribution: folds each prediction into the summary of every slice it counts in. */
 public class OutputAggregator extends SlicedAggregator<OutputSample, OutputAccumulator, SlicedOutputs> {

@@ -1,14 +1,12 @@
 package io.modelvitals.output;
 
-import io.modelvitals.functions.OutputDriftFunction.FixedReference;
-
 import io.modelvitals.config.DriftSpec;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.OutputSummary;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.functions.OutputDriftFunction.FixedReference;
 import io.modelvitals.vitals.Champion;
-import io.modelvitals.vitals.OutputAccumulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +46,11 @@ public class OutputDriftFunction extends KeyedProcessFunction<String, OutputSumm
     public void open(OpenContext openContext) {
         // Timers and pruning bound pending and history; the TTL, with background cleanup (this state sees
         // a handful of accesses per window, so it costs nothing), forgets versions that stopped serving.
-        StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofDays(7)).updateTtlOnReadAndWrite()
-                .cleanupIncrementally(10, false).cleanupInRocksdbCompactFilter(1000).build();
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofDays(7))
+                .updateTtlOnReadAndWrite()
+                .cleanupIncrementally(10, false)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build();
         MapStateDescriptor<String, OutputSummary> pendingDescriptor =
                 new MapStateDescriptor<>("drift-pending", Types.STRING, TypeInformation.of(OutputSummary.class));
         MapStateDescriptor<String, OutputSummary> historyDescriptor =
@@ -92,18 +93,21 @@ public class OutputDriftFunction extends KeyedProcessFunction<String, OutputSumm
         for (OutputSummary s : window.values()) {
             List<VitalRecord> records = new ArrayList<>();
             if (drift.references.contains(DriftSpec.BASELINE)) {
-                records.addAll(OutputVitals.drift(s, DriftSpec.BASELINE, DriftReference.of(drift.baseline), drift.minSamples));
+                records.addAll(
+                        OutputVitals.drift(s, DriftSpec.BASELINE, DriftReference.of(drift.baseline), drift.minSamples));
             }
             if (drift.references.contains(DriftSpec.PREVIOUS)) {
                 OutputSummary previous = history.get(s.version + "|" + (end - back));
                 if (previous != null) {
-                    records.addAll(OutputVitals.drift(s, DriftSpec.PREVIOUS, DriftReference.of(previous.accumulator), drift.minSamples));
+                    records.addAll(OutputVitals.drift(
+                            s, DriftSpec.PREVIOUS, DriftReference.of(previous.accumulator), drift.minSamples));
                 }
             }
             if (drift.references.contains(DriftSpec.FIXED)) {
                 FixedReference f = fixed.get(s.version);
                 if (f != null && f.windows >= drift.fixedWindows) {
-                    records.addAll(OutputVitals.drift(s, DriftSpec.FIXED, DriftReference.of(f.accumulator), drift.minSamples));
+                    records.addAll(
+                            OutputVitals.drift(s, DriftSpec.FIXED, DriftReference.of(f.accumulator), drift.minSamples));
                 } else if (f == null || end >= f.nextWindowEnd) {
                     // The next window that does not overlap the captured ones: a night without traffic
                     // only delays the capture.
@@ -115,7 +119,8 @@ public class OutputDriftFunction extends KeyedProcessFunction<String, OutputSumm
                 }
             }
             if (drift.references.contains(DriftSpec.CHAMPION) && !s.version.equals(champion)) {
-                records.addAll(OutputVitals.drift(s, DriftSpec.CHAMPION, DriftReference.of(window.get(champion).accumulator), drift.minSamples));
+                records.addAll(OutputVitals.drift(
+                        s, DriftSpec.CHAMPION, DriftReference.of(window.get(champion).accumulator), drift.minSamples));
             }
             records.forEach(out::collect);
         }

@@ -1,11 +1,11 @@
 package io.modelvitals.output;
 
 import io.modelvitals.config.MonitorSpec;
-import io.modelvitals.pane.PanePartial;
-import io.modelvitals.pane.TwoPhaseAggregation;
 import io.modelvitals.events.OutputSample;
 import io.modelvitals.events.OutputSummary;
+import io.modelvitals.pane.PanePartial;
 import io.modelvitals.pane.SummaryTagger;
+import io.modelvitals.pane.TwoPhaseAggregation;
 import io.modelvitals.vitals.OutputAccumulator;
 import io.modelvitals.vitals.SlicedOutputs;
 import org.apache.flink.api.common.typeinfo.TypeHint;
@@ -15,10 +15,21 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 public final class OutputPanes {
     private OutputPanes() {}
 
-    public static TwoPhaseAggregation<OutputSample, OutputAccumulator, SlicedOutputs, OutputSummary> of(MonitorSpec spec) {
-        return new TwoPhaseAggregation<>("pane-outputs", "Pre-aggregate outputs per pane", "outputs", "Output distribution per model, version and segment",
-                new OutputAggregator(), SlicedOutputs.class, OutputAccumulator.class,
-                new TypeHint<PanePartial<OutputAccumulator>>() {}.getTypeInfo(), new SummaryTagger<>(OutputSummary::new), OutputSummary.class,
-                "late-output-samples", TypeInformation.of(OutputSample.class), "late-output-partials");
+    public static TwoPhaseAggregation<OutputSample, OutputAccumulator, SlicedOutputs, OutputSummary> of(
+            MonitorSpec spec) {
+        return new TwoPhaseAggregation<>(
+                "pane-outputs",
+                "Pre-aggregate outputs per pane",
+                "outputs",
+                "Output distribution per model, version and segment",
+                new OutputAggregator(),
+                SlicedOutputs.class,
+                OutputAccumulator.class,
+                new TypeHint<PanePartial<OutputAccumulator>>() {}.getTypeInfo(),
+                new SummaryTagger<>(OutputSummary::new),
+                OutputSummary.class,
+                "late-output-samples",
+                TypeInformation.of(OutputSample.class),
+                "late-output-partials");
     }
 }

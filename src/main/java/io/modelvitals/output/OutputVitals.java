@@ -1,13 +1,12 @@
 package io.modelvitals.output;
 
+import io.modelvitals.config.DriftSpec;
 import io.modelvitals.config.Vitals;
+import io.modelvitals.events.OutputSummary;
+import io.modelvitals.events.VitalRecord;
+import io.modelvitals.pane.SegmentSlicer;
 import io.modelvitals.vitals.OutputAccumulator;
 import io.modelvitals.vitals.Proportions;
-
-import io.modelvitals.config.DriftSpec;
-import io.modelvitals.events.OutputSummary;
-import io.modelvitals.pane.SegmentSlicer;
-import io.modelvitals.events.VitalRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +20,9 @@ import java.util.TreeMap;
  */
 public final class OutputVitals {
     private static final double[] QUANTILES = {0.05, 0.25, 0.5, 0.75, 0.95};
-    private static final String[] QUANTILE_VITALS = {Vitals.VALUE_P5, Vitals.VALUE_P25, Vitals.VALUE_P50, Vitals.VALUE_P75, Vitals.VALUE_P95};
+    private static final String[] QUANTILE_VITALS = {
+        Vitals.VALUE_P5, Vitals.VALUE_P25, Vitals.VALUE_P50, Vitals.VALUE_P75, Vitals.VALUE_P95
+    };
 
     private OutputVitals() {}
 
@@ -33,14 +34,17 @@ public final class OutputVitals {
         if (s.slice.endsWith("=" + SegmentSlicer.OTHER)) {
             // A key past its cap: say so on the whole population, where rules look by default.
             long folded = acc.predictions + acc.errors;
-            VitalRecord overflow = record(s, Vitals.SEGMENT_OVERFLOW, s.slice.substring(0, s.slice.indexOf('=')), folded, folded);
+            VitalRecord overflow =
+                    record(s, Vitals.SEGMENT_OVERFLOW, s.slice.substring(0, s.slice.indexOf('=')), folded, folded);
             overflow.segment = SegmentSlicer.ALL;
             out.add(overflow);
         }
-        long classified = acc.classCounts.values().stream().mapToLong(Long::longValue).sum();
+        long classified =
+                acc.classCounts.values().stream().mapToLong(Long::longValue).sum();
         for (Map.Entry<String, Long> e : new TreeMap<>(acc.classCounts).entrySet()) {
             out.add(record(s, Vitals.CLASS_COUNT, e.getKey(), e.getValue(), classified));
-            VitalRecord share = record(s, Vitals.CLASS_SHARE, e.getKey(), (double) e.getValue() / classified, classified);
+            VitalRecord share =
+                    record(s, Vitals.CLASS_SHARE, e.getKey(), (double) e.getValue() / classified, classified);
             double[] ci = Proportions.wilson(e.getValue(), classified, Proportions.Z95);
             share.ciLower = ci[0];
             share.ciUpper = ci[1];
@@ -60,8 +64,12 @@ public final class OutputVitals {
                 // Bins are [lo, hi), the last one [lo, hi]; values outside the edges are not binned.
                 double upper = i + 2 == edges.length ? acc.numeric.rank(edges[i + 1]) : rankBelow(acc, edges[i + 1]);
                 double lower = i == 0 ? rankBelow(acc, edges[0]) : previous;
-                out.add(record(s, Vitals.VALUE_HISTOGRAM, bin(edges[i], edges[i + 1], i + 2 == edges.length),
-                        Math.round(Math.max(0, upper - lower) * n), n));
+                out.add(record(
+                        s,
+                        Vitals.VALUE_HISTOGRAM,
+                        bin(edges[i], edges[i + 1], i + 2 == edges.length),
+                        Math.round(Math.max(0, upper - lower) * n),
+                        n));
                 previous = upper;
             }
         }
@@ -95,7 +103,10 @@ public final class OutputVitals {
     }
 
     static double[] histogramEdges(OutputAccumulator acc, DriftSpec drift) {
-        if (drift != null && drift.histogramEdges != null) return drift.histogramEdges.stream().mapToDouble(Double::doubleValue).toArray();
+        if (drift != null && drift.histogramEdges != null)
+            return drift.histogramEdges.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
         double lo = acc.min, hi = acc.max;
         if (lo >= 0 && hi <= 1) {
             lo = 0;
@@ -131,11 +142,15 @@ public final class OutputVitals {
      * The drift vitals of {@code current} against {@code reference}. A statistic is skipped when either
      * side has fewer than {@code minSamples} values of its kind (classes or numeric).
      */
-    public static List<VitalRecord> drift(OutputSummary current, String referenceName, DriftReference reference, long minSamples) {
+    public static List<VitalRecord> drift(
+            OutputSummary current, String referenceName, DriftReference reference, long minSamples) {
         List<VitalRecord> out = new ArrayList<>();
         OutputAccumulator acc = current.accumulator;
-        long classified = acc.classCounts.values().stream().mapToLong(Long::longValue).sum();
-        if (classified >= minSamples && reference.classN >= minSamples && (reference.counts != null || reference.shares != null)) {
+        long classified =
+                acc.classCounts.values().stream().mapToLong(Long::longValue).sum();
+        if (classified >= minSamples
+                && reference.classN >= minSamples
+                && (reference.counts != null || reference.shares != null)) {
             Map<String, Long> referenceCounts = reference.counts != null ? reference.counts : Map.of();
             java.util.TreeSet<String> classes = new java.util.TreeSet<>(acc.classCounts.keySet());
             classes.addAll(referenceCounts.keySet());
@@ -153,9 +168,11 @@ public final class OutputVitals {
             double[] p = Drift.shares(cur);
             if (reference.shares == null) q = Drift.shares(ref);
             out.add(driftRecord(current, Vitals.CLASS_PSI, referenceName, Drift.psi(p, q), classified));
-            out.add(driftRecord(current, Vitals.CLASS_JS_DISTANCE, referenceName, Drift.jensenShannonDistance(p, q), classified));
+            out.add(driftRecord(
+                    current, Vitals.CLASS_JS_DISTANCE, referenceName, Drift.jensenShannonDistance(p, q), classified));
             double pValue = reference.shares == null ? Drift.chiSquarePValue(cur, ref) : Drift.chiSquarePValue(cur, q);
-            if (!Double.isNaN(pValue)) out.add(driftRecord(current, Vitals.CLASS_CHI2_P_VALUE, referenceName, pValue, classified));
+            if (!Double.isNaN(pValue))
+                out.add(driftRecord(current, Vitals.CLASS_CHI2_P_VALUE, referenceName, pValue, classified));
         }
         Distribution numeric = reference.numeric;
         if (acc.numericCount >= minSamples && numeric != null && numeric.n() >= minSamples) {
@@ -164,7 +181,12 @@ public final class OutputVitals {
             double[][] shares = Drift.binShares(cur, numeric, edges);
             long n = acc.numericCount;
             out.add(driftRecord(current, Vitals.VALUE_PSI, referenceName, Drift.psi(shares[0], shares[1]), n));
-            out.add(driftRecord(current, Vitals.VALUE_JS_DISTANCE, referenceName, Drift.jensenShannonDistance(shares[0], shares[1]), n));
+            out.add(driftRecord(
+                    current,
+                    Vitals.VALUE_JS_DISTANCE,
+                    referenceName,
+                    Drift.jensenShannonDistance(shares[0], shares[1]),
+                    n));
             double[] ksAndW1 = Drift.ksAndWasserstein(cur, numeric);
             double d = ksAndW1[0];
             out.add(driftRecord(current, Vitals.VALUE_KS_STATISTIC, referenceName, d, n));

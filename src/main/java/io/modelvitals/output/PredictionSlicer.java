@@ -1,10 +1,9 @@
 package io.modelvitals.output;
 
-import io.modelvitals.pane.SegmentSlicer;
-
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.OutputSample;
 import io.modelvitals.events.Prediction;
+import io.modelvitals.pane.SegmentSlicer;
 import java.util.List;
 import java.util.Map;
 

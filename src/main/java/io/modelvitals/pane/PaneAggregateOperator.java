@@ -1,16 +1,14 @@
 package io.modelvitals.pane;
 
+import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.Keys;
 import io.modelvitals.vitals.Mergeable;
 import io.modelvitals.vitals.Sliced;
-
-import io.modelvitals.config.MonitorSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,9 +20,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
-import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * First aggregation phase, in the task that produced the records (chained, no shuffle): folds each
@@ -73,8 +69,11 @@ public class PaneAggregateOperator<IN, A extends Mergeable<A>, ACC extends Slice
     }
 
     /** @param accType the first phase's state type: its class name is in savepoints, so it stays the same */
-    public PaneAggregateOperator(MonitorSpec spec, SlicedAggregator<IN, A, ACC> aggregate, TypeInformation<ACC> accType,
-                                 OutputTag<IN> lateTag) {
+    public PaneAggregateOperator(
+            MonitorSpec spec,
+            SlicedAggregator<IN, A, ACC> aggregate,
+            TypeInformation<ACC> accType,
+            OutputTag<IN> lateTag) {
         this.spec = spec;
         this.aggregate = aggregate;
         this.accType = accType;
@@ -86,19 +85,26 @@ public class PaneAggregateOperator<IN, A extends Mergeable<A>, ACC extends Slice
         super.initializeState(context);
         panes = new HashMap<>();
         watermark = Long.MIN_VALUE;
-        paneKeysState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pane-keys", Types.STRING));
-        paneAccsState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pane-accumulators", accType));
+        paneKeysState =
+                context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pane-keys", Types.STRING));
+        paneAccsState =
+                context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pane-accumulators", accType));
         // The watermark already passed survives a restart, so a record that was late before it still is
         // (else a window already emitted could be emitted again with just that record).
-        watermarkState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("pane-watermark", Types.LONG));
+        watermarkState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("pane-watermark", Types.LONG));
         for (Long w : watermarkState.get()) watermark = Math.max(watermark, w);
         Iterator<ACC> accs = paneAccsState.get().iterator();
         for (String key : paneKeysState.get()) {
             String[] parts = Keys.split(key);
             ACC acc = accs.next();
-            Pane<ACC> restored = new Pane<>(parts[0], parts[1], Long.parseLong(parts[2]), Long.parseLong(parts[3]), acc);
+            Pane<ACC> restored =
+                    new Pane<>(parts[0], parts[1], Long.parseLong(parts[2]), Long.parseLong(parts[3]), acc);
             // After a rescale two subtasks' partials of one pane may land here: merge them.
-            panes.merge(key, restored, (a, b) -> new Pane<>(a.model, a.version, a.start, a.end, aggregate.merge(a.acc, b.acc)));
+            panes.merge(
+                    key,
+                    restored,
+                    (a, b) -> new Pane<>(a.model, a.version, a.start, a.end, aggregate.merge(a.acc, b.acc)));
         }
     }
 

@@ -1,18 +1,14 @@
 package io.modelvitals.pane;
 
-import io.modelvitals.vitals.Mergeable;
-import org.apache.flink.util.function.SerializableSupplier;
-
-import io.modelvitals.events.Keys;
-
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.Keys;
+import io.modelvitals.vitals.Mergeable;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -22,7 +18,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.apache.flink.util.function.SerializableFunction;
+import org.apache.flink.util.function.SerializableSupplier;
 
 /**
  * Second phase of the two-phase aggregation: merges the first phase's pane partials of one (model, version, slice)
@@ -36,7 +32,8 @@ import org.apache.flink.util.function.SerializableFunction;
  * all fired goes to the late side output; one whose first windows have fired counts in the later ones only.
  * Panes are dropped once the last window that needs them has fired, so state is bounded by one window per key.
  */
-public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT> extends KeyedProcessFunction<String, PanePartial<ACC>, OUT> {
+public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT>
+        extends KeyedProcessFunction<String, PanePartial<ACC>, OUT> {
     /** Turns a window's combined accumulator into output, stamped with the key and window. */
     public interface WindowEmitter<ACC, OUT> extends Serializable {
         void emit(String key, long windowStart, long windowEnd, ACC acc, Collector<OUT> out);
@@ -50,8 +47,12 @@ public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT> extends KeyedPr
     private transient MapState<Long, ACC> panes;
 
     /** @param accType the type of the panes' state: its class name is in savepoints, so it stays the same */
-    public PaneWindowCombiner(MonitorSpec spec, SerializableSupplier<ACC> newAccumulator, WindowEmitter<ACC, OUT> emitter,
-                              TypeInformation<ACC> accType, OutputTag<PanePartial<ACC>> lateTag) {
+    public PaneWindowCombiner(
+            MonitorSpec spec,
+            SerializableSupplier<ACC> newAccumulator,
+            WindowEmitter<ACC, OUT> emitter,
+            TypeInformation<ACC> accType,
+            OutputTag<PanePartial<ACC>> lateTag) {
         this.spec = spec;
         this.newAccumulator = newAccumulator;
         this.emitter = emitter;
@@ -66,8 +67,11 @@ public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT> extends KeyedPr
         // advances, or a window size changed on restore (windows are cut by the current spec).
         long longestWindow = 1;
         for (ModelSpec m : spec.monitored()) longestWindow = Math.max(longestWindow, m.windowSizeMs());
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(Math.max(4 * longestWindow, Duration.ofDays(7).toMillis())))
-                .disableCleanupInBackground().cleanupFullSnapshot().build());
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(
+                        Math.max(4 * longestWindow, Duration.ofDays(7).toMillis())))
+                .disableCleanupInBackground()
+                .cleanupFullSnapshot()
+                .build());
         panes = getRuntimeContext().getMapState(descriptor);
     }
 
@@ -81,7 +85,8 @@ public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT> extends KeyedPr
         long size = model.windowSizeMs(), slide = model.windowSlideMs();
         long pane = partial.windowStart;
         long watermark = ctx.timerService().currentWatermark();
-        // The windows that take this pane end at start + size for each start (a multiple of the slide) in (pane − size, pane].
+        // The windows that take this pane end at start + size for each start (a multiple of the slide) in (pane − size,
+        // pane].
         long lastStart = pane - Math.floorMod(pane, slide);
         boolean counted = false;
         for (long start = lastStart; start > pane - size; start -= slide) {
@@ -107,7 +112,8 @@ public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT> extends KeyedPr
         List<Long> done = new ArrayList<>();
         for (Map.Entry<Long, ACC> e : panes.entries()) {
             long pane = e.getKey();
-            if (pane >= start && pane < end) window = (window == null ? newAccumulator.get() : window).merge(e.getValue());
+            if (pane >= start && pane < end)
+                window = (window == null ? newAccumulator.get() : window).merge(e.getValue());
             // No later window (they start at start + slide or after) takes a pane before that.
             if (pane < start + model.windowSlideMs()) done.add(pane);
         }

@@ -30,6 +30,7 @@ public abstract class SegmentSlicer<IN, OUT> extends RichFlatMapFunction<IN, OUT
     private final MonitorSpec spec;
     /** model → segment key → admitted value → its slice name ("key=value"), built once per value. */
     private transient Map<String, Map<String, Map<String, String>>> admitted;
+
     private transient ListState<String> admittedState;
 
     protected SegmentSlicer(MonitorSpec spec) {
@@ -74,20 +75,21 @@ public abstract class SegmentSlicer<IN, OUT> extends RichFlatMapFunction<IN, OUT
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         List<String> entries = new ArrayList<>();
-        admitted.forEach((model, byKey) -> byKey.forEach((key, values) ->
-                values.keySet().forEach(v -> entries.add(model + '\u001f' + key + '\u001f' + v))));
+        admitted.forEach((model, byKey) -> byKey.forEach(
+                (key, values) -> values.keySet().forEach(v -> entries.add(model + '\u001f' + key + '\u001f' + v))));
         admittedState.update(entries);
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         // Union state: after a rescale every subtask knows every admitted value.
-        admittedState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("admitted-segment-values", String.class));
+        admittedState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("admitted-segment-values", String.class));
         admitted = new HashMap<>();
         for (String entry : admittedState.get()) {
             String[] parts = entry.split("\u001f", 3);
-            admitted.computeIfAbsent(parts[0], m -> new HashMap<>()).computeIfAbsent(parts[1], k -> new HashMap<>())
+            admitted.computeIfAbsent(parts[0], m -> new HashMap<>())
+                    .computeIfAbsent(parts[1], k -> new HashMap<>())
                     .put(parts[2], parts[1] + "=" + parts[2]);
         }
     }

@@ -3,7 +3,6 @@ package io.modelvitals.pane;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.vitals.Mergeable;
 import io.modelvitals.vitals.Sliced;
-import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -25,26 +24,39 @@ import org.apache.flink.util.OutputTag;
 public final class TwoPhaseAggregation<IN, A extends Mergeable<A>, S extends Sliced<A>, OUT> {
     /** Stable operator ids and readable names of both phases. */
     public final String firstUid;
+
     public final String firstName;
     public final String secondUid;
     public final String secondName;
     public final SlicedAggregator<IN, A, S> aggregator;
     /** State types: their class names are written into savepoints. */
     public final Class<S> slicedType;
+
     public final Class<A> accumulatorType;
     /** The partials' type, spelled out: a generic POJO needs it. */
     public final TypeInformation<PanePartial<A>> partialType;
+
     public final PaneWindowCombiner.WindowEmitter<A, OUT> emitter;
     public final Class<OUT> outType;
     /** Records whose pane had already been emitted, and partials whose windows had all been computed. */
     public final OutputTag<IN> lateRecords;
+
     public final OutputTag<PanePartial<A>> latePartials;
 
-    public TwoPhaseAggregation(String firstUid, String firstName, String secondUid, String secondName,
-                               SlicedAggregator<IN, A, S> aggregator, Class<S> slicedType, Class<A> accumulatorType,
-                               TypeInformation<PanePartial<A>> partialType, PaneWindowCombiner.WindowEmitter<A, OUT> emitter,
-                               Class<OUT> outType, String lateRecordsId, TypeInformation<IN> recordType,
-                               String latePartialsId) {
+    public TwoPhaseAggregation(
+            String firstUid,
+            String firstName,
+            String secondUid,
+            String secondName,
+            SlicedAggregator<IN, A, S> aggregator,
+            Class<S> slicedType,
+            Class<A> accumulatorType,
+            TypeInformation<PanePartial<A>> partialType,
+            PaneWindowCombiner.WindowEmitter<A, OUT> emitter,
+            Class<OUT> outType,
+            String lateRecordsId,
+            TypeInformation<IN> recordType,
+            String latePartialsId) {
         this.firstUid = firstUid;
         this.firstName = firstName;
         this.secondUid = secondUid;
@@ -71,15 +83,18 @@ public final class TwoPhaseAggregation<IN, A extends Mergeable<A>, S extends Sli
     }
 
     public Result<IN, A, OUT> apply(DataStream<IN> sliced, MonitorSpec spec) {
-        SingleOutputStreamOperator<PanePartial<A>> partials = sliced
-                .transform(firstName, partialType,
+        SingleOutputStreamOperator<PanePartial<A>> partials = sliced.transform(
+                        firstName,
+                        partialType,
                         new PaneAggregateOperator<>(spec, aggregator, TypeInformation.of(slicedType), lateRecords))
                 .uid(firstUid);
-        SingleOutputStreamOperator<OUT> windows = partials
-                .keyBy(PanePartial::mergeKey, Types.STRING)
-                .process(new PaneWindowCombiner<>(spec, aggregator::newSlice, emitter, TypeInformation.of(accumulatorType),
-                        latePartials), TypeInformation.of(outType))
-                .uid(secondUid).name(secondName);
+        SingleOutputStreamOperator<OUT> windows = partials.keyBy(PanePartial::mergeKey, Types.STRING)
+                .process(
+                        new PaneWindowCombiner<>(
+                                spec, aggregator::newSlice, emitter, TypeInformation.of(accumulatorType), latePartials),
+                        TypeInformation.of(outType))
+                .uid(secondUid)
+                .name(secondName);
         return new Result<>(partials, windows);
     }
 }

@@ -1,11 +1,11 @@
 package io.modelvitals.quality;
 
+import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.JoinResult;
+import io.modelvitals.pane.SlicedAggregator;
 import io.modelvitals.vitals.ClassificationAccumulator;
 import io.modelvitals.vitals.SlicedClassification;
-import io.modelvitals.config.ModelSpec;
-import io.modelvitals.pane.SlicedAggregator;
 
 /** First phase of the quality vitals: folds each join result into the accumulator of every slice it counts in. */
 public class QualityAggregator extends SlicedAggregator<JoinResult, ClassificationAccumulator, SlicedClassification> {
@@ -46,8 +46,13 @@ public class QualityAggregator extends SlicedAggregator<JoinResult, Classificati
         // One key string (and one hash of it) per record rather than per slice.
         String cell = cellOf(r);
         for (String slice : r.slices) {
-            fold(acc.slices.computeIfAbsent(slice, s -> new ClassificationAccumulator()), r, cell, model.positiveClass,
-                    model.topK, model.calibrationBins);
+            fold(
+                    acc.slices.computeIfAbsent(slice, s -> new ClassificationAccumulator()),
+                    r,
+                    cell,
+                    model.positiveClass,
+                    model.topK,
+                    model.calibrationBins);
         }
         return acc;
     }
@@ -57,17 +62,26 @@ public class QualityAggregator extends SlicedAggregator<JoinResult, Classificati
         fold(acc, r, "1", 3, 10);
     }
 
-    public static void fold(ClassificationAccumulator acc, JoinResult r, String positiveClass, int topK, int calibrationBins) {
+    public static void fold(
+            ClassificationAccumulator acc, JoinResult r, String positiveClass, int topK, int calibrationBins) {
         fold(acc, r, cellOf(r), positiveClass, topK, calibrationBins);
     }
 
     /** The confusion cell of a classified pair, or null: computed once per record, however many slices it counts in. */
     public static String cellOf(JoinResult r) {
-        return JoinResult.PAIR.equals(r.kind) && r.predictedLabel != null && r.actualLabel != null ? ClassificationAccumulator.cell(r.actualLabel, r.predictedLabel) : null;
+        return JoinResult.PAIR.equals(r.kind) && r.predictedLabel != null && r.actualLabel != null
+                ? ClassificationAccumulator.cell(r.actualLabel, r.predictedLabel)
+                : null;
     }
 
     /** @param cell {@link #cellOf}(r) */
-    public static void fold(ClassificationAccumulator acc, JoinResult r, String cell, String positiveClass, int topK, int calibrationBins) {
+    public static void fold(
+            ClassificationAccumulator acc,
+            JoinResult r,
+            String cell,
+            String positiveClass,
+            int topK,
+            int calibrationBins) {
         switch (r.kind) {
             case JoinResult.PAIR:
                 acc.labelDelayMs.update(r.labelDelayMs());

@@ -1,16 +1,15 @@
 package io.modelvitals.quality;
 
 import io.modelvitals.config.Vitals;
+import io.modelvitals.events.VitalRecord;
 import io.modelvitals.vitals.ClassificationAccumulator;
 import io.modelvitals.vitals.Proportions;
 import io.modelvitals.vitals.ScoreAccumulator;
-
-import io.modelvitals.events.VitalRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -22,8 +21,13 @@ import java.util.TreeSet;
 public final class QualityVitals {
     private QualityVitals() {}
 
-    public static List<VitalRecord> compute(String model, String version, String segment,
-                                            long windowStart, long windowEnd, ClassificationAccumulator acc) {
+    public static List<VitalRecord> compute(
+            String model,
+            String version,
+            String segment,
+            long windowStart,
+            long windowEnd,
+            ClassificationAccumulator acc) {
         List<VitalRecord> out = new ArrayList<>();
         Emitter emit = new Emitter(model, version, segment, windowStart, windowEnd, out);
 
@@ -90,11 +94,13 @@ public final class QualityVitals {
             emit.value(Vitals.MAE, null, acc.sumAbsError / n, n);
             emit.value(Vitals.RMSE, null, Math.sqrt(acc.sumSquaredError / n), n);
             emit.value(Vitals.MEAN_ERROR, null, acc.sumError / n, n);
-            if (acc.percentErrorPairs > 0) emit.value(Vitals.MAPE, null, acc.sumAbsPercentError / acc.percentErrorPairs, acc.percentErrorPairs);
+            if (acc.percentErrorPairs > 0)
+                emit.value(Vitals.MAPE, null, acc.sumAbsPercentError / acc.percentErrorPairs, acc.percentErrorPairs);
             emit.value(Vitals.ZERO_ACTUALS, null, acc.zeroActuals, n);
             // R² = 1 − SS_res / SS_tot; undefined (not emitted) when every actual is the same.
             double ssTot = acc.sumActualSquared - acc.sumActual * acc.sumActual / n;
-            if (n > 1 && ssTot > 1e-12 * Math.max(1, acc.sumActualSquared)) emit.value(Vitals.R2, null, 1 - acc.sumSquaredError / ssTot, n);
+            if (n > 1 && ssTot > 1e-12 * Math.max(1, acc.sumActualSquared))
+                emit.value(Vitals.R2, null, 1 - acc.sumSquaredError / ssTot, n);
         }
         long pairs = acc.classifiedPairs + acc.regressionPairs;
         emit.value(Vitals.LABELED_COUNT, null, pairs, pairs);

@@ -1,16 +1,17 @@
 package io.modelvitals.quality;
 
 import io.modelvitals.events.Keys;
-import io.modelvitals.pane.PaneWindowCombiner;
-
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.pane.PaneWindowCombiner;
 import io.modelvitals.vitals.ClassificationAccumulator;
 import org.apache.flink.util.Collector;
 
 /** Second phase: turns a window's merged accumulator into vital records, stamped with key and window. */
-public class QualityVitalsCollector implements PaneWindowCombiner.WindowEmitter<ClassificationAccumulator, VitalRecord> {
+public class QualityVitalsCollector
+        implements PaneWindowCombiner.WindowEmitter<ClassificationAccumulator, VitalRecord> {
     @Override
-    public void emit(String key, long windowStart, long windowEnd, ClassificationAccumulator acc, Collector<VitalRecord> out) {
+    public void emit(
+            String key, long windowStart, long windowEnd, ClassificationAccumulator acc, Collector<VitalRecord> out) {
         String[] parts = Keys.split(key);
         for (VitalRecord v : QualityVitals.compute(parts[0], parts[1], parts[2], windowStart, windowEnd, acc)) {
             out.collect(v);

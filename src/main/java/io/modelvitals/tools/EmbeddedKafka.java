@@ -24,8 +24,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -57,8 +57,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 props.store(out, "model-vitals embedded broker");
             }
             PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-            int rc = kafka.tools.StorageTool.execute(new String[] {
-                    "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString()}, quiet);
+            int rc = kafka.tools.StorageTool.execute(
+                    new String[] {
+                        "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString()
+                    },
+                    quiet);
             if (rc != 0) throw new IllegalStateException("formatting the Kafka storage failed with code " + rc);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
@@ -127,18 +130,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Waits until the job's consumer group has committed (at a checkpoint) every offset of the topics. */
     public void awaitCommitted(String group, Iterable<String> topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-             KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                     ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                     ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+                KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
             List<TopicPartition> tps = new ArrayList<>();
-            for (String t : topics) for (PartitionInfo p : probe.partitionsFor(t)) tps.add(new TopicPartition(t, p.partition()));
+            for (String t : topics)
+                for (PartitionInfo p : probe.partitionsFor(t)) tps.add(new TopicPartition(t, p.partition()));
             Map<TopicPartition, Long> ends = probe.endOffsets(tps);
             while (true) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get();
-                boolean done = ends.entrySet().stream().allMatch(e -> e.getValue() == 0
-                        || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                boolean done = ends.entrySet().stream()
+                        .allMatch(e -> e.getValue() == 0
+                                || (committed.get(e.getKey()) != null
+                                        && committed.get(e.getKey()).offset() >= e.getValue()));
                 if (done) return;
                 Thread.sleep(500);
             }

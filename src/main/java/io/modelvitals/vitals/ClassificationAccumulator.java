@@ -14,12 +14,14 @@ public class ClassificationAccumulator implements Mergeable<ClassificationAccumu
      * Map of basic types natively but would fall back to Kryo for a Map of Maps.
      */
     public Map<String, Long> confusion = new HashMap<>();
+
     public long classifiedPairs;
     public long regressionPairs;
     public double sumAbsError;
     public double sumSquaredError;
     /** Regression: Σ(predicted − actual), Σ|error/actual| over non-zero actuals, their count, zero actuals, Σactual, Σactual². */
     public double sumError;
+
     public double sumAbsPercentError;
     public long percentErrorPairs;
     public long zeroActuals;
@@ -29,6 +31,7 @@ public class ClassificationAccumulator implements Mergeable<ClassificationAccumu
     public ScoreAccumulator scores = new ScoreAccumulator();
     /** Multi-class classifiers with a score per class: log loss (probabilities normalised to sum 1) and top-k hits. */
     public long multiScoredPairs;
+
     public double multiLogLossSum;
     public long topKCorrect;
     public QuantileSketch labelDelayMs = new QuantileSketch();

@@ -19,6 +19,7 @@ public class OutputAccumulator implements Mergeable<OutputAccumulator> {
     public QuantileSketch numeric = new QuantileSketch();
     /** Predictions the server failed (not in the counts above). */
     public long errors;
+
     public QuantileSketch latencyMs = new QuantileSketch();
 
     public OutputAccumulator() {}

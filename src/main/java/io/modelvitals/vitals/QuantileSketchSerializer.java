@@ -11,11 +11,30 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class QuantileSketchSerializer extends TypeSerializerSingleton<QuantileSketch> {
     public static final QuantileSketchSerializer INSTANCE = new QuantileSketchSerializer();
 
-    @Override public boolean isImmutableType() { return false; }
-    @Override public QuantileSketch createInstance() { return new QuantileSketch(); }
-    @Override public QuantileSketch copy(QuantileSketch from) { return from.copy(); }
-    @Override public QuantileSketch copy(QuantileSketch from, QuantileSketch reuse) { return from.copy(); }
-    @Override public int getLength() { return -1; }
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public QuantileSketch createInstance() {
+        return new QuantileSketch();
+    }
+
+    @Override
+    public QuantileSketch copy(QuantileSketch from) {
+        return from.copy();
+    }
+
+    @Override
+    public QuantileSketch copy(QuantileSketch from, QuantileSketch reuse) {
+        return from.copy();
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
 
     @Override
     public void serialize(QuantileSketch record, DataOutputView target) throws IOException {

@@ -17,21 +17,59 @@ public class QuantileSketchTypeInfoFactory extends TypeInfoFactory<QuantileSketc
 
     /** Type information of {@link QuantileSketch}. */
     public static final class QuantileSketchTypeInfo extends TypeInformation<QuantileSketch> {
-        @Override public boolean isBasicType() { return false; }
-        @Override public boolean isTupleType() { return false; }
-        @Override public int getArity() { return 1; }
-        @Override public int getTotalFields() { return 1; }
-        @Override public Class<QuantileSketch> getTypeClass() { return QuantileSketch.class; }
-        @Override public boolean isKeyType() { return false; }
+        @Override
+        public boolean isBasicType() {
+            return false;
+        }
+
+        @Override
+        public boolean isTupleType() {
+            return false;
+        }
+
+        @Override
+        public int getArity() {
+            return 1;
+        }
+
+        @Override
+        public int getTotalFields() {
+            return 1;
+        }
+
+        @Override
+        public Class<QuantileSketch> getTypeClass() {
+            return QuantileSketch.class;
+        }
+
+        @Override
+        public boolean isKeyType() {
+            return false;
+        }
 
         @Override
         public TypeSerializer<QuantileSketch> createSerializer(SerializerConfig config) {
             return QuantileSketchSerializer.INSTANCE;
         }
 
-        @Override public String toString() { return "QuantileSketch"; }
-        @Override public boolean equals(Object o) { return o instanceof QuantileSketchTypeInfo; }
-        @Override public int hashCode() { return QuantileSketchTypeInfo.class.hashCode(); }
-        @Override public boolean canEqual(Object o) { return o instanceof QuantileSketchTypeInfo; }
+        @Override
+        public String toString() {
+            return "QuantileSketch";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof QuantileSketchTypeInfo;
+        }
+
+        @Override
+        public int hashCode() {
+            return QuantileSketchTypeInfo.class.hashCode();
+        }
+
+        @Override
+        public boolean canEqual(Object o) {
+            return o instanceof QuantileSketchTypeInfo;
+        }
     }
 }

@@ -111,7 +111,8 @@ public class ScoreAccumulator {
     public double expectedCalibrationError() {
         double sum = 0;
         for (Map.Entry<Integer, Long> e : calibrationCount.entrySet()) {
-            sum += Math.abs(calibrationPositives.getOrDefault(e.getKey(), 0L) - calibrationScoreSum.getOrDefault(e.getKey(), 0.0));
+            sum += Math.abs(calibrationPositives.getOrDefault(e.getKey(), 0L)
+                    - calibrationScoreSum.getOrDefault(e.getKey(), 0.0));
         }
         return sum / n;
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelvitals.config.MonitorSpec;
-import io.modelvitals.config.RuleSpec;
 import io.modelvitals.config.SpecLoader;
 import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.RuleCheck;
@@ -27,10 +26,12 @@ class AlertConditionsTest {
 
     /** Runs accuracy values (with n samples each, window k = index) through a one-rule spec; returns the alerts. */
     private static List<AlertRecord> run(String rule, double[] accuracy, long n) throws Exception {
-        MonitorSpec spec = SpecLoader.parse("models:\n  - name: m\n    window: {size: 1m}\n    rules:\n      - " + rule + "\n", "test");
+        MonitorSpec spec = SpecLoader.parse(
+                "models:\n  - name: m\n    window: {size: 1m}\n    rules:\n      - " + rule + "\n", "test");
         RuleEvaluator evaluator = new RuleEvaluator(spec);
-        try (KeyedOneInputStreamOperatorTestHarness<String, RuleCheck, AlertRecord> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AlertLifecycleFunction()), RuleCheck::alertKey, Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, RuleCheck, AlertRecord> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new AlertLifecycleFunction()), RuleCheck::alertKey, Types.STRING)) {
             h.open();
             for (int k = 0; k < accuracy.length; k++) {
                 VitalRecord v = new VitalRecord("m", "v1", "all", "accuracy", null, accuracy[k], n, k * W, (k + 1) * W);
@@ -62,47 +63,77 @@ class AlertConditionsTest {
         double[] noisy = noisyAtThreshold(200);
         int crossings = 0; // independent count: windows where the naive rule flips from clear to breached
         for (int k = 0; k < noisy.length; k++) if (noisy[k] < 0.9 && (k == 0 || noisy[k - 1] >= 0.9)) crossings++;
-        List<AlertRecord> naive = run("{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 100}", noisy, 400);
-        assertEquals(crossings, naive.stream().filter(a -> a.status.equals(AlertRecord.FIRING)).count(), "the naive rule flaps on every dip");
+        List<AlertRecord> naive =
+                run("{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 100}", noisy, 400);
+        assertEquals(
+                crossings,
+                naive.stream().filter(a -> a.status.equals(AlertRecord.FIRING)).count(),
+                "the naive rule flaps on every dip");
         assertTrue(crossings >= 40, "the series really hovers: " + crossings);
 
-        List<AlertRecord> trusted = run("{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 100, gate: confidence_interval,"
-                + " for: 2, keep_firing_for: 3m}", noisy, 400);
+        List<AlertRecord> trusted = run(
+                "{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 100, gate: confidence_interval,"
+                        + " for: 2, keep_firing_for: 3m}",
+                noisy,
+                400);
         assertEquals(0, trusted.size(), "the 95% interval never clears 0.9 on noise: " + statuses(trusted));
 
         // A real drop (0.80 for five windows, with the same noise around it) fires once and resolves once.
         double[] withDrop = noisy.clone();
         for (int k = 100; k < 105; k++) withDrop[k] = 0.80;
-        List<AlertRecord> drop = run("{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 100, gate: confidence_interval,"
-                + " for: 2, keep_firing_for: 3m}", withDrop, 400);
-        assertEquals("firing@102 resolved@108", statuses(drop), "fires after two windows; resolves three minutes after the last breach");
+        List<AlertRecord> drop = run(
+                "{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 100, gate: confidence_interval,"
+                        + " for: 2, keep_firing_for: 3m}",
+                withDrop,
+                400);
+        assertEquals(
+                "firing@102 resolved@108",
+                statuses(drop),
+                "fires after two windows; resolves three minutes after the last breach");
     }
 
     @Test
     void gateRequiresTheWholeIntervalPastTheThreshold() throws Exception {
         // 0.85 of 50: the Wilson interval is about [0.73, 0.93], so accuracy < 0.9 is not established.
-        assertEquals(0, run("{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 10, gate: confidence_interval}",
-                new double[] {0.85}, 50).size());
+        assertEquals(
+                0,
+                run(
+                                "{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 10, gate: confidence_interval}",
+                                new double[] {0.85},
+                                50)
+                        .size());
         // 0.85 of 2000: about [0.834, 0.865], all below 0.9.
-        assertEquals(1, run("{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 10, gate: confidence_interval}",
-                new double[] {0.85}, 2000).size());
+        assertEquals(
+                1,
+                run(
+                                "{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 10, gate: confidence_interval}",
+                                new double[] {0.85},
+                                2000)
+                        .size());
     }
 
     @Test
     void relativeDropAgainstTheMeanOfPreviousWindows() throws Exception {
         // Window 3: 0.84 against mean(0.9, 0.9, 0.9) is −6.7% → fires. Window 4: 0.84 against
         // mean(0.9, 0.9, 0.84) = 0.88 is −4.5% → clear → resolves.
-        List<AlertRecord> alerts = run("{name: r, vital: accuracy, compare: relative_change, reference_windows: 3, op: '<',"
-                + " threshold: -0.05, min_samples: 10}", new double[] {0.9, 0.9, 0.9, 0.84, 0.84}, 500);
+        List<AlertRecord> alerts = run(
+                "{name: r, vital: accuracy, compare: relative_change, reference_windows: 3, op: '<',"
+                        + " threshold: -0.05, min_samples: 10}",
+                new double[] {0.9, 0.9, 0.9, 0.84, 0.84},
+                500);
         assertEquals("firing@4 resolved@5", statuses(alerts));
         assertEquals(0.84, alerts.get(0).value, 1e-12);
     }
 
     @Test
     void absoluteChangeAgainstATrainingValue() throws Exception {
-        List<AlertRecord> alerts = run("{name: r, vital: accuracy, compare: absolute_change, reference_value: 0.9, op: '<',"
-                + " threshold: -0.05, min_samples: 10}", new double[] {0.88, 0.84, 0.86}, 500);
-        assertEquals("firing@2 resolved@3", statuses(alerts), "0.84 − 0.9 = −0.06 breaches; 0.86 − 0.9 = −0.04 does not");
+        List<AlertRecord> alerts = run(
+                "{name: r, vital: accuracy, compare: absolute_change, reference_value: 0.9, op: '<',"
+                        + " threshold: -0.05, min_samples: 10}",
+                new double[] {0.88, 0.84, 0.86},
+                500);
+        assertEquals(
+                "firing@2 resolved@3", statuses(alerts), "0.84 − 0.9 = −0.06 breaches; 0.86 − 0.9 = −0.04 does not");
     }
 
     /**
@@ -116,8 +147,10 @@ class AlertConditionsTest {
         for (int k = 0; k < 10; k++) series[k] = k % 2 == 0 ? 0.80 : 0.82;
         for (int k = 10; k < 13; k++) series[k] = 0.78;
         for (int k = 13; k < 23; k++) series[k] = 0.81;
-        List<AlertRecord> alerts = run("{name: r, vital: accuracy, detector: {type: cusum, k: 0.5, h: 5, warmup: 10}, min_samples: 10}",
-                series, 1000);
+        List<AlertRecord> alerts = run(
+                "{name: r, vital: accuracy, detector: {type: cusum, k: 0.5, h: 5, warmup: 10}, min_samples: 10}",
+                series,
+                1000);
         assertEquals("firing@13 resolved@18", statuses(alerts));
     }
 
@@ -130,14 +163,17 @@ class AlertConditionsTest {
         java.util.Arrays.fill(series, 1.0);
         series[12] = 0.999;
         series[15] = 0.9;
-        List<AlertRecord> alerts = run("{name: r, vital: accuracy, detector: {type: cusum}, min_samples: 10}", series, 1000);
+        List<AlertRecord> alerts =
+                run("{name: r, vital: accuracy, detector: {type: cusum}, min_samples: 10}", series, 1000);
         assertEquals("firing@16 resolved@26", statuses(alerts));
     }
 
     @Test
     void repeatIntervalReannouncesAFiringAlert() throws Exception {
-        List<AlertRecord> alerts = run("{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 10, repeat_interval: 2m}",
-                new double[] {0.5, 0.5, 0.5, 0.5, 0.95}, 500);
+        List<AlertRecord> alerts = run(
+                "{name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 10, repeat_interval: 2m}",
+                new double[] {0.5, 0.5, 0.5, 0.5, 0.95},
+                500);
         assertEquals("firing@1 firing@3 resolved@5", statuses(alerts));
         assertEquals(alerts.get(0).fingerprint, alerts.get(1).fingerprint);
         assertEquals(alerts.get(0).startsAt, alerts.get(1).startsAt, "the same alert, announced again");
@@ -149,19 +185,24 @@ class AlertConditionsTest {
         double[] p = {0.039, 0.001, 0.205, 0.008, 0.041, 0.06, 0.074, 0.042};
         assertEquals(0.008, FalseDiscoveryControl.benjaminiHochberg(p, 0.05), 0);
         assertEquals(-1, FalseDiscoveryControl.benjaminiHochberg(new double[] {0.2, 0.5}, 0.05), 0);
-        assertFalse(FalseDiscoveryControl.benjaminiHochberg(new double[] {0.02, 0.03}, 0.05) < 0.03, "both pass: 0.03 ≤ 2·0.05/2");
+        assertFalse(
+                FalseDiscoveryControl.benjaminiHochberg(new double[] {0.02, 0.03}, 0.05) < 0.03,
+                "both pass: 0.03 ≤ 2·0.05/2");
     }
 
     @Test
     void falseDiscoveryControlAcrossSegments() throws Exception {
-        MonitorSpec spec = SpecLoader.parse(String.join("\n",
-                "models:",
-                "  - name: m",
-                "    window: {size: 1m}",
-                "    segments: [country]",
-                "    rules:",
-                "      - {name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 10, per_segment: true, fdr: 0.05}",
-                ""), "test");
+        MonitorSpec spec = SpecLoader.parse(
+                String.join(
+                        "\n",
+                        "models:",
+                        "  - name: m",
+                        "    window: {size: 1m}",
+                        "    segments: [country]",
+                        "    rules:",
+                        "      - {name: r, vital: accuracy, op: '<', threshold: 0.9, min_samples: 10, per_segment: true, fdr: 0.05}",
+                        ""),
+                "test");
         RuleEvaluator evaluator = new RuleEvaluator(spec);
         List<RuleCheck> checks = new ArrayList<>();
         // Three segments just below 0.9 on few samples, one far below on many: only the last is a discovery.
@@ -175,13 +216,19 @@ class AlertConditionsTest {
             evaluator.evaluate(v, new ListCollector<>(checks));
         }
         assertTrue(checks.stream().allMatch(c -> c.breached), "each breaches 0.9 on its own");
-        try (KeyedOneInputStreamOperatorTestHarness<String, RuleCheck, RuleCheck> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new FalseDiscoveryControl()), c -> c.rule + c.model + c.version, Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, RuleCheck, RuleCheck> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new FalseDiscoveryControl()),
+                        c -> c.rule + c.model + c.version,
+                        Types.STRING)) {
             h.open();
             for (RuleCheck c : checks) h.processElement(c, W - 1);
             assertEquals(0, h.extractOutputValues().size(), "held until the window is complete");
             h.processWatermark(new Watermark(W - 1));
-            List<String> breached = h.extractOutputValues().stream().filter(c -> c.breached).map(c -> c.segment).collect(Collectors.toList());
+            List<String> breached = h.extractOutputValues().stream()
+                    .filter(c -> c.breached)
+                    .map(c -> c.segment)
+                    .collect(Collectors.toList());
             // The population is its own test; among the three segments only C survives Benjamini-Hochberg.
             assertEquals(List.of("all", "country=C"), breached);
             assertEquals(4, h.extractOutputValues().size());

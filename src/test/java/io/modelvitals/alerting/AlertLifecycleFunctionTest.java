@@ -174,7 +174,8 @@ class AlertLifecycleFunctionTest {
         BigInteger prime = new BigInteger("1099511628211");
         BigInteger h = new BigInteger("14695981039346656037");
         StringBuilder sb = new StringBuilder();
-        new TreeMap<>(labels).forEach((k, v) -> sb.append(k).append('\u0000').append(v).append('\u0000'));
+        new TreeMap<>(labels)
+                .forEach((k, v) -> sb.append(k).append('\u0000').append(v).append('\u0000'));
         for (byte b : sb.toString().getBytes(StandardCharsets.UTF_8)) {
             int octet = b == 0 ? 0xff : b & 0xff;
             h = h.xor(BigInteger.valueOf(octet)).multiply(prime).mod(mod);
@@ -187,8 +188,19 @@ class AlertLifecycleFunctionTest {
         window(0, 0.70, 500);
         window(1, 0.70, 500);
         AlertRecord a = alerts().get(0);
-        Map<String, String> labels = Map.of("alertname", "accuracy-low", "model", "m", "version", "v2",
-                "segment", "all", "vital", "accuracy", "severity", "critical");
+        Map<String, String> labels = Map.of(
+                "alertname",
+                "accuracy-low",
+                "model",
+                "m",
+                "version",
+                "v2",
+                "segment",
+                "all",
+                "vital",
+                "accuracy",
+                "severity",
+                "critical");
         assertEquals(labels, AlertLifecycleFunction.labels(a));
         assertEquals(referenceFingerprint(labels), a.fingerprint);
         Map<String, String> other = new TreeMap<>(labels);

@@ -24,15 +24,18 @@ import org.junit.jupiter.api.Test;
 
 /** Goals "error rate < 0.1%" and "recall ≥ 0.97 for each of the 3 most frequent classes", by hand. */
 class GoalEvaluatorTest {
-    private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
-            "models:",
-            "  - name: m",
-            "    window: {size: 1m}",
-            "    optimization_metric: macro_f1",
-            "    goals:",
-            "      - {name: few-errors, vital: error_rate, op: '<', threshold: 0.001, min_samples: 1000, severity: critical}",
-            "      - {name: top-recall, vital: recall, top_classes: 3, op: '>=', threshold: 0.97, for: 2}",
-            ""), "test");
+    private static final MonitorSpec SPEC = SpecLoader.parse(
+            String.join(
+                    "\n",
+                    "models:",
+                    "  - name: m",
+                    "    window: {size: 1m}",
+                    "    optimization_metric: macro_f1",
+                    "    goals:",
+                    "      - {name: few-errors, vital: error_rate, op: '<', threshold: 0.001, min_samples: 1000, severity: critical}",
+                    "      - {name: top-recall, vital: recall, top_classes: 3, op: '>=', threshold: 0.97, for: 2}",
+                    ""),
+            "test");
 
     private static VitalRecord vital(String vital, String cls, double value, long n) {
         return new VitalRecord("m", "v1", "all", vital, cls, value, n, 0, 60_000);
@@ -66,7 +69,9 @@ class GoalEvaluatorTest {
         VitalRecord errors = GoalEvaluator.evaluate(SPEC.model("m").goal("few-errors"), window(0.99));
         assertTrue(errors.met);
         assertEquals(0.0004, errors.value);
-        assertNull(GoalEvaluator.evaluate(top, List.of(vital("error_rate", null, 0.1, 10))), "no recall in the window: nothing to judge");
+        assertNull(
+                GoalEvaluator.evaluate(top, List.of(vital("error_rate", null, 0.1, 10))),
+                "no recall in the window: nothing to judge");
     }
 
     @Test
@@ -78,7 +83,8 @@ class GoalEvaluatorTest {
         assertEquals(1000L, rule.minSamples);
         assertEquals(2, m.goal("top-recall").rule().forWindows);
 
-        VitalRecord missed = GoalEvaluator.evaluate(m.goal("few-errors"), List.of(vital("error_rate", null, 0.002, 5_000)));
+        VitalRecord missed =
+                GoalEvaluator.evaluate(m.goal("few-errors"), List.of(vital("error_rate", null, 0.002, 5_000)));
         List<RuleCheck> checks = new ArrayList<>();
         new RuleEvaluator(SPEC).evaluate(missed, new Collector<>() {
             @Override
@@ -96,8 +102,9 @@ class GoalEvaluatorTest {
 
     @Test
     void reportsEachGoalAndTheOptimizationMetricOncePerWindow() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, VitalRecord, VitalRecord> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new GoalEvaluator(SPEC)), GoalEvaluator::key, Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, VitalRecord, VitalRecord> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new GoalEvaluator(SPEC)), GoalEvaluator::key, Types.STRING)) {
             h.open();
             for (VitalRecord v : window(0.96)) {
                 if (GoalEvaluator.watches(SPEC, v)) h.processElement(new StreamRecord<>(v, 59_999));
@@ -105,7 +112,10 @@ class GoalEvaluatorTest {
             h.processWatermark(new Watermark(59_999));
             List<VitalRecord> out = h.extractOutputValues();
             assertEquals(3, out.size(), out.toString());
-            VitalRecord optimization = out.stream().filter(v -> v.vital.equals("optimization_metric")).findFirst().orElseThrow();
+            VitalRecord optimization = out.stream()
+                    .filter(v -> v.vital.equals("optimization_metric"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals("macro_f1", optimization.cls);
             assertEquals(0.71, optimization.value);
             assertEquals(2, out.stream().filter(v -> v.vital.equals("goal")).count());

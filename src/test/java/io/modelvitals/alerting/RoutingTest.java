@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** Routing labels, annotations and the link back travel from the spec to every alert, in Alertmanager's shape. */
 class RoutingTest {
-    private static final String SPEC = String.join("\n",
+    private static final String SPEC = String.join(
+            "\n",
             "defaults:",
             "  labels: {team: ml-platform, env: prod}",
             "  generator_url: 'https://grafana.example/d/vitals?var-model={model}&var-segment={segment}'",
@@ -48,16 +49,17 @@ class RoutingTest {
 
     private static ObjectNode firing(MonitorSpec spec, String model, String segment) {
         List<RuleCheck> checks = new ArrayList<>();
-        new RuleEvaluator(spec).evaluate(new VitalRecord(model, "v1", segment, "accuracy", null, 0.2, 10, 0, 60_000),
-                new Collector<>() {
-                    @Override
-                    public void collect(RuleCheck c) {
-                        checks.add(c);
-                    }
+        new RuleEvaluator(spec)
+                .evaluate(
+                        new VitalRecord(model, "v1", segment, "accuracy", null, 0.2, 10, 0, 60_000), new Collector<>() {
+                            @Override
+                            public void collect(RuleCheck c) {
+                                checks.add(c);
+                            }
 
-                    @Override
-                    public void close() {}
-                });
+                            @Override
+                            public void close() {}
+                        });
         assertEquals(1, checks.size());
         AlertState st = new AlertState();
         st.startsAt = 60_000;
@@ -73,25 +75,47 @@ class RoutingTest {
         assertEquals("ana", labels.path("owner").asText());
         assertEquals("yes", labels.path("page").asText(), "the rule's own");
         assertEquals("low", labels.path("alertname").asText());
-        assertEquals("https://runbooks.example/accuracy", a.path("annotations").path("runbook_url").asText());
+        assertEquals(
+                "https://runbooks.example/accuracy",
+                a.path("annotations").path("runbook_url").asText());
         assertEquals("0.2", a.path("annotations").path("value").asText(), "the job's annotations stay");
         // '=' in the segment is URL-encoded as %3D.
-        assertEquals("https://grafana.example/d/vitals?var-model=m&var-segment=country%3DUS",
+        assertEquals(
+                "https://grafana.example/d/vitals?var-model=m&var-segment=country%3DUS",
                 a.path("generatorURL").asText());
     }
 
     @Test
     void theFingerprintIsThatOfTheWholeLabelSet() {
         JsonNode a = firing(SpecLoader.parse(SPEC, "test"), "m", "all");
-        Map<String, String> expected = new TreeMap<>(Map.of("alertname", "low", "model", "m", "version", "v1",
-                "segment", "all", "vital", "accuracy", "severity", "warning", "team", "recsys", "env", "prod",
-                "owner", "ana"));
+        Map<String, String> expected = new TreeMap<>(Map.of(
+                "alertname",
+                "low",
+                "model",
+                "m",
+                "version",
+                "v1",
+                "segment",
+                "all",
+                "vital",
+                "accuracy",
+                "severity",
+                "warning",
+                "team",
+                "recsys",
+                "env",
+                "prod",
+                "owner",
+                "ana"));
         expected.put("page", "yes");
         assertEquals(expected.keySet(), toMap(a.path("labels")).keySet());
-        assertEquals(AlertLifecycleFunction.fingerprint(new TreeMap<>(toMap(a.path("labels")))),
+        assertEquals(
+                AlertLifecycleFunction.fingerprint(new TreeMap<>(toMap(a.path("labels")))),
                 a.path("fingerprint").asText());
         expected.remove("page");
-        assertNotEquals(AlertLifecycleFunction.fingerprint(expected), a.path("fingerprint").asText());
+        assertNotEquals(
+                AlertLifecycleFunction.fingerprint(expected),
+                a.path("fingerprint").asText());
     }
 
     @Test
@@ -104,7 +128,8 @@ class RoutingTest {
 
     @Test
     void reservedOrMalformedNamesAreSpecErrors() {
-        String spec = String.join("\n",
+        String spec = String.join(
+                "\n",
                 "models:",
                 "  - name: m",
                 "    labels: {model: other, 2team: x, __meta: y}",
@@ -112,7 +137,8 @@ class RoutingTest {
                 "    rules:",
                 "      - {name: low, vital: accuracy, op: '<', threshold: 0.5, annotations: {summary: s}}",
                 "");
-        String message = assertThrows(SpecException.class, () -> SpecLoader.parse(spec, "test")).getMessage();
+        String message = assertThrows(SpecException.class, () -> SpecLoader.parse(spec, "test"))
+                .getMessage();
         assertTrue(message.contains("labels.model: set by the job itself"), message);
         assertTrue(message.contains("labels.2team: not a Prometheus label name"), message);
         assertTrue(message.contains("labels.__meta: not a Prometheus label name"), message);

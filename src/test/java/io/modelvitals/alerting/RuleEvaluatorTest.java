@@ -1,7 +1,5 @@
 package io.modelvitals.alerting;
 
-import io.modelvitals.events.SideOutputs;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +10,7 @@ import io.modelvitals.events.ControlRecord;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.Origin;
 import io.modelvitals.events.RuleCheck;
+import io.modelvitals.events.SideOutputs;
 import io.modelvitals.events.VitalRecord;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -22,13 +21,16 @@ import org.junit.jupiter.api.Test;
 
 /** Rule sets from the control topic replace a model's rules; an invalid one is dead-lettered and changes nothing. */
 class RuleEvaluatorTest {
-    private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
-            "job: {monitor_undeclared_models: false}",
-            "models:",
-            "  - name: m",
-            "    rules:",
-            "      - {name: low, vital: accuracy, op: '<', threshold: 0.3, min_samples: 4}",
-            ""), "test");
+    private static final MonitorSpec SPEC = SpecLoader.parse(
+            String.join(
+                    "\n",
+                    "job: {monitor_undeclared_models: false}",
+                    "models:",
+                    "  - name: m",
+                    "    rules:",
+                    "      - {name: low, vital: accuracy, op: '<', threshold: 0.3, min_samples: 4}",
+                    ""),
+            "test");
 
     private static VitalRecord accuracy(double value) {
         return new VitalRecord("m", "v1", "all", "accuracy", null, value, 10, 0, 60_000);
@@ -39,23 +41,33 @@ class RuleEvaluatorTest {
     }
 
     private static List<DeadLetter> deadLetters(BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> h) {
-        return h.getSideOutput(SideOutputs.DEAD_LETTERS) == null ? List.of()
-                : h.getSideOutput(SideOutputs.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        return h.getSideOutput(SideOutputs.DEAD_LETTERS) == null
+                ? List.of()
+                : h.getSideOutput(SideOutputs.DEAD_LETTERS).stream()
+                        .map(StreamRecord::getValue)
+                        .collect(Collectors.toList());
     }
 
     @Test
     void runtimeRulesSurviveARestore() throws Exception {
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
         try (BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> h =
-                     ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new RuleEvaluator(SPEC), RuleEvaluator.RULE_SETS)) {
-            h.processBroadcastElement(new ControlRecord(
-                    "{\"model\":\"m\",\"rules\":[{\"name\":\"low\",\"vital\":\"accuracy\",\"op\":\"<\",\"threshold\":0.6,\"min_samples\":4}]}",
-                    new Origin("rules", 0, 0)), 1);
+                ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
+                        new RuleEvaluator(SPEC), RuleEvaluator.RULE_SETS)) {
+            h.processBroadcastElement(
+                    new ControlRecord(
+                            "{\"model\":\"m\",\"rules\":[{\"name\":\"low\",\"vital\":\"accuracy\",\"op\":\"<\",\"threshold\":0.6,\"min_samples\":4}]}",
+                            new Origin("rules", 0, 0)),
+                    1);
             snapshot = h.snapshot(1, 2);
         }
         BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> restored =
-                new BroadcastOperatorTestHarness<>(new org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator<>(
-                        new RuleEvaluator(SPEC), List.of(RuleEvaluator.RULE_SETS)), 1, 1, 0);
+                new BroadcastOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator<>(
+                                new RuleEvaluator(SPEC), List.of(RuleEvaluator.RULE_SETS)),
+                        1,
+                        1,
+                        0);
         try (restored) {
             restored.setup();
             restored.initializeState(snapshot);
@@ -68,18 +80,26 @@ class RuleEvaluatorTest {
     @Test
     void aValidRuleSetReplacesTheModelsRulesAndAnInvalidOneDoesNot() throws Exception {
         try (BroadcastOperatorTestHarness<VitalRecord, ControlRecord, RuleCheck> h =
-                     ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new RuleEvaluator(SPEC), RuleEvaluator.RULE_SETS)) {
+                ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
+                        new RuleEvaluator(SPEC), RuleEvaluator.RULE_SETS)) {
             h.processElement(accuracy(0.4), 1);
             assertEquals(List.of(false), breaches(h), "the spec's rule: 0.4 < 0.3 is false");
 
-            h.processBroadcastElement(new ControlRecord(
-                    "{\"model\":\"m\",\"rules\":[{\"name\":\"low\",\"vital\":\"accuracy\",\"op\":\"<\",\"threshold\":0.6,\"min_samples\":4}]}",
-                    new Origin("rules", 0, 0)), 2);
-            h.processBroadcastElement(new ControlRecord("model: m\nrules:\n  - {name: bad, vital: accuracy, op: '==', threshold: 1}\n",
-                    new Origin("rules", 0, 1)), 3);
-            h.processBroadcastElement(new ControlRecord("{\"model\":\"elsewhere\",\"rules\":[]}", new Origin("rules", 0, 2)), 4);
+            h.processBroadcastElement(
+                    new ControlRecord(
+                            "{\"model\":\"m\",\"rules\":[{\"name\":\"low\",\"vital\":\"accuracy\",\"op\":\"<\",\"threshold\":0.6,\"min_samples\":4}]}",
+                            new Origin("rules", 0, 0)),
+                    2);
+            h.processBroadcastElement(
+                    new ControlRecord(
+                            "model: m\nrules:\n  - {name: bad, vital: accuracy, op: '==', threshold: 1}\n",
+                            new Origin("rules", 0, 1)),
+                    3);
+            h.processBroadcastElement(
+                    new ControlRecord("{\"model\":\"elsewhere\",\"rules\":[]}", new Origin("rules", 0, 2)), 4);
             h.processBroadcastElement(new ControlRecord("{not json", new Origin("rules", 0, 3)), 5);
-            h.processBroadcastElement(new ControlRecord("{\"model\":\"m\",\"rules\":[null]}", new Origin("rules", 0, 4)), 5);
+            h.processBroadcastElement(
+                    new ControlRecord("{\"model\":\"m\",\"rules\":[null]}", new Origin("rules", 0, 4)), 5);
             h.processElement(accuracy(0.4), 6);
             assertEquals(List.of(false, true), breaches(h), "the runtime rule: 0.4 < 0.6");
             assertEquals(0.6, h.extractOutputValues().get(1).threshold);

@@ -16,10 +16,20 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "io.modelvitals", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] JOB_PACKAGES = {
-        "io.modelvitals.job..", "io.modelvitals.join..", "io.modelvitals.pane..", "io.modelvitals.quality..",
-        "io.modelvitals.output..", "io.modelvitals.business..", "io.modelvitals.operational..",
-        "io.modelvitals.alerting..", "io.modelvitals.events..", "io.modelvitals.vitals..", "io.modelvitals.config..",
-        "io.modelvitals.io..", "io.modelvitals.functions..", "io.modelvitals.forward.."
+        "io.modelvitals.job..",
+        "io.modelvitals.join..",
+        "io.modelvitals.pane..",
+        "io.modelvitals.quality..",
+        "io.modelvitals.output..",
+        "io.modelvitals.business..",
+        "io.modelvitals.operational..",
+        "io.modelvitals.alerting..",
+        "io.modelvitals.events..",
+        "io.modelvitals.vitals..",
+        "io.modelvitals.config..",
+        "io.modelvitals.io..",
+        "io.modelvitals.functions..",
+        "io.modelvitals.forward.."
     };
 
     @ArchTest
@@ -28,31 +38,55 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule theJobNeverImportsTheTools = noClasses()
-            .that().resideInAnyPackage(JOB_PACKAGES)
-            .should().dependOnClassesThat().resideInAnyPackage("io.modelvitals.tools..", "io.modelvitals.cli..");
+            .that()
+            .resideInAnyPackage(JOB_PACKAGES)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.modelvitals.tools..", "io.modelvitals.cli..");
 
     /** The spec is read by every stage: it must not know any of them. */
     @ArchTest
     static final ArchRule configIsALeaf = noClasses()
-            .that().resideInAPackage("io.modelvitals.config..")
-            .should().dependOnClassesThat().resideOutsideOfPackages("io.modelvitals.config..", "java..", "com.fasterxml..");
+            .that()
+            .resideInAPackage("io.modelvitals.config..")
+            .should()
+            .dependOnClassesThat()
+            .resideOutsideOfPackages("io.modelvitals.config..", "java..", "com.fasterxml..");
 
     /** The accumulators are state: statistics that know no record, stage or spec (Flink only for the sketch's serializer). */
     @ArchTest
     static final ArchRule vitalsIsALeaf = noClasses()
-            .that().resideInAPackage("io.modelvitals.vitals..")
-            .should().dependOnClassesThat().resideOutsideOfPackages("io.modelvitals.vitals..", "java..",
-                    "org.apache.commons.math3..", "org.apache.datasketches..", "org.apache.flink..");
+            .that()
+            .resideInAPackage("io.modelvitals.vitals..")
+            .should()
+            .dependOnClassesThat()
+            .resideOutsideOfPackages(
+                    "io.modelvitals.vitals..",
+                    "java..",
+                    "org.apache.commons.math3..",
+                    "org.apache.datasketches..",
+                    "org.apache.flink..");
 
     /** The records know only the spec types some of them carry and the accumulators the summaries hold. */
     @ArchTest
     static final ArchRule eventsDependOnlyOnLeaves = noClasses()
-            .that().resideInAPackage("io.modelvitals.events..")
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "io.modelvitals.job..", "io.modelvitals.join..", "io.modelvitals.pane..", "io.modelvitals.quality..",
-                    "io.modelvitals.output..", "io.modelvitals.business..", "io.modelvitals.operational..",
-                    "io.modelvitals.alerting..", "io.modelvitals.io..", "io.modelvitals.functions..",
-                    "io.modelvitals.tools..", "io.modelvitals.cli..");
+            .that()
+            .resideInAPackage("io.modelvitals.events..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.modelvitals.job..",
+                    "io.modelvitals.join..",
+                    "io.modelvitals.pane..",
+                    "io.modelvitals.quality..",
+                    "io.modelvitals.output..",
+                    "io.modelvitals.business..",
+                    "io.modelvitals.operational..",
+                    "io.modelvitals.alerting..",
+                    "io.modelvitals.io..",
+                    "io.modelvitals.functions..",
+                    "io.modelvitals.tools..",
+                    "io.modelvitals.cli..");
 
     /** Stages talk through records and the pane machinery, never to each other's operators. */
     @ArchTest
@@ -61,8 +95,12 @@ class ArchitectureTest {
         for (String stage : stages) {
             for (String other : stages) {
                 if (stage.equals(other)) continue;
-                noClasses().that().resideInAPackage("io.modelvitals." + stage + "..")
-                        .should().dependOnClassesThat().resideInAPackage("io.modelvitals." + other + "..")
+                noClasses()
+                        .that()
+                        .resideInAPackage("io.modelvitals." + stage + "..")
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAPackage("io.modelvitals." + other + "..")
                         .check(classes);
             }
         }

@@ -18,15 +18,18 @@ import org.junit.jupiter.api.Test;
 /** One-minute windows; each window is judged against the pooled three before it. */
 class DiscrepancyFunctionTest {
     private static final long MINUTE = 60_000;
-    private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
-            "models:",
-            "  - name: rec",
-            "    window: {size: 1m}",
-            "    kpis:",
-            "      - {name: take_rate, numerator: {events: [play]}, denominator: {events: [impression]}}",
-            "    discrepancies:",
-            "      - {quality: accuracy, kpi: take_rate, windows: 3, alpha: 0.05}",
-            ""), "test");
+    private static final MonitorSpec SPEC = SpecLoader.parse(
+            String.join(
+                    "\n",
+                    "models:",
+                    "  - name: rec",
+                    "    window: {size: 1m}",
+                    "    kpis:",
+                    "      - {name: take_rate, numerator: {events: [play]}, denominator: {events: [impression]}}",
+                    "    discrepancies:",
+                    "      - {quality: accuracy, kpi: take_rate, windows: 3, alpha: 0.05}",
+                    ""),
+            "test");
 
     private static VitalRecord vital(String vital, String cls, long k, double value, long n, Double numerator) {
         VitalRecord v = new VitalRecord("rec", "v2", "all", vital, cls, value, n, k * MINUTE, (k + 1) * MINUTE);
@@ -35,23 +38,33 @@ class DiscrepancyFunctionTest {
     }
 
     /** Window k: accuracy correct/1000 and take-rate plays/1000. */
-    private static void window(KeyedOneInputStreamOperatorTestHarness<String, VitalRecord, VitalRecord> h, long k, long correct, long plays)
+    private static void window(
+            KeyedOneInputStreamOperatorTestHarness<String, VitalRecord, VitalRecord> h,
+            long k,
+            long correct,
+            long plays)
             throws Exception {
-        h.processElement(new StreamRecord<>(vital("accuracy", null, k, correct / 1000.0, 1000, null), (k + 1) * MINUTE - 1));
-        h.processElement(new StreamRecord<>(vital("kpi", "take_rate", k, plays / 1000.0, 1000, (double) plays), (k + 1) * MINUTE - 1));
+        h.processElement(
+                new StreamRecord<>(vital("accuracy", null, k, correct / 1000.0, 1000, null), (k + 1) * MINUTE - 1));
+        h.processElement(new StreamRecord<>(
+                vital("kpi", "take_rate", k, plays / 1000.0, 1000, (double) plays), (k + 1) * MINUTE - 1));
         h.processWatermark(new Watermark((k + 1) * MINUTE - 1));
     }
 
     /** Φ((x1/n1 − x2/n2) / sqrt(p(1−p)(1/n1 + 1/n2))), p pooled: worked out here, not by the code under test. */
     private static double lower(double x1, double n1, double x2, double n2) {
         double p = (x1 + x2) / (n1 + n2);
-        return new NormalDistribution().cumulativeProbability((x1 / n1 - x2 / n2) / Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2)));
+        return new NormalDistribution()
+                .cumulativeProbability((x1 / n1 - x2 / n2) / Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2)));
     }
 
     @Test
     void theKpiFallsWhileAccuracyHolds() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, VitalRecord, VitalRecord> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DiscrepancyFunction(SPEC)), DiscrepancyFunction::key, Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, VitalRecord, VitalRecord> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new DiscrepancyFunction(SPEC)),
+                        DiscrepancyFunction::key,
+                        Types.STRING)) {
             h.open();
             for (int k = 0; k < 3; k++) window(h, k, 900, 300);
             assertEquals(List.of(), h.extractOutputValues(), "no baseline of three windows yet");
@@ -78,7 +91,9 @@ class DiscrepancyFunctionTest {
             assertTrue(w4.pValue < 0.05, "the KPI still fell");
             assertTrue(lower(850, 1000, 2710, 3000) < 0.05, "and so did accuracy");
             assertEquals(0.0, out.get(2).value);
-            assertTrue(h.numKeyedStateEntries() <= 2 * 4, "only the windows still needed are kept: " + h.numKeyedStateEntries());
+            assertTrue(
+                    h.numKeyedStateEntries() <= 2 * 4,
+                    "only the windows still needed are kept: " + h.numKeyedStateEntries());
         }
     }
 }

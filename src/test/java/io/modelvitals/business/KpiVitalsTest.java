@@ -1,8 +1,5 @@
 package io.modelvitals.business;
 
-import io.modelvitals.vitals.Champion;
-import io.modelvitals.vitals.KpiAccumulator;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -12,6 +9,7 @@ import io.modelvitals.config.SpecLoader;
 import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.vitals.KpiAccumulator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,17 +20,20 @@ import org.junit.jupiter.api.Test;
 
 /** KPI values, Wilson bounds, two-proportion and sample-ratio p-values, against numbers worked out independently. */
 class KpiVitalsTest {
-    static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
-            "models:",
-            "  - name: rec",
-            "    kpis:",
-            "      - name: take_rate",
-            "        numerator: {events: [play], where: 'value >= 30'}",
-            "        denominator: {events: [impression]}",
-            "      - name: revenue_per_prediction",
-            "        numerator: {events: [purchase], measure: sum}",
-            "        denominator: {events: [prediction]}",
-            ""), "test");
+    static final MonitorSpec SPEC = SpecLoader.parse(
+            String.join(
+                    "\n",
+                    "models:",
+                    "  - name: rec",
+                    "    kpis:",
+                    "      - name: take_rate",
+                    "        numerator: {events: [play], where: 'value >= 30'}",
+                    "        denominator: {events: [impression]}",
+                    "      - name: revenue_per_prediction",
+                    "        numerator: {events: [purchase], measure: sum}",
+                    "        denominator: {events: [prediction]}",
+                    ""),
+            "test");
     static final List<KpiSpec> KPIS = SPEC.model("rec").kpis;
 
     private static AttributedEvent event(String type, Double value) {
@@ -105,7 +106,8 @@ class KpiVitalsTest {
     void aChallengerAgainstItsChampion() {
         // Champion 60/120 = 0.5, challenger 36/120 = 0.3. Pooled p = 96/240 = 0.4,
         // se = sqrt(0.4 · 0.6 · 2/120) = sqrt(0.004), z = −0.2 / sqrt(0.004) = −sqrt(10).
-        List<VitalRecord> out = KpiVitals.compare(summary("v1", takeRate(60, 120)), summary("v2", takeRate(36, 120)), KPIS);
+        List<VitalRecord> out =
+                KpiVitals.compare(summary("v1", takeRate(60, 120)), summary("v2", takeRate(36, 120)), KPIS);
         Map<String, VitalRecord> v = byName(out);
         VitalRecord diff = v.get("kpi_difference/take_rate");
         assertEquals("v2", diff.version);
@@ -127,7 +129,8 @@ class KpiVitalsTest {
     @Test
     void moreEventsThanTheDenominatorIsNotAProportion() {
         // 15 plays on 10 impressions: a rate, not a share; no interval, no proportion test.
-        List<VitalRecord> out = KpiVitals.compare(summary("v1", takeRate(5, 10)), summary("v2", takeRate(15, 10)), KPIS);
+        List<VitalRecord> out =
+                KpiVitals.compare(summary("v1", takeRate(5, 10)), summary("v2", takeRate(15, 10)), KPIS);
         VitalRecord diff = byName(out).get("kpi_difference/take_rate");
         assertEquals(1.0, diff.value, 1e-12);
         assertNull(diff.pValue);
@@ -140,7 +143,8 @@ class KpiVitalsTest {
         // 930 and 70 against a 90/10 split: expected 900 and 100, chi² = 30²/900 + 30²/100 = 10, one degree of freedom.
         Double p = KpiVitals.sampleRatioPValue(Map.of("v1", 930L, "v2", 70L), Map.of("v1", 0.9, "v2", 0.1));
         assertEquals(1 - new ChiSquaredDistribution(1).cumulativeProbability(10), p, 1e-12);
-        // Shares need not sum to 1; a version of the split without traffic counts as 0 and unknown versions are ignored.
+        // Shares need not sum to 1; a version of the split without traffic counts as 0 and unknown versions are
+        // ignored.
         Double q = KpiVitals.sampleRatioPValue(Map.of("v1", 50L, "v3", 7L), Map.of("v1", 1.0, "v2", 1.0));
         assertEquals(1 - new ChiSquaredDistribution(1).cumulativeProbability(50.0), q, 1e-12); // (25² + 25²)/25 = 50
         assertNull(KpiVitals.sampleRatioPValue(Map.of("v3", 7L), Map.of("v1", 1.0, "v2", 1.0)));
@@ -151,7 +155,8 @@ class KpiVitalsTest {
         // 240/1000 against 900/3000: pooled 1140/4000 = 0.285, se = sqrt(0.285 · 0.715 · (1/1000 + 1/3000)).
         double se = Math.sqrt(0.285 * 0.715 * (1.0 / 1000 + 1.0 / 3000));
         double z = (0.24 - 0.30) / se;
-        assertEquals(new NormalDistribution().cumulativeProbability(z), KpiVitals.lowerPValue(240, 1000, 900, 3000), 1e-12);
+        assertEquals(
+                new NormalDistribution().cumulativeProbability(z), KpiVitals.lowerPValue(240, 1000, 900, 3000), 1e-12);
         assertEquals(0.5, KpiVitals.lowerPValue(0, 10, 0, 30), 1e-12, "no variance: no evidence either way");
     }
 }

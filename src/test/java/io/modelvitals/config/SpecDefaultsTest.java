@@ -105,7 +105,9 @@ class SpecDefaultsTest {
         assertEquals("regression", m.task);
         assertEquals(5, m.topK);
         assertNotSame(spec.defaults.drift, m.drift);
-        assertEquals(List.of("previous", "fixed", "champion", "baseline"), m.drift.references,
+        assertEquals(
+                List.of("previous", "fixed", "champion", "baseline"),
+                m.drift.references,
                 "a baseline makes baseline a reference too");
         assertEquals(2, m.drift.fixedWindows);
         assertEquals(100L, m.drift.minSamples);

@@ -25,7 +25,9 @@ class SpecValidatorTest {
 
     @Test
     void jobAndKafkaSettings() {
-        assertErrors(String.join("\n",
+        assertErrors(
+                String.join(
+                        "\n",
                         "job: {max_out_of_orderness: soon, max_record_bytes: 63, state_backend: memory}",
                         "kafka: {start_from: beginning}"),
                 "job.max_out_of_orderness: 'soon'" + DURATION,
@@ -37,7 +39,9 @@ class SpecValidatorTest {
 
     @Test
     void modelSettings() {
-        assertErrors(String.join("\n",
+        assertErrors(
+                String.join(
+                        "\n",
                         "models:",
                         "  - {name: m, task: ranking, window: {size: 0m}, segment_value_cap: 0, top_k: 0,"
                                 + " calibration_bins: 1001}",
@@ -54,7 +58,9 @@ class SpecValidatorTest {
     @Test
     void anAbsencePeriodSpansAtLeastTwoHeartbeats() {
         assertEquals(1_000, AbsenceSpec.HEARTBEAT_INTERVAL_MS);
-        assertErrors(String.join("\n",
+        assertErrors(
+                String.join(
+                        "\n",
                         "models:",
                         "  - {name: a, absence: {predictions: 2s, labels: 2000ms}}",
                         "  - {name: b, absence: {predictions: 1999ms, labels: 1s}}",
@@ -66,7 +72,9 @@ class SpecValidatorTest {
 
     @Test
     void ruleNamesAndVitals() {
-        assertErrors(String.join("\n",
+        assertErrors(
+                String.join(
+                        "\n",
                         "models:",
                         "  - name: m",
                         "    rules:",
@@ -83,7 +91,9 @@ class SpecValidatorTest {
 
     @Test
     void howARuleJudges() {
-        assertErrors(String.join("\n",
+        assertErrors(
+                String.join(
+                        "\n",
                         "models:",
                         "  - name: m",
                         "    rules:",
@@ -125,7 +135,9 @@ class SpecValidatorTest {
 
     @Test
     void driftAndBaselines() {
-        assertErrors(String.join("\n",
+        assertErrors(
+                String.join(
+                        "\n",
                         "models:",
                         "  - {name: a, drift: {min_samples: 0, previous_windows_back: 0, fixed_windows: 0,"
                                 + " histogram_edges: [1]}}",
@@ -150,7 +162,9 @@ class SpecValidatorTest {
 
     @Test
     void businessKpisDiscrepanciesAndTheirRules() {
-        assertErrors(String.join("\n",
+        assertErrors(
+                String.join(
+                        "\n",
                         "models:",
                         "  - name: m",
                         "    traffic_split: {v1: 0.5, v2: 0}",
@@ -196,7 +210,9 @@ class SpecValidatorTest {
 
     @Test
     void goals() {
-        assertErrors(String.join("\n",
+        assertErrors(
+                String.join(
+                        "\n",
                         "models:",
                         "  - name: m",
                         "    optimization_metric: kpi",
@@ -224,7 +240,8 @@ class SpecValidatorTest {
 
     @Test
     void theDefaultsAreCheckedFirstAndWhatAModelInheritsIsCheckedAgainInIt() {
-        assertErrors("defaults: {top_k: 0}\nmodels: [{name: m, top_k: 0}, {name: m}, {name: n, top_k: 1}]",
+        assertErrors(
+                "defaults: {top_k: 0}\nmodels: [{name: m, top_k: 0}, {name: m}, {name: n, top_k: 1}]",
                 "defaults.top_k: must be ≥ 1",
                 "models[0].top_k: must be ≥ 1",
                 "models[1].name: model 'm' is declared twice",
@@ -232,8 +249,8 @@ class SpecValidatorTest {
     }
 
     /** A test's own reader: the loader's is private, and these fixtures need none of its error handling. */
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private static void assertErrors(String yaml, String... expected) {
         MonitorSpec spec;

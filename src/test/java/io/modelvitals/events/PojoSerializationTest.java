@@ -20,15 +20,36 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PojoSerializationTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {Origin.class, Prediction.class, Label.class, BusinessEvent.class, DeadLetter.class,
-            InputRecord.class, JoinResult.class, VitalRecord.class, RuleCheck.class, AlertRecord.class,
-            ClassificationAccumulator.class, OutputSample.class, OutputSummary.class,
-            io.modelvitals.vitals.OutputAccumulator.class, io.modelvitals.vitals.SlicedClassification.class,
-            io.modelvitals.vitals.SlicedOutputs.class, io.modelvitals.functions.OutputDriftFunction.FixedReference.class,
-            io.modelvitals.functions.PredictionJoinOperator.JoinState.class, io.modelvitals.functions.AlertLifecycleFunction.AlertState.class,
-            AttributedEvent.class, KpiSummary.class, io.modelvitals.vitals.KpiAccumulator.class, io.modelvitals.vitals.SlicedKpis.class,
-            Feedback.class, Heartbeat.class,
-            io.modelvitals.functions.AbsenceDetector.Activity.class, io.modelvitals.vitals.ScoreAccumulator.class})
+    @ValueSource(
+            classes = {
+                Origin.class,
+                Prediction.class,
+                Label.class,
+                BusinessEvent.class,
+                DeadLetter.class,
+                InputRecord.class,
+                JoinResult.class,
+                VitalRecord.class,
+                RuleCheck.class,
+                AlertRecord.class,
+                ClassificationAccumulator.class,
+                OutputSample.class,
+                OutputSummary.class,
+                io.modelvitals.vitals.OutputAccumulator.class,
+                io.modelvitals.vitals.SlicedClassification.class,
+                io.modelvitals.vitals.SlicedOutputs.class,
+                io.modelvitals.functions.OutputDriftFunction.FixedReference.class,
+                io.modelvitals.functions.PredictionJoinOperator.JoinState.class,
+                io.modelvitals.functions.AlertLifecycleFunction.AlertState.class,
+                AttributedEvent.class,
+                KpiSummary.class,
+                io.modelvitals.vitals.KpiAccumulator.class,
+                io.modelvitals.vitals.SlicedKpis.class,
+                Feedback.class,
+                Heartbeat.class,
+                io.modelvitals.functions.AbsenceDetector.Activity.class,
+                io.modelvitals.vitals.ScoreAccumulator.class
+            })
     void serializedAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }
@@ -38,11 +59,14 @@ class PojoSerializationTest {
         // Generic: Flink sees the accumulator's type only through the type hint the stages give it.
         var info = new org.apache.flink.api.common.typeinfo.TypeHint<
                 io.modelvitals.pane.PanePartial<io.modelvitals.vitals.ClassificationAccumulator>>() {}.getTypeInfo();
-        org.junit.jupiter.api.Assertions.assertTrue(info instanceof org.apache.flink.api.java.typeutils.PojoTypeInfo, info.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                info instanceof org.apache.flink.api.java.typeutils.PojoTypeInfo, info.toString());
         var pojo = (org.apache.flink.api.java.typeutils.PojoTypeInfo<?>) info;
         var accumulator = pojo.getTypeAt(pojo.getFieldIndex("accumulator"));
-        org.junit.jupiter.api.Assertions.assertEquals(io.modelvitals.vitals.ClassificationAccumulator.class, accumulator.getTypeClass());
-        org.junit.jupiter.api.Assertions.assertTrue(accumulator instanceof org.apache.flink.api.java.typeutils.PojoTypeInfo, accumulator.toString());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                io.modelvitals.vitals.ClassificationAccumulator.class, accumulator.getTypeClass());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                accumulator instanceof org.apache.flink.api.java.typeutils.PojoTypeInfo, accumulator.toString());
     }
 
     @Test

@@ -29,31 +29,112 @@ class InputParserEquivalenceTest {
     private static final String LONG = "x".repeat(InputParser.MAX_STRING_LENGTH + 1);
     private static final String FUTURE = String.valueOf(System.currentTimeMillis() + 10 * SKEW);
 
-    private static final List<String> STRINGS = List.of("\"p1\"", "\"cat\"", "\"1\"", "\"\"", "\"a\\u0001b\"", "\"" + LONG + "\"",
-            "7", "1.5", "null", "{\"x\":1}", "[1]", "true", "\"prediction\"", "\"é✓\"");
-    private static final List<String> TIMES = List.of("1767225600000", "\"2026-01-01T00:00:00Z\"", "\"2026-01-01T00:00:00.5Z\"", "\"yesterday\"",
-            "-5", "0", "1.5", "null", "99999999999999999999", "\"+1000000000-01-01T00:00:00Z\"", FUTURE, "\"x\"", "{}");
-    private static final List<String> NUMBERS = List.of("0.5", "1", "0", "1e400", "-1", "2", "12.5", "\"x\"", "null",
-            "12345678901234567890", "1E-3", "[0.5]", "-0.0");
-    private static final List<String> SEGMENTS = List.of("{\"country\":\"US\"}", "{\"country\":\"US\",\"device\":\"ios\"}", "{\"country\":\"\"}",
-            "{\"c\":1}", "{\"c\":\"x\\u0000\"}", "{}", "null", "\"US\"", "{\"c\":\"a\",\"c\":\"b\"}", "{\"" + LONG + "\":\"v\"}",
-            "{\"c\":\"" + LONG + "\"}", "{\"c\":{\"d\":\"e\"}}", "{\"\":\"v\"}");
-    private static final List<String> SCORES = List.of("{\"a\":0.7,\"b\":0.3}", "{\"a\":\"high\"}", "{\"a\":1.5}", "{}", "null", "[]",
-            "{\"a\":1e400}", "{\"a\":0.2,\"a\":0.9}", "{\"\\u0001\":0.5}");
-    private static final List<String> UNKNOWN = List.of("true", "{\"deep\":[1,{\"a\":null}]}", "\"x\"", "[[[]]]", "null");
+    private static final List<String> STRINGS = List.of(
+            "\"p1\"",
+            "\"cat\"",
+            "\"1\"",
+            "\"\"",
+            "\"a\\u0001b\"",
+            "\"" + LONG + "\"",
+            "7",
+            "1.5",
+            "null",
+            "{\"x\":1}",
+            "[1]",
+            "true",
+            "\"prediction\"",
+            "\"é✓\"");
+    private static final List<String> TIMES = List.of(
+            "1767225600000",
+            "\"2026-01-01T00:00:00Z\"",
+            "\"2026-01-01T00:00:00.5Z\"",
+            "\"yesterday\"",
+            "-5",
+            "0",
+            "1.5",
+            "null",
+            "99999999999999999999",
+            "\"+1000000000-01-01T00:00:00Z\"",
+            FUTURE,
+            "\"x\"",
+            "{}");
+    private static final List<String> NUMBERS = List.of(
+            "0.5",
+            "1",
+            "0",
+            "1e400",
+            "-1",
+            "2",
+            "12.5",
+            "\"x\"",
+            "null",
+            "12345678901234567890",
+            "1E-3",
+            "[0.5]",
+            "-0.0");
+    private static final List<String> SEGMENTS = List.of(
+            "{\"country\":\"US\"}",
+            "{\"country\":\"US\",\"device\":\"ios\"}",
+            "{\"country\":\"\"}",
+            "{\"c\":1}",
+            "{\"c\":\"x\\u0000\"}",
+            "{}",
+            "null",
+            "\"US\"",
+            "{\"c\":\"a\",\"c\":\"b\"}",
+            "{\"" + LONG + "\":\"v\"}",
+            "{\"c\":\"" + LONG + "\"}",
+            "{\"c\":{\"d\":\"e\"}}",
+            "{\"\":\"v\"}");
+    private static final List<String> SCORES = List.of(
+            "{\"a\":0.7,\"b\":0.3}",
+            "{\"a\":\"high\"}",
+            "{\"a\":1.5}",
+            "{}",
+            "null",
+            "[]",
+            "{\"a\":1e400}",
+            "{\"a\":0.2,\"a\":0.9}",
+            "{\"\\u0001\":0.5}");
+    private static final List<String> UNKNOWN =
+            List.of("true", "{\"deep\":[1,{\"a\":null}]}", "\"x\"", "[[[]]]", "null");
 
     private static Map<String, List<String>> fields(InputParser.Kind kind) {
         switch (kind) {
             case PREDICTION:
-                return Map.ofEntries(Map.entry("prediction_id", STRINGS), Map.entry("model", STRINGS), Map.entry("version", STRINGS),
-                        Map.entry("ts", TIMES), Map.entry("label", STRINGS), Map.entry("value", NUMBERS), Map.entry("error", STRINGS),
-                        Map.entry("score", NUMBERS), Map.entry("scores", SCORES), Map.entry("latency_ms", NUMBERS),
+                return Map.ofEntries(
+                        Map.entry("prediction_id", STRINGS),
+                        Map.entry("model", STRINGS),
+                        Map.entry("version", STRINGS),
+                        Map.entry("ts", TIMES),
+                        Map.entry("label", STRINGS),
+                        Map.entry("value", NUMBERS),
+                        Map.entry("error", STRINGS),
+                        Map.entry("score", NUMBERS),
+                        Map.entry("scores", SCORES),
+                        Map.entry("latency_ms", NUMBERS),
                         Map.entry("segment", SEGMENTS));
             case LABEL:
-                return Map.of("prediction_id", STRINGS, "ts", TIMES, "label", STRINGS, "value", NUMBERS, "segment", SEGMENTS);
+                return Map.of(
+                        "prediction_id", STRINGS, "ts", TIMES, "label", STRINGS, "value", NUMBERS, "segment", SEGMENTS);
             default:
-                return Map.of("event_id", STRINGS, "ts", TIMES, "type", STRINGS, "prediction_id", STRINGS, "model", STRINGS,
-                        "version", STRINGS, "value", NUMBERS, "label", STRINGS);
+                return Map.of(
+                        "event_id",
+                        STRINGS,
+                        "ts",
+                        TIMES,
+                        "type",
+                        STRINGS,
+                        "prediction_id",
+                        STRINGS,
+                        "model",
+                        STRINGS,
+                        "version",
+                        STRINGS,
+                        "value",
+                        NUMBERS,
+                        "label",
+                        STRINGS);
         }
     }
 
@@ -64,18 +145,27 @@ class InputParserEquivalenceTest {
             if (random.nextInt(10) == 0) continue;
             List<String> values = f.getValue();
             boolean valid = random.nextInt(4) != 0;
-            parts.add("\"" + f.getKey() + "\":" + (valid ? values.get(random.nextInt(Math.min(3, values.size()))) : values.get(random.nextInt(values.size()))));
-            if (random.nextInt(40) == 0) parts.add("\"" + f.getKey() + "\":" + values.get(random.nextInt(values.size())));
+            parts.add("\"" + f.getKey() + "\":"
+                    + (valid
+                            ? values.get(random.nextInt(Math.min(3, values.size())))
+                            : values.get(random.nextInt(values.size()))));
+            if (random.nextInt(40) == 0)
+                parts.add("\"" + f.getKey() + "\":" + values.get(random.nextInt(values.size())));
         }
         if (random.nextInt(5) == 0) parts.add("\"extra\":" + UNKNOWN.get(random.nextInt(UNKNOWN.size())));
         Collections.shuffle(parts, random);
         String json = "{" + String.join(",", parts) + "}";
         switch (random.nextInt(40)) {
-            case 0: return json + " trailing";
-            case 1: return json.substring(0, random.nextInt(json.length()));
-            case 2: return "[" + json + "]";
-            case 3: return json + json;
-            default: return random.nextBoolean() ? json : " " + json + "\n";
+            case 0:
+                return json + " trailing";
+            case 1:
+                return json.substring(0, random.nextInt(json.length()));
+            case 2:
+                return "[" + json + "]";
+            case 3:
+                return json + json;
+            default:
+                return random.nextBoolean() ? json : " " + json + "\n";
         }
     }
 
@@ -98,7 +188,9 @@ class InputParserEquivalenceTest {
             assertEquals(expected, parsed(both, kind, json), json);
             if (streaming.tryParse(kind, json.getBytes(StandardCharsets.UTF_8), ORIGIN) != null) {
                 accepted++;
-                assertTrue(expected.path("deadLetter").isNull(), "the streaming pass accepted what the tree refuses: " + json);
+                assertTrue(
+                        expected.path("deadLetter").isNull(),
+                        "the streaming pass accepted what the tree refuses: " + json);
             }
         }
         assertTrue(accepted > total / 50, "the streaming pass accepted " + accepted + " of " + total);
@@ -113,13 +205,19 @@ class InputParserEquivalenceTest {
         Random random = new Random(7);
         for (int i = 0; i < 2_000; i++) {
             String id = "\"p" + i + "\"";
-            String ts = random.nextBoolean() ? String.valueOf(1_767_225_600_000L + i) : "\"2026-01-01T00:00:0" + (i % 10) + ".25Z\"";
-            String output = random.nextBoolean() ? "\"label\":\"" + "abc".charAt(i % 3) + "\"" : "\"value\":" + (random.nextGaussian() * 100);
+            String ts = random.nextBoolean()
+                    ? String.valueOf(1_767_225_600_000L + i)
+                    : "\"2026-01-01T00:00:0" + (i % 10) + ".25Z\"";
+            String output = random.nextBoolean()
+                    ? "\"label\":\"" + "abc".charAt(i % 3) + "\""
+                    : "\"value\":" + (random.nextGaussian() * 100);
             String json;
             switch (kind) {
                 case PREDICTION:
-                    json = "{\"prediction_id\":" + id + ",\"model\":\"m" + (i % 4) + "\",\"version\":\"v1\",\"ts\":" + ts + "," + output
-                            + ",\"score\":" + random.nextDouble() + ",\"scores\":{\"a\":0.25,\"b\":0.75},\"latency_ms\":" + random.nextInt(500)
+                    json = "{\"prediction_id\":" + id + ",\"model\":\"m" + (i % 4) + "\",\"version\":\"v1\",\"ts\":"
+                            + ts + "," + output
+                            + ",\"score\":" + random.nextDouble()
+                            + ",\"scores\":{\"a\":0.25,\"b\":0.75},\"latency_ms\":" + random.nextInt(500)
                             + ",\"segment\":{\"country\":\"US\",\"device\":\"ios\"},\"request\":{\"features\":[1,2,3]}}";
                     break;
                 case LABEL:

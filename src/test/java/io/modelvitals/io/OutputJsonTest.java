@@ -9,9 +9,22 @@ import org.junit.jupiter.api.Test;
 
 /** The vitals' Kafka value, written straight to a generator, is byte for byte the JSON of {@link OutputJson#vital}. */
 class OutputJsonTest {
-    private static final double[] NUMBERS = {0.0, -0.0, 1.0, 0.1 + 0.2, 1e-300, 1.7976931348623157e308, -42.5, Double.NaN,
-            Double.POSITIVE_INFINITY, 123456789.0, 0.9999999999999999};
-    private static final String[] STRINGS = {null, "m", "country=US", "é ✓ \"quoted\" \\ back", "\u001f", "", "m😀", "country=🇺🇸", "lone \uD800 surrogate"};
+    private static final double[] NUMBERS = {
+        0.0,
+        -0.0,
+        1.0,
+        0.1 + 0.2,
+        1e-300,
+        1.7976931348623157e308,
+        -42.5,
+        Double.NaN,
+        Double.POSITIVE_INFINITY,
+        123456789.0,
+        0.9999999999999999
+    };
+    private static final String[] STRINGS = {
+        null, "m", "country=US", "é ✓ \"quoted\" \\ back", "\u001f", "", "m😀", "country=🇺🇸", "lone \uD800 surrogate"
+    };
 
     @Test
     void streamingBytesEqualTheTreesJson() {

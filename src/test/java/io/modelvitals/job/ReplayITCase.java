@@ -21,8 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The topology over JSONL files: exact vitals, the exact alert sequence, dead letters with file and line. */
 class ReplayITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -30,21 +33,34 @@ class ReplayITCase {
         KnownStreams.writeFiles(dir);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        ReplayJob.Outputs out = ReplayJob.run(env, SpecLoader.parse(KnownStreams.SPEC, "test"),
-                dir.resolve("predictions.jsonl"), dir.resolve("labels.jsonl"), null);
+        ReplayJob.Outputs out = ReplayJob.run(
+                env,
+                SpecLoader.parse(KnownStreams.SPEC, "test"),
+                dir.resolve("predictions.jsonl"),
+                dir.resolve("labels.jsonl"),
+                null);
 
         Outputs.assertKnownVitals(Outputs.parse(out.vitals));
         Outputs.assertKnownAlerts(Outputs.parse(out.alerts));
 
         List<JsonNode> deadLetters = Outputs.parse(out.deadLetters);
         assertEquals(3, deadLetters.size(), out.deadLetters.toString());
-        JsonNode notJson = deadLetters.stream().filter(d -> d.path("payload").asText().equals(KnownStreams.BAD_PREDICTION_1)).findFirst().orElseThrow();
+        JsonNode notJson = deadLetters.stream()
+                .filter(d -> d.path("payload").asText().equals(KnownStreams.BAD_PREDICTION_1))
+                .findFirst()
+                .orElseThrow();
         assertTrue(notJson.path("reason").asText().startsWith("not valid JSON"));
         assertEquals("predictions.jsonl", notJson.path("origin").path("topic").asText());
         assertEquals(2, notJson.path("origin").path("offset").asLong(), "0-based line number");
-        JsonNode noModel = deadLetters.stream().filter(d -> d.path("payload").asText().equals(KnownStreams.BAD_PREDICTION_2)).findFirst().orElseThrow();
+        JsonNode noModel = deadLetters.stream()
+                .filter(d -> d.path("payload").asText().equals(KnownStreams.BAD_PREDICTION_2))
+                .findFirst()
+                .orElseThrow();
         assertEquals("missing required field 'model'", noModel.path("reason").asText());
-        JsonNode badTs = deadLetters.stream().filter(d -> d.path("payload").asText().equals(KnownStreams.BAD_LABEL)).findFirst().orElseThrow();
+        JsonNode badTs = deadLetters.stream()
+                .filter(d -> d.path("payload").asText().equals(KnownStreams.BAD_LABEL))
+                .findFirst()
+                .orElseThrow();
         assertEquals("labels.jsonl", badTs.path("origin").path("topic").asText());
         assertEquals(15, badTs.path("origin").path("offset").asLong());
     }

@@ -1,7 +1,5 @@
 package io.modelvitals.join;
 
-import io.modelvitals.events.SideOutputs;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +13,7 @@ import io.modelvitals.events.Feedback;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.Origin;
 import io.modelvitals.events.Prediction;
+import io.modelvitals.events.SideOutputs;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,20 +29,23 @@ import org.junit.jupiter.api.Test;
  * 10 s attribution window (label horizon 20 s), "plain" has none.
  */
 class AttributionTest {
-    private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
-            "defaults:",
-            "  window: {size: 10s, slide: 1s}", // deadlines in 1 s buckets, finer than the windows tested
-            "models:",
-            "  - name: rec",
-            "    attribution_window: 10s",
-            "    label_horizon: 20s",
-            "    late_label_grace: 1s",
-            "    kpis:",
-            "      - {name: ctr, numerator: {events: [click]}, denominator: {events: [impression]}}",
-            "  - name: plain",
-            "    label_horizon: 20s",
-            "    late_label_grace: 1s",
-            ""), "test");
+    private static final MonitorSpec SPEC = SpecLoader.parse(
+            String.join(
+                    "\n",
+                    "defaults:",
+                    "  window: {size: 10s, slide: 1s}", // deadlines in 1 s buckets, finer than the windows tested
+                    "models:",
+                    "  - name: rec",
+                    "    attribution_window: 10s",
+                    "    label_horizon: 20s",
+                    "    late_label_grace: 1s",
+                    "    kpis:",
+                    "      - {name: ctr, numerator: {events: [click]}, denominator: {events: [impression]}}",
+                    "  - name: plain",
+                    "    label_horizon: 20s",
+                    "    late_label_grace: 1s",
+                    ""),
+            "test");
 
     private KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> harness;
 
@@ -93,8 +95,11 @@ class AttributionTest {
     }
 
     private List<String> deadLetters() {
-        return harness.getSideOutput(SideOutputs.DEAD_LETTERS) == null ? List.of()
-                : harness.getSideOutput(SideOutputs.DEAD_LETTERS).stream().map(r -> ((DeadLetter) r.getValue()).reason).collect(Collectors.toList());
+        return harness.getSideOutput(SideOutputs.DEAD_LETTERS) == null
+                ? List.of()
+                : harness.getSideOutput(SideOutputs.DEAD_LETTERS).stream()
+                        .map(r -> ((DeadLetter) r.getValue()).reason)
+                        .collect(Collectors.toList());
     }
 
     @Test
@@ -104,13 +109,16 @@ class AttributionTest {
         send(event("e2", "p1", "click", 4_000));
 
         List<AttributedEvent> out = attributed();
-        assertEquals(List.of("prediction", "impression", "click"), out.stream().map(e -> e.type).collect(Collectors.toList()));
+        assertEquals(
+                List.of("prediction", "impression", "click"),
+                out.stream().map(e -> e.type).collect(Collectors.toList()));
         for (AttributedEvent e : out) {
             assertEquals("rec", e.model);
             assertEquals("v2", e.version);
             assertEquals(Map.of("country", "BR"), e.segment);
         }
-        assertEquals(List.of(1_000L, 1_200L, 4_000L), out.stream().map(e -> e.ts).collect(Collectors.toList()));
+        assertEquals(
+                List.of(1_000L, 1_200L, 4_000L), out.stream().map(e -> e.ts).collect(Collectors.toList()));
         assertEquals(List.of(), deadLetters());
     }
 
@@ -124,8 +132,11 @@ class AttributionTest {
         predict(prediction("p1", "rec", 1_000));
 
         List<AttributedEvent> out = attributed();
-        assertEquals(List.of("prediction", "click", "impression"), out.stream().map(e -> e.type).collect(Collectors.toList()));
-        assertEquals(List.of(1_000L, 1_000L, 1_100L), out.stream().map(e -> e.ts).collect(Collectors.toList()));
+        assertEquals(
+                List.of("prediction", "click", "impression"),
+                out.stream().map(e -> e.type).collect(Collectors.toList()));
+        assertEquals(
+                List.of(1_000L, 1_000L, 1_100L), out.stream().map(e -> e.ts).collect(Collectors.toList()));
         assertTrue(out.stream().allMatch(e -> "v2".equals(e.version)));
     }
 
@@ -135,7 +146,8 @@ class AttributionTest {
         send(event("e1", "p1", "click", 1_500)); // before the prediction
         predict(prediction("p1", "rec", 1_000));
         send(event("e1", "p1", "click", 1_500)); // after it
-        assertEquals(1, attributed().stream().filter(e -> e.type.equals("click")).count());
+        assertEquals(
+                1, attributed().stream().filter(e -> e.type.equals("click")).count());
         assertEquals(2, deadLetters().size());
         assertTrue(deadLetters().stream().allMatch(r -> r.startsWith("duplicate business event_id 'e1'")));
     }
@@ -146,13 +158,17 @@ class AttributionTest {
         send(event("late", "p1", "click", 11_001)); // the window ends at 1 000 + 10 000
         send(event("orphan", "nobody", "click", 2_000));
         assertEquals(1, deadLetters().size());
-        assertTrue(deadLetters().get(0).contains("past the attribution window of prediction 'p1'"), deadLetters().get(0));
+        assertTrue(
+                deadLetters().get(0).contains("past the attribution window of prediction 'p1'"),
+                deadLetters().get(0));
 
         watermark(11_000);
         assertEquals(1, deadLetters().size(), "the orphan waits 10 s for its prediction: " + deadLetters());
         passDeadline(12_000);
         assertEquals(2, deadLetters().size());
-        assertTrue(deadLetters().get(1).startsWith("unattributed business event: no prediction 'nobody'"), deadLetters().get(1));
+        assertTrue(
+                deadLetters().get(1).startsWith("unattributed business event: no prediction 'nobody'"),
+                deadLetters().get(1));
         passDeadline(1_000 + 20_000 + 1_000); // p1's label horizon and grace are over: its state goes
         assertEquals(0, harness.numKeyedStateEntries(), "every key cleared");
 
@@ -168,7 +184,9 @@ class AttributionTest {
         assertEquals(List.of(), attributed(), "not even the prediction itself");
         send(event("e1", "p1", "click", 2_000));
         assertEquals(1, deadLetters().size());
-        assertTrue(deadLetters().get(0).contains("model without KPIs"), deadLetters().get(0));
+        assertTrue(
+                deadLetters().get(0).contains("model without KPIs"),
+                deadLetters().get(0));
     }
 
     @Test
@@ -190,8 +208,11 @@ class AttributionTest {
     @Test
     void aFloodOnOnePredictionIsCapped() throws Exception {
         predict(prediction("p1", "rec", 1_000));
-        for (int i = 0; i < PredictionJoinOperator.MAX_EVENTS_PER_KEY + 5; i++) send(event("e" + i, "p1", "click", 2_000));
-        assertEquals(PredictionJoinOperator.MAX_EVENTS_PER_KEY, attributed().stream().filter(e -> e.type.equals("click")).count());
+        for (int i = 0; i < PredictionJoinOperator.MAX_EVENTS_PER_KEY + 5; i++)
+            send(event("e" + i, "p1", "click", 2_000));
+        assertEquals(
+                PredictionJoinOperator.MAX_EVENTS_PER_KEY,
+                attributed().stream().filter(e -> e.type.equals("click")).count());
         assertEquals(5, deadLetters().size());
     }
 
@@ -200,9 +221,13 @@ class AttributionTest {
         predict(prediction("p1", "rec", 100_000));
         send(event("early", "p1", "click", 100_000 - 31_000)); // max_out_of_orderness is 30 s by default
         send(event("close", "p1", "click", 100_000 - 29_000));
-        assertEquals(List.of("prediction", "click"), attributed().stream().map(e -> e.type).collect(Collectors.toList()));
+        assertEquals(
+                List.of("prediction", "click"),
+                attributed().stream().map(e -> e.type).collect(Collectors.toList()));
         assertEquals(1, deadLetters().size());
-        assertTrue(deadLetters().get(0).contains("is before its prediction 'p1'"), deadLetters().get(0));
+        assertTrue(
+                deadLetters().get(0).contains("is before its prediction 'p1'"),
+                deadLetters().get(0));
     }
 
     @Test
@@ -211,9 +236,13 @@ class AttributionTest {
         send(event("e1", "p1", "click", 2_000));
         passDeadline(1_000 + 20_000); // the label horizon ends, past the attribution window: ids are dropped
         send(event("e1", "p1", "click", 2_000)); // a retry that comes this late cannot be told from a new event
-        assertEquals(1, attributed().stream().filter(e -> e.type.equals("click")).count(), "counted once");
+        assertEquals(
+                1, attributed().stream().filter(e -> e.type.equals("click")).count(), "counted once");
         assertEquals(1, deadLetters().size());
-        assertTrue(deadLetters().get(0).startsWith("business event after the attribution window of prediction 'p1' had closed"),
+        assertTrue(
+                deadLetters()
+                        .get(0)
+                        .startsWith("business event after the attribution window of prediction 'p1' had closed"),
                 deadLetters().get(0));
     }
 

@@ -1,7 +1,5 @@
 package io.modelvitals.join;
 
-import io.modelvitals.events.SideOutputs;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +9,7 @@ import io.modelvitals.events.Feedback;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.Origin;
 import io.modelvitals.events.Prediction;
+import io.modelvitals.events.SideOutputs;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -29,15 +28,18 @@ import org.junit.jupiter.api.Test;
  */
 class JoinDeadlinesTest {
     private static final int MAX_PARALLELISM = 16;
-    private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
-            "defaults:",
-            "  window: {size: 10s, slide: 1s}",
-            "  label_horizon: 10s",
-            "  late_label_grace: 0s",
-            ""), "test");
+    private static final MonitorSpec SPEC = SpecLoader.parse(
+            String.join(
+                    "\n",
+                    "defaults:",
+                    "  window: {size: 10s, slide: 1s}",
+                    "  label_horizon: 10s",
+                    "  late_label_grace: 0s",
+                    ""),
+            "test");
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> harness(int parallelism, int subtask)
-            throws Exception {
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> harness(
+            int parallelism, int subtask) throws Exception {
         return JoinHarness.of(SPEC, MAX_PARALLELISM, parallelism, subtask);
     }
 
@@ -62,9 +64,15 @@ class JoinDeadlinesTest {
     @Test
     void bucketsDivideEveryWindowSlide() {
         assertEquals(1_000, PredictionJoinOperator.bucketMs(SPEC));
-        assertEquals(60_000, PredictionJoinOperator.bucketMs(SpecLoader.parse("defaults: {window: {size: 10m}}\n", "test")), "at most a minute");
-        assertEquals(250, PredictionJoinOperator.bucketMs(SpecLoader.parse(
-                "defaults: {window: {size: 10s}}\nmodels: [{name: a, window: {size: 1m, slide: 750ms}}, {name: b, window: {size: 2s, slide: 500ms}}]\n", "test")));
+        assertEquals(
+                60_000,
+                PredictionJoinOperator.bucketMs(SpecLoader.parse("defaults: {window: {size: 10m}}\n", "test")),
+                "at most a minute");
+        assertEquals(
+                250,
+                PredictionJoinOperator.bucketMs(SpecLoader.parse(
+                        "defaults: {window: {size: 10s}}\nmodels: [{name: a, window: {size: 1m, slide: 750ms}}, {name: b, window: {size: 2s, slide: 500ms}}]\n",
+                        "test")));
     }
 
     @Test
@@ -97,7 +105,8 @@ class JoinDeadlinesTest {
             assertEquals(Map.of(), expiries(h.extractOutputValues()), "nothing before the bucket's end");
             h.processBothWatermarks(new Watermark(11_999));
             assertEquals(expected, expiries(h.extractOutputValues()));
-            // A grace of 0 puts the second deadline into the same bucket: it fires in the same watermark, and nothing is left.
+            // A grace of 0 puts the second deadline into the same bucket: it fires in the same watermark, and nothing
+            // is left.
             assertEquals(0, h.numKeyedStateEntries(), "state entries");
             assertEquals(0, h.numEventTimeTimers(), "timers");
         }
@@ -112,11 +121,14 @@ class JoinDeadlinesTest {
         return label;
     }
 
-    private static java.util.List<String> kinds(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> h) {
+    private static java.util.List<String> kinds(
+            KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> h) {
         java.util.List<String> out = new java.util.ArrayList<>();
-        for (JoinResult r : h.extractOutputValues()) out.add(r.kind + "@" + r.ts + (JoinResult.EXPIRED.equals(r.kind) ? (r.labeled ? "+" : "-") : ""));
+        for (JoinResult r : h.extractOutputValues())
+            out.add(r.kind + "@" + r.ts + (JoinResult.EXPIRED.equals(r.kind) ? (r.labeled ? "+" : "-") : ""));
         if (h.getSideOutput(SideOutputs.DEAD_LETTERS) != null) {
-            h.getSideOutput(SideOutputs.DEAD_LETTERS).forEach(d -> out.add("dead:" + d.getValue().reason.split(":")[0]));
+            h.getSideOutput(SideOutputs.DEAD_LETTERS)
+                    .forEach(d -> out.add("dead:" + d.getValue().reason.split(":")[0]));
         }
         return out;
     }
@@ -127,7 +139,8 @@ class JoinDeadlinesTest {
         try (var h = harness(1, 0)) {
             h.open();
             h.processElement1(prediction("p1", 1_000), 1_000);
-            h.processBothWatermarks(new Watermark(11_500)); // past the horizon (11 000), inside its bucket [11 000, 12 000)
+            h.processBothWatermarks(
+                    new Watermark(11_500)); // past the horizon (11 000), inside its bucket [11 000, 12 000)
             h.processElement2(Feedback.of(label("p1", 10_500)), 10_500);
             // Expired unlabeled; with no grace its state went at once, so the label finds no prediction and waits.
             assertEquals(java.util.List.of("expired@11000-"), kinds(h));
@@ -139,18 +152,24 @@ class JoinDeadlinesTest {
             h.processElement2(Feedback.of(label("p2", 0)), 0); // waits for its prediction until 10 000
             h.processBothWatermarks(new Watermark(10_010));
             h.processElement1(prediction("p2", 10_005), 10_005);
-            assertEquals(java.util.List.of("dead:orphan label"), kinds(h), "the label was an orphan before its prediction came");
+            assertEquals(
+                    java.util.List.of("dead:orphan label"),
+                    kinds(h),
+                    "the label was an orphan before its prediction came");
         }
     }
 
     @Test
     void aRestoreWithBucketsOfAnotherSizeLosesNoDeadline() throws Exception {
-        MonitorSpec halfSecond = SpecLoader.parse(String.join("\n",
-                "defaults:",
-                "  window: {size: 10s, slide: 500ms}",
-                "  label_horizon: 10s",
-                "  late_label_grace: 0s",
-                ""), "test");
+        MonitorSpec halfSecond = SpecLoader.parse(
+                String.join(
+                        "\n",
+                        "defaults:",
+                        "  window: {size: 10s, slide: 500ms}",
+                        "  label_horizon: 10s",
+                        "  late_label_grace: 0s",
+                        ""),
+                "test");
         for (MonitorSpec[] specs : new MonitorSpec[][] {{SPEC, halfSecond}, {halfSecond, SPEC}}) {
             OperatorSubtaskState snapshot;
             try (var h = JoinHarness.of(specs[0], MAX_PARALLELISM, 1, 0)) {
@@ -164,8 +183,11 @@ class JoinDeadlinesTest {
                 h.open();
                 h.processElement1(prediction("p2", 1_300), 1_300);
                 h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
-                assertEquals(Map.of("p1", 11_700L, "p2", 11_300L), expiries(h.extractOutputValues()),
-                        PredictionJoinOperator.bucketMs(specs[0]) + " ms buckets, then " + PredictionJoinOperator.bucketMs(specs[1]));
+                assertEquals(
+                        Map.of("p1", 11_700L, "p2", 11_300L),
+                        expiries(h.extractOutputValues()),
+                        PredictionJoinOperator.bucketMs(specs[0]) + " ms buckets, then "
+                                + PredictionJoinOperator.bucketMs(specs[1]));
                 assertEquals(0, h.numKeyedStateEntries(), "nothing left");
             }
         }
@@ -187,13 +209,17 @@ class JoinDeadlinesTest {
         Map<String, Long> expired = new HashMap<>();
         for (int subtask = 0; subtask < 2; subtask++) {
             try (var h = harness(2, subtask)) {
-                h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask));
+                h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                        snapshot, MAX_PARALLELISM, 1, 2, subtask));
                 h.open();
                 h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
                 Map<String, Long> mine = expiries(h.extractOutputValues());
-                KeyGroupRange range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(MAX_PARALLELISM, 2, subtask);
+                KeyGroupRange range =
+                        KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(MAX_PARALLELISM, 2, subtask);
                 for (String id : mine.keySet()) {
-                    assertTrue(range.contains(KeyGroupRangeAssignment.assignToKeyGroup(id, MAX_PARALLELISM)), id + " expired on its own subtask");
+                    assertTrue(
+                            range.contains(KeyGroupRangeAssignment.assignToKeyGroup(id, MAX_PARALLELISM)),
+                            id + " expired on its own subtask");
                 }
                 expired.putAll(mine);
                 assertEquals(0, h.numKeyedStateEntries(), "state entries on subtask " + subtask);

@@ -13,20 +13,31 @@ final class JoinHarness {
     private JoinHarness() {}
 
     /** Not yet opened: a test may restore state first. */
-    static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> of(MonitorSpec spec) throws Exception {
-        return new KeyedTwoInputStreamOperatorTestHarness<>(new PredictionJoinOperator(spec), p -> p.predictionId, Feedback::key, Types.STRING);
+    static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> of(MonitorSpec spec)
+            throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new PredictionJoinOperator(spec), p -> p.predictionId, Feedback::key, Types.STRING);
     }
 
     /** One subtask of {@code parallelism}, for rescaling. */
-    static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> of(MonitorSpec spec, int maxParallelism,
-                                                                                              int parallelism, int subtask) throws Exception {
-        return new KeyedTwoInputStreamOperatorTestHarness<>(new PredictionJoinOperator(spec), p -> p.predictionId, Feedback::key,
-                Types.STRING, maxParallelism, parallelism, subtask);
+    static KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> of(
+            MonitorSpec spec, int maxParallelism, int parallelism, int subtask) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new PredictionJoinOperator(spec),
+                p -> p.predictionId,
+                Feedback::key,
+                Types.STRING,
+                maxParallelism,
+                parallelism,
+                subtask);
     }
 
     /** Deadlines are released a bucket at a time: the watermark to the last millisecond of the deadline's bucket. */
-    static void passDeadline(KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> harness, MonitorSpec spec,
-                             long deadline) throws Exception {
+    static void passDeadline(
+            KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> harness,
+            MonitorSpec spec,
+            long deadline)
+            throws Exception {
         long bucket = PredictionJoinOperator.bucketMs(spec);
         harness.processBothWatermarks(new Watermark(deadline - Math.floorMod(deadline, bucket) + bucket - 1));
     }

@@ -1,7 +1,5 @@
 package io.modelvitals.join;
 
-import io.modelvitals.events.SideOutputs;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +11,7 @@ import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.Label;
 import io.modelvitals.events.Origin;
 import io.modelvitals.events.Prediction;
+import io.modelvitals.events.SideOutputs;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -27,14 +26,17 @@ class PredictionJoinOperatorTest {
     private static final long HORIZON = 10_000;
     private static final long GRACE = 5_000;
     // Defaults count too: an orphan label waits for the longest horizon, undeclared models included.
-    private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
-            "defaults:",
-            "  window: {size: 10s, slide: 1s}", // deadlines in 1 s buckets, finer than the grace
-            "  label_horizon: 10s",
-            "  late_label_grace: 5s",
-            "models:",
-            "  - name: m",
-            ""), "test");
+    private static final MonitorSpec SPEC = SpecLoader.parse(
+            String.join(
+                    "\n",
+                    "defaults:",
+                    "  window: {size: 10s, slide: 1s}", // deadlines in 1 s buckets, finer than the grace
+                    "  label_horizon: 10s",
+                    "  late_label_grace: 5s",
+                    "models:",
+                    "  - name: m",
+                    ""),
+            "test");
 
     private KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> harness;
 
@@ -84,7 +86,9 @@ class PredictionJoinOperatorTest {
 
     private List<DeadLetter> deadLetters() {
         if (harness.getSideOutput(SideOutputs.DEAD_LETTERS) == null) return List.of();
-        return harness.getSideOutput(SideOutputs.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        return harness.getSideOutput(SideOutputs.DEAD_LETTERS).stream()
+                .map(StreamRecord::getValue)
+                .collect(Collectors.toList());
     }
 
     private void assertNoState() {
@@ -112,7 +116,10 @@ class PredictionJoinOperatorTest {
         assertEquals(JoinResult.EXPIRED, expired.kind);
         assertEquals(1_000 + HORIZON, expired.ts);
         assertTrue(expired.labeled);
-        assertEquals(2, harness.numKeyedStateEntries(), "a tombstone stays for the grace period (and its entry in the grace deadline's bucket)");
+        assertEquals(
+                2,
+                harness.numKeyedStateEntries(),
+                "a tombstone stays for the grace period (and its entry in the grace deadline's bucket)");
 
         passDeadline(1_000 + HORIZON + GRACE);
         assertEquals(2, results().size());
@@ -131,7 +138,9 @@ class PredictionJoinOperatorTest {
         assertEquals(5_000, pair.ts);
 
         passDeadline(2_000 + HORIZON + GRACE);
-        assertEquals(List.of(JoinResult.PAIR, JoinResult.EXPIRED), results().stream().map(r -> r.kind).collect(Collectors.toList()));
+        assertEquals(
+                List.of(JoinResult.PAIR, JoinResult.EXPIRED),
+                results().stream().map(r -> r.kind).collect(Collectors.toList()));
         assertTrue(results().get(1).labeled);
         assertEquals(List.of(), deadLetters(), "the label's orphan deadline was replaced by the prediction's");
         assertNoState();
@@ -142,7 +151,8 @@ class PredictionJoinOperatorTest {
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
         harness.processElement2(Feedback.of(label("p1", 2_000, "cat")), 2_000);
         harness.processElement2(Feedback.of(label("p1", 3_000, "cat")), 3_000);
-        assertEquals(List.of(JoinResult.PAIR, JoinResult.DUPLICATE_LABEL),
+        assertEquals(
+                List.of(JoinResult.PAIR, JoinResult.DUPLICATE_LABEL),
                 results().stream().map(r -> r.kind).collect(Collectors.toList()));
     }
 
@@ -151,7 +161,8 @@ class PredictionJoinOperatorTest {
         harness.processElement2(Feedback.of(label("p1", 2_000, "cat")), 2_000);
         harness.processElement2(Feedback.of(label("p1", 2_500, "cat")), 2_500);
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
-        assertEquals(List.of(JoinResult.PAIR, JoinResult.DUPLICATE_LABEL),
+        assertEquals(
+                List.of(JoinResult.PAIR, JoinResult.DUPLICATE_LABEL),
                 results().stream().map(r -> r.kind).collect(Collectors.toList()));
     }
 
@@ -164,7 +175,9 @@ class PredictionJoinOperatorTest {
         assertEquals(JoinResult.LATE_LABEL, results().get(0).kind);
 
         passDeadline(1_000 + HORIZON);
-        List<JoinResult> expired = results().stream().filter(r -> r.kind.equals(JoinResult.EXPIRED)).collect(Collectors.toList());
+        List<JoinResult> expired = results().stream()
+                .filter(r -> r.kind.equals(JoinResult.EXPIRED))
+                .collect(Collectors.toList());
         assertEquals(2, expired.size());
         assertTrue(expired.stream().noneMatch(r -> r.labeled), "a late label does not count toward coverage");
 
@@ -193,7 +206,12 @@ class PredictionJoinOperatorTest {
         harness.processElement2(Feedback.of(label("p2", 1_000 + HORIZON + 1, "cat")), 1_000 + HORIZON + 1);
         harness.processElement2(Feedback.of(label("p2", 1_000 + HORIZON + 2, "cat")), 1_000 + HORIZON + 2);
         harness.processElement1(prediction("p2", 1_000, "cat"), 1_000);
-        assertEquals(List.of(JoinResult.LATE_LABEL, JoinResult.DUPLICATE_LABEL, JoinResult.LATE_LABEL, JoinResult.DUPLICATE_LABEL),
+        assertEquals(
+                List.of(
+                        JoinResult.LATE_LABEL,
+                        JoinResult.DUPLICATE_LABEL,
+                        JoinResult.LATE_LABEL,
+                        JoinResult.DUPLICATE_LABEL),
                 results().stream().map(r -> r.kind).collect(Collectors.toList()));
     }
 
@@ -204,7 +222,9 @@ class PredictionJoinOperatorTest {
         numeric.value = 3.0;
         harness.processElement2(Feedback.of(numeric), 2_000);
         assertEquals(0, results().size());
-        assertTrue(deadLetters().get(0).reason.startsWith("label does not match its prediction"), deadLetters().get(0).reason);
+        assertTrue(
+                deadLetters().get(0).reason.startsWith("label does not match its prediction"),
+                deadLetters().get(0).reason);
         passDeadline(1_000 + HORIZON);
         assertEquals(false, results().get(0).labeled, "a mismatched label does not count toward coverage");
     }
@@ -215,7 +235,8 @@ class PredictionJoinOperatorTest {
         harness.processElement1(prediction("p1", 1_100, "dog"), 1_100);
         harness.processElement1(prediction("p2", 1_200, "dog"), 1_200);
         List<String> accepted = harness.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS).stream()
-                .map(r -> r.getValue().predictionId + ":" + r.getValue().label).collect(Collectors.toList());
+                .map(r -> r.getValue().predictionId + ":" + r.getValue().label)
+                .collect(Collectors.toList());
         assertEquals(List.of("p1:cat", "p2:dog"), accepted);
     }
 
@@ -225,7 +246,8 @@ class PredictionJoinOperatorTest {
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot = harness.snapshot(1, 1_000);
         harness.close();
         // The model has left the spec and undeclared models are now refused.
-        MonitorSpec changed = SpecLoader.parse("job: {monitor_undeclared_models: false}\ndefaults: {label_horizon: 1h}\n", "test");
+        MonitorSpec changed =
+                SpecLoader.parse("job: {monitor_undeclared_models: false}\ndefaults: {label_horizon: 1h}\n", "test");
         harness = JoinHarness.of(changed);
         harness.initializeState(snapshot);
         harness.open();
@@ -234,7 +256,8 @@ class PredictionJoinOperatorTest {
         passDeadline(1_000 + HORIZON);
         assertEquals(JoinResult.EXPIRED, results().get(1).kind, "the horizon the prediction arrived with");
         assertEquals(1_000 + HORIZON, results().get(1).ts);
-        // The grace deadline is set after the restore, in the new spec's buckets (a minute: its windows are the default).
+        // The grace deadline is set after the restore, in the new spec's buckets (a minute: its windows are the
+        // default).
         watermark(PredictionJoinOperator.bucketMs(changed) - 1);
         assertNoState();
     }
@@ -244,10 +267,14 @@ class PredictionJoinOperatorTest {
         harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
         watermark(1_000 + HORIZON + GRACE + 500); // past the grace (16 000), inside its bucket [16 000, 17 000)
         harness.processElement2(Feedback.of(label("p1", 16_400, "cat")), 16_400);
-        assertEquals(List.of(JoinResult.EXPIRED), results().stream().map(r -> r.kind).collect(Collectors.toList()),
+        assertEquals(
+                List.of(JoinResult.EXPIRED),
+                results().stream().map(r -> r.kind).collect(Collectors.toList()),
                 "the tombstone is gone: the label is not attributed");
         passDeadline(16_400 + HORIZON);
-        assertTrue(deadLetters().get(0).reason.startsWith("orphan label"), deadLetters().get(0).reason);
+        assertTrue(
+                deadLetters().get(0).reason.startsWith("orphan label"),
+                deadLetters().get(0).reason);
     }
 
     @Test
@@ -298,13 +325,18 @@ class PredictionJoinOperatorTest {
     @Test
     void undeclaredModelsAreRefusedWhenTheSpecSaysSo() throws Exception {
         MonitorSpec strict = SpecLoader.parse("job: {monitor_undeclared_models: false}\nmodels: [{name: m}]\n", "test");
-        try (KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> h = JoinHarness.of(strict)) {
+        try (KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Feedback, JoinResult> h =
+                JoinHarness.of(strict)) {
             h.open();
             Prediction p = prediction("p1", 1_000, "cat");
             p.model = "other";
             h.processElement1(p, 1_000);
             assertEquals(0, h.numKeyedStateEntries());
-            assertTrue(h.getSideOutput(SideOutputs.DEAD_LETTERS).peek().getValue().reason.contains("not declared"));
+            assertTrue(h.getSideOutput(SideOutputs.DEAD_LETTERS)
+                    .peek()
+                    .getValue()
+                    .reason
+                    .contains("not declared"));
         }
     }
 }

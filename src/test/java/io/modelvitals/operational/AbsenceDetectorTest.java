@@ -16,11 +16,13 @@ import org.junit.jupiter.api.Test;
 
 /** Silence after 10 s, seen on either clock; both driven by hand. */
 class AbsenceDetectorTest {
-    private static final MonitorSpec SPEC = SpecLoader.parse("models: [{name: m, absence: {predictions: 10s}}]\n", "test");
+    private static final MonitorSpec SPEC =
+            SpecLoader.parse("models: [{name: m, absence: {predictions: 10s}}]\n", "test");
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Heartbeat, VitalRecord> harness() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, Heartbeat, VitalRecord> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AbsenceDetector(SPEC)), Heartbeat::key, Types.STRING);
+        KeyedOneInputStreamOperatorTestHarness<String, Heartbeat, VitalRecord> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new AbsenceDetector(SPEC)), Heartbeat::key, Types.STRING);
         h.open();
         return h;
     }
@@ -89,9 +91,11 @@ class AbsenceDetectorTest {
             h.processElement(beat(50_000));
             snapshot = h.snapshot(1, 2_000);
         }
-        // Restored an hour (of wall clock) later: the timer due at 11 s fires at once, but the silence counts from the restart.
-        try (KeyedOneInputStreamOperatorTestHarness<String, Heartbeat, VitalRecord> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AbsenceDetector(SPEC)), Heartbeat::key, Types.STRING)) {
+        // Restored an hour (of wall clock) later: the timer due at 11 s fires at once, but the silence counts from the
+        // restart.
+        try (KeyedOneInputStreamOperatorTestHarness<String, Heartbeat, VitalRecord> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new AbsenceDetector(SPEC)), Heartbeat::key, Types.STRING)) {
             h.initializeState(snapshot);
             h.open();
             h.setProcessingTime(3_600_000);

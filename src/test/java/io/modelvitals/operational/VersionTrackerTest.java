@@ -32,13 +32,16 @@ class VersionTrackerTest {
     }
 
     private static List<VitalRecord> of(List<VitalRecord> out, String vital, int day) {
-        return out.stream().filter(v -> v.vital.equals(vital) && v.windowStart == day * DAY).collect(Collectors.toList());
+        return out.stream()
+                .filter(v -> v.vital.equals(vital) && v.windowStart == day * DAY)
+                .collect(Collectors.toList());
     }
 
     @Test
     void sharesAgesNewVersionsAndTheServingVersion() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new VersionTracker()), s -> s.model, Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new VersionTracker()), s -> s.model, Types.STRING)) {
             h.open();
             for (int day = 0; day < 3; day++) {
                 h.processElement(summary("v1", day, 1000, 0));
@@ -55,7 +58,10 @@ class VersionTrackerTest {
             assertEquals(1, of(out, "new_version", 0).size());
             assertEquals("v2", of(out, "new_version", 3).get(0).version);
             assertEquals(0, of(out, "new_version", 4).size());
-            VitalRecord v2Share = of(out, "version_share", 3).stream().filter(v -> v.version.equals("v2")).findFirst().orElseThrow();
+            VitalRecord v2Share = of(out, "version_share", 3).stream()
+                    .filter(v -> v.version.equals("v2"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(0.1, v2Share.value, 1e-12);
             assertEquals(1000, v2Share.n);
             // Day 3: v1 serves most, first seen at the start of day 0, so 4 days old at the end of day 3.

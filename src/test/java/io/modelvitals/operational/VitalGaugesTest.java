@@ -57,10 +57,15 @@ class VitalGaugesTest {
         gauges.map(vital("accuracy", null, null, "country=US", 0.10)); // segments are not exported
         gauges.map(vital("kpi", "take_rate", null, "all", 0.37));
         gauges.map(vital("class_psi", null, "champion", "all", 0.55));
-        assertEquals(List.of("model=rec,version=v2,vital=accuracy:value", "model=rec,version=v2,vital=kpi_take_rate:value",
-                "model=rec,version=v2,vital=class_psi_champion:value"), new ArrayList<>(registered.keySet()));
+        assertEquals(
+                List.of(
+                        "model=rec,version=v2,vital=accuracy:value",
+                        "model=rec,version=v2,vital=kpi_take_rate:value",
+                        "model=rec,version=v2,vital=class_psi_champion:value"),
+                new ArrayList<>(registered.keySet()));
         assertEquals(0.42, ((Gauge<?>) registered.get("model=rec,version=v2,vital=accuracy:value")).getValue());
-        assertEquals(0.55, ((Gauge<?>) registered.get("model=rec,version=v2,vital=class_psi_champion:value")).getValue());
+        assertEquals(
+                0.55, ((Gauge<?>) registered.get("model=rec,version=v2,vital=class_psi_champion:value")).getValue());
     }
 
     @Test

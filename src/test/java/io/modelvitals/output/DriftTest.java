@@ -1,10 +1,9 @@
 package io.modelvitals.output;
 
-import io.modelvitals.vitals.QuantileSketch;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelvitals.vitals.QuantileSketch;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -19,8 +18,10 @@ class DriftTest {
     @Test
     void psiByHand() {
         // (0.2−0.4)·ln(0.2/0.4) + 0 + 0 + (0.3−0.1)·ln(0.3/0.1) = 0.2·ln 2 + 0.2·ln 3
-        assertEquals(0.2 * Math.log(2) + 0.2 * Math.log(3),
-                Drift.psi(new double[] {0.2, 0.3, 0.2, 0.3}, new double[] {0.4, 0.3, 0.2, 0.1}), 1e-12);
+        assertEquals(
+                0.2 * Math.log(2) + 0.2 * Math.log(3),
+                Drift.psi(new double[] {0.2, 0.3, 0.2, 0.3}, new double[] {0.4, 0.3, 0.2, 0.1}),
+                1e-12);
         assertEquals(0.0, Drift.psi(new double[] {0.5, 0.5}, new double[] {0.5, 0.5}), 1e-15);
     }
 
@@ -38,8 +39,10 @@ class DriftTest {
         // m = (0.75, 0.25); KL(p‖m) = 0.5·log2(2/3) + 0.5·log2(2); KL(q‖m) = log2(4/3).
         double kl1 = 0.5 * Math.log(0.5 / 0.75) / Math.log(2) + 0.5 * 1.0;
         double kl2 = Math.log(1 / 0.75) / Math.log(2);
-        assertEquals(Math.sqrt(0.5 * kl1 + 0.5 * kl2),
-                Drift.jensenShannonDistance(new double[] {0.5, 0.5}, new double[] {1, 0}), 1e-12);
+        assertEquals(
+                Math.sqrt(0.5 * kl1 + 0.5 * kl2),
+                Drift.jensenShannonDistance(new double[] {0.5, 0.5}, new double[] {1, 0}),
+                1e-12);
         assertEquals(0.5579, Drift.jensenShannonDistance(new double[] {0.5, 0.5}, new double[] {1, 0}), 1e-4);
     }
 
@@ -57,11 +60,15 @@ class DriftTest {
         // Against a reference sample: the test of homogeneity handles the zero itself.
         long[] current = {10, 10, 5};
         long[] reference = {20, 20, 0};
-        assertEquals(new ChiSquareTest().chiSquareTestDataSetsComparison(current, reference),
-                Drift.chiSquarePValue(current, reference), 1e-12);
+        assertEquals(
+                new ChiSquareTest().chiSquareTestDataSetsComparison(current, reference),
+                Drift.chiSquarePValue(current, reference),
+                1e-12);
         // A class absent from both sides is dropped, not an error.
-        assertEquals(new ChiSquareTest().chiSquareTestDataSetsComparison(current, reference),
-                Drift.chiSquarePValue(new long[] {10, 0, 10, 5}, new long[] {20, 0, 20, 0}), 1e-12);
+        assertEquals(
+                new ChiSquareTest().chiSquareTestDataSetsComparison(current, reference),
+                Drift.chiSquarePValue(new long[] {10, 0, 10, 5}, new long[] {20, 0, 20, 0}),
+                1e-12);
         assertTrue(Double.isNaN(Drift.chiSquarePValue(new long[] {5, 0}, new long[] {7, 0})), "one class: no test");
     }
 
@@ -166,7 +173,9 @@ class DriftTest {
             double[] batch = d.cdf(points);
             for (int i = 0; i < points.length; i++) assertEquals(d.cdf(points[i]), batch[i], 0.0, "at " + points[i]);
         }
-        assertTrue(Arrays.equals(new double[] {Double.NaN}, new QuantileSketch().ranks(new double[] {1.0})), "NaN when empty");
+        assertTrue(
+                Arrays.equals(new double[] {Double.NaN}, new QuantileSketch().ranks(new double[] {1.0})),
+                "NaN when empty");
     }
 
     @Test
@@ -185,7 +194,8 @@ class DriftTest {
         double w = 0;
         for (int i = 0; i + 1 < pooled.length; i++) {
             double x = pooled[i];
-            long fa = Arrays.stream(a).filter(v -> v <= x).count(), fb = Arrays.stream(b).filter(v -> v <= x).count();
+            long fa = Arrays.stream(a).filter(v -> v <= x).count(),
+                    fb = Arrays.stream(b).filter(v -> v <= x).count();
             w += Math.abs((double) fa / a.length - (double) fb / b.length) * (pooled[i + 1] - x);
         }
         assertEquals(w, both[1], 1e-12);

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
+import io.modelvitals.config.Vitals;
 import io.modelvitals.events.OutputSample;
 import io.modelvitals.events.OutputSummary;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.vitals.OutputAccumulator;
-import io.modelvitals.config.Vitals;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -23,15 +23,18 @@ import org.junit.jupiter.api.Test;
 /** Windows of 60 s; champion by traffic; previous = the adjacent window; fixed = the first 2 windows; baseline shares. */
 class OutputDriftFunctionTest {
     private static final long W = 60_000;
-    private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
-            "models:",
-            "  - name: m",
-            "    window: {size: 1m}",
-            "    drift:",
-            "      min_samples: 10",
-            "      fixed_windows: 2",
-            "      baseline: {class_shares: {a: 0.5, b: 0.5}}",
-            ""), "test");
+    private static final MonitorSpec SPEC = SpecLoader.parse(
+            String.join(
+                    "\n",
+                    "models:",
+                    "  - name: m",
+                    "    window: {size: 1m}",
+                    "    drift:",
+                    "      min_samples: 10",
+                    "      fixed_windows: 2",
+                    "      baseline: {class_shares: {a: 0.5, b: 0.5}}",
+                    ""),
+            "test");
 
     private KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> harness;
 
@@ -71,7 +74,8 @@ class OutputDriftFunctionTest {
 
     private List<VitalRecord> psi(String reference) {
         return harness.extractOutputValues().stream()
-                .filter(v -> v.vital.equals(Vitals.CLASS_PSI) && v.reference.equals(reference)).collect(Collectors.toList());
+                .filter(v -> v.vital.equals(Vitals.CLASS_PSI) && v.reference.equals(reference))
+                .collect(Collectors.toList());
     }
 
     @Test
@@ -91,32 +95,47 @@ class OutputDriftFunctionTest {
         summary(1, "v1", 30, 70);
         summary(1, "v2", 4, 4);
         closeWindow(1);
-        VitalRecord previous = psi("previous").stream().filter(v -> v.version.equals("v1")).findFirst().orElseThrow();
+        VitalRecord previous = psi("previous").stream()
+                .filter(v -> v.version.equals("v1"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(Drift.psi(new double[] {0.3, 0.7}, new double[] {0.5, 0.5}), previous.value, 1e-12);
         assertEquals(2 * W, previous.windowEnd);
-        assertTrue(psi("previous").stream().noneMatch(v -> v.version.equals("v2")), "v2 has 8 < min_samples in window 1");
+        assertTrue(
+                psi("previous").stream().noneMatch(v -> v.version.equals("v2")), "v2 has 8 < min_samples in window 1");
 
         summary(2, "v1", 40, 60);
         closeWindow(2);
         // Fixed reference of v1: windows 0 and 1, 80 a and 120 b.
-        VitalRecord fixed = psi("fixed").stream().filter(v -> v.windowEnd == 3 * W).findFirst().orElseThrow();
+        VitalRecord fixed = psi("fixed").stream()
+                .filter(v -> v.windowEnd == 3 * W)
+                .findFirst()
+                .orElseThrow();
         assertEquals(Drift.psi(new double[] {0.4, 0.6}, new double[] {0.4, 0.6}), fixed.value, 1e-12);
-        VitalRecord baseline = psi("baseline").stream().filter(v -> v.windowEnd == 3 * W).findFirst().orElseThrow();
+        VitalRecord baseline = psi("baseline").stream()
+                .filter(v -> v.windowEnd == 3 * W)
+                .findFirst()
+                .orElseThrow();
         assertEquals(Drift.psi(new double[] {0.4, 0.6}, new double[] {0.5, 0.5}), baseline.value, 1e-12);
         assertEquals(0, harness.numEventTimeTimers(), "every window's timer has fired");
     }
 
     @Test
     void aNamedChampionWinsOverTraffic() throws Exception {
-        MonitorSpec spec = SpecLoader.parse("models: [{name: m, window: {size: 1m}, drift: {min_samples: 1, champion: v1}}]\n", "test");
-        try (KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new OutputDriftFunction(spec)), OutputSummary::driftKey, Types.STRING)) {
+        MonitorSpec spec = SpecLoader.parse(
+                "models: [{name: m, window: {size: 1m}, drift: {min_samples: 1, champion: v1}}]\n", "test");
+        try (KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new OutputDriftFunction(spec)),
+                        OutputSummary::driftKey,
+                        Types.STRING)) {
             h.open();
             harness = h;
             summary(0, "v1", 1, 1);
             summary(0, "v2", 90, 10);
             closeWindow(0);
-            assertEquals(List.of("v2"), psi("champion").stream().map(v -> v.version).collect(Collectors.toList()));
+            assertEquals(
+                    List.of("v2"), psi("champion").stream().map(v -> v.version).collect(Collectors.toList()));
         }
     }
 

@@ -1,15 +1,14 @@
 package io.modelvitals.output;
 
-import io.modelvitals.config.Vitals;
-import io.modelvitals.vitals.OutputAccumulator;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelvitals.config.DriftSpec;
+import io.modelvitals.config.Vitals;
 import io.modelvitals.events.OutputSample;
 import io.modelvitals.events.OutputSummary;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.vitals.OutputAccumulator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,8 +38,11 @@ class OutputVitalsTest {
     }
 
     private static VitalRecord find(List<VitalRecord> vitals, String vital, String cls, String reference) {
-        return vitals.stream().filter(v -> v.vital.equals(vital) && Objects.equals(v.cls, cls) && Objects.equals(v.reference, reference))
-                .findFirst().orElse(null);
+        return vitals.stream()
+                .filter(v ->
+                        v.vital.equals(vital) && Objects.equals(v.cls, cls) && Objects.equals(v.reference, reference))
+                .findFirst()
+                .orElse(null);
     }
 
     @Test
@@ -85,7 +87,9 @@ class OutputVitalsTest {
         assertEquals(2, find(v, Vitals.VALUE_HISTOGRAM, "[0.1, 0.2)", null).value);
         assertEquals(0, find(v, Vitals.VALUE_HISTOGRAM, "[0.5, 0.6)", null).value);
         assertEquals(1, find(v, Vitals.VALUE_HISTOGRAM, "[0.9, 1]", null).value);
-        assertEquals(10, v.stream().filter(r -> r.vital.equals(Vitals.VALUE_HISTOGRAM)).count());
+        assertEquals(
+                10,
+                v.stream().filter(r -> r.vital.equals(Vitals.VALUE_HISTOGRAM)).count());
     }
 
     @Test
@@ -113,16 +117,21 @@ class OutputVitalsTest {
     @Test
     void classDriftAgainstASampleAndAgainstShares() {
         OutputAccumulator current = new OutputAccumulator(), reference = new OutputAccumulator();
-        for (int i = 0; i < 200; i++) OutputAggregator.fold(current, sample(i < 40 ? "a" : i < 100 ? "b" : "c", null));   // .2 .3 .5
-        for (int i = 0; i < 400; i++) OutputAggregator.fold(reference, sample(i < 160 ? "a" : i < 280 ? "b" : "d", null)); // .4 .3 0 .3
+        for (int i = 0; i < 200; i++)
+            OutputAggregator.fold(current, sample(i < 40 ? "a" : i < 100 ? "b" : "c", null)); // .2 .3 .5
+        for (int i = 0; i < 400; i++)
+            OutputAggregator.fold(reference, sample(i < 160 ? "a" : i < 280 ? "b" : "d", null)); // .4 .3 0 .3
         List<VitalRecord> v = OutputVitals.drift(summary(current), "previous", DriftReference.of(reference), 100);
         double[] p = {0.2, 0.3, 0.5, 0.0};
         double[] q = {0.4, 0.3, 0.0, 0.3};
         assertEquals(Drift.psi(p, q), find(v, Vitals.CLASS_PSI, null, "previous").value, 1e-12);
-        assertEquals(Drift.jensenShannonDistance(p, q), find(v, Vitals.CLASS_JS_DISTANCE, null, "previous").value, 1e-12);
-        assertEquals(new org.apache.commons.math3.stat.inference.ChiSquareTest()
+        assertEquals(
+                Drift.jensenShannonDistance(p, q), find(v, Vitals.CLASS_JS_DISTANCE, null, "previous").value, 1e-12);
+        assertEquals(
+                new org.apache.commons.math3.stat.inference.ChiSquareTest()
                         .chiSquareTestDataSetsComparison(new long[] {40, 60, 100, 0}, new long[] {160, 120, 0, 120}),
-                find(v, Vitals.CLASS_CHI2_P_VALUE, null, "previous").value, 1e-12);
+                find(v, Vitals.CLASS_CHI2_P_VALUE, null, "previous").value,
+                1e-12);
         assertEquals(200, find(v, Vitals.CLASS_PSI, null, "previous").n);
 
         DriftSpec.Baseline baseline = new DriftSpec.Baseline();
@@ -134,12 +143,17 @@ class OutputVitalsTest {
 
     @Test
     void tooFewSamplesOnEitherSideSkipsTheStatistics() {
-        OutputAccumulator current = new OutputAccumulator(), small = new OutputAccumulator(), empty = new OutputAccumulator();
+        OutputAccumulator current = new OutputAccumulator(),
+                small = new OutputAccumulator(),
+                empty = new OutputAccumulator();
         for (int i = 0; i < 200; i++) OutputAggregator.fold(current, sample("a", (double) i));
         for (int i = 0; i < 50; i++) OutputAggregator.fold(small, sample("a", (double) i));
-        assertTrue(OutputVitals.drift(summary(current), "previous", DriftReference.of(small), 100).isEmpty());
-        assertTrue(OutputVitals.drift(summary(small), "previous", DriftReference.of(current), 100).isEmpty());
-        assertTrue(OutputVitals.drift(summary(current), "previous", DriftReference.of(empty), 1).isEmpty());
+        assertTrue(OutputVitals.drift(summary(current), "previous", DriftReference.of(small), 100)
+                .isEmpty());
+        assertTrue(OutputVitals.drift(summary(small), "previous", DriftReference.of(current), 100)
+                .isEmpty());
+        assertTrue(OutputVitals.drift(summary(current), "previous", DriftReference.of(empty), 1)
+                .isEmpty());
     }
 
     @Test
@@ -183,7 +197,11 @@ class OutputVitalsTest {
         }
         List<VitalRecord> v = OutputVitals.distribution(summary(acc), null);
         assertEquals(100, find(v, "prediction_count", null, null).value);
-        assertEquals(125 / 60.0, find(v, "predictions_per_second", null, null).value, 1e-12, "failures are served requests too");
+        assertEquals(
+                125 / 60.0,
+                find(v, "predictions_per_second", null, null).value,
+                1e-12,
+                "failures are served requests too");
         VitalRecord errorRate = find(v, "error_rate", null, null);
         assertEquals(0.2, errorRate.value, 1e-12);
         assertEquals(125, errorRate.n);

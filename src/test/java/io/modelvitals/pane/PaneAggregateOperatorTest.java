@@ -1,15 +1,13 @@
 package io.modelvitals.pane;
 
-import io.modelvitals.quality.QualityAggregator;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
 import io.modelvitals.events.JoinResult;
+import io.modelvitals.quality.QualityAggregator;
 import io.modelvitals.vitals.ClassificationAccumulator;
-import org.apache.flink.util.OutputTag;
 import io.modelvitals.vitals.SlicedClassification;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -18,16 +16,19 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
 /** The first phase: panes of one slide (here windows of 60 s sliding by 20 s), emitted when the watermark passes them. */
 class PaneAggregateOperatorTest {
     private static final OutputTag<JoinResult> LATE = new OutputTag<>("late", TypeInformation.of(JoinResult.class));
-    private static final MonitorSpec SPEC = SpecLoader.parse("models: [{name: m, window: {size: 1m, slide: 20s}}]\n", "test");
+    private static final MonitorSpec SPEC =
+            SpecLoader.parse("models: [{name: m, window: {size: 1m, slide: 20s}}]\n", "test");
 
-    private static OneInputStreamOperatorTestHarness<JoinResult, PanePartial<ClassificationAccumulator>> harness() throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(new PaneAggregateOperator<>(SPEC, new QualityAggregator(SPEC),
-                TypeInformation.of(SlicedClassification.class), LATE));
+    private static OneInputStreamOperatorTestHarness<JoinResult, PanePartial<ClassificationAccumulator>> harness()
+            throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new PaneAggregateOperator<>(
+                SPEC, new QualityAggregator(SPEC), TypeInformation.of(SlicedClassification.class), LATE));
     }
 
     private static JoinResult pair(long ts, String actual, String predicted, String... slices) {
@@ -42,12 +43,18 @@ class PaneAggregateOperatorTest {
         return r;
     }
 
-    private static List<String> partials(OneInputStreamOperatorTestHarness<JoinResult, PanePartial<ClassificationAccumulator>> h) {
-        return h.getOutput().stream().map(o -> o instanceof StreamRecord
-                ? "partial " + ((PanePartial<?>) ((StreamRecord<?>) o).getValue()).slice + " [" + ((PanePartial<?>) ((StreamRecord<?>) o).getValue()).windowStart
-                        + "," + ((PanePartial<?>) ((StreamRecord<?>) o).getValue()).windowEnd + ") n="
-                        + ((ClassificationAccumulator) ((PanePartial<?>) ((StreamRecord<?>) o).getValue()).accumulator).classifiedPairs
-                : o.toString()).collect(Collectors.toList());
+    private static List<String> partials(
+            OneInputStreamOperatorTestHarness<JoinResult, PanePartial<ClassificationAccumulator>> h) {
+        return h.getOutput().stream()
+                .map(o -> o instanceof StreamRecord
+                        ? "partial " + ((PanePartial<?>) ((StreamRecord<?>) o).getValue()).slice + " ["
+                                + ((PanePartial<?>) ((StreamRecord<?>) o).getValue()).windowStart
+                                + "," + ((PanePartial<?>) ((StreamRecord<?>) o).getValue()).windowEnd + ") n="
+                                + ((ClassificationAccumulator)
+                                                ((PanePartial<?>) ((StreamRecord<?>) o).getValue()).accumulator)
+                                        .classifiedPairs
+                        : o.toString())
+                .collect(Collectors.toList());
     }
 
     @Test
@@ -61,7 +68,10 @@ class PaneAggregateOperatorTest {
             h.processWatermark(new Watermark(19_999));
             List<String> out = partials(h);
             assertEquals(3, out.size(), out.toString());
-            assertTrue(out.subList(0, 2).containsAll(List.of("partial all [0,20000) n=2", "partial country=US [0,20000) n=1")), out.toString());
+            assertTrue(
+                    out.subList(0, 2)
+                            .containsAll(List.of("partial all [0,20000) n=2", "partial country=US [0,20000) n=1")),
+                    out.toString());
             assertEquals("Watermark @ 19999", out.get(2), "the partials precede the watermark");
             h.processWatermark(new Watermark(39_999));
             assertTrue(partials(h).contains("partial all [20000,40000) n=1"));
@@ -90,7 +100,9 @@ class PaneAggregateOperatorTest {
             List<String> out = partials(h);
             // Downstream stops waiting for an idle input: its panes go out before the idle status does.
             assertEquals(3, out.size(), out.toString());
-            assertTrue(out.containsAll(List.of("partial all [0,20000) n=1", "partial all [20000,40000) n=1")), out.toString());
+            assertTrue(
+                    out.containsAll(List.of("partial all [0,20000) n=1", "partial all [20000,40000) n=1")),
+                    out.toString());
             assertTrue(out.get(2).contains("IDLE"), out.get(2));
         }
     }

@@ -1,6 +1,5 @@
 package io.modelvitals.pane;
 
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.modelvitals.config.MonitorSpec;
@@ -11,12 +10,12 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.util.OutputTag;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,11 +26,14 @@ import org.junit.jupiter.api.Test;
  * sum of its panes', worked out by hand below.
  */
 class PaneWindowCombinerTest {
-    private static final MonitorSpec SPEC = SpecLoader.parse(String.join("\n",
-            "defaults: {window: {size: 1m}}",
-            "models:",
-            "  - {name: sliding, window: {size: 30s, slide: 10s}}",
-            ""), "test");
+    private static final MonitorSpec SPEC = SpecLoader.parse(
+            String.join(
+                    "\n",
+                    "defaults: {window: {size: 1m}}",
+                    "models:",
+                    "  - {name: sliding, window: {size: 30s, slide: 10s}}",
+                    ""),
+            "test");
 
     private KeyedOneInputStreamOperatorTestHarness<String, PanePartial<KpiAccumulator>, KpiSummary> harness;
     private static final OutputTag<PanePartial<KpiAccumulator>> LATE =
@@ -39,9 +41,15 @@ class PaneWindowCombinerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new PaneWindowCombiner<>(SPEC,
-                KpiAccumulator::new, new SummaryTagger<KpiAccumulator, KpiSummary>(KpiSummary::new),
-                TypeInformation.of(KpiAccumulator.class), LATE)), PanePartial::mergeKey, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new PaneWindowCombiner<>(
+                        SPEC,
+                        KpiAccumulator::new,
+                        new SummaryTagger<KpiAccumulator, KpiSummary>(KpiSummary::new),
+                        TypeInformation.of(KpiAccumulator.class),
+                        LATE)),
+                PanePartial::mergeKey,
+                Types.STRING);
         harness.open();
     }
 
@@ -65,7 +73,8 @@ class PaneWindowCombinerTest {
     /** "start-end:predictions" of each window emitted so far, in order. */
     private List<String> windows() {
         return harness.extractOutputValues().stream()
-                .map(s -> s.windowStart / 1000 + "-" + s.windowEnd / 1000 + ":" + s.accumulator.predictions).collect(Collectors.toList());
+                .map(s -> s.windowStart / 1000 + "-" + s.windowEnd / 1000 + ":" + s.accumulator.predictions)
+                .collect(Collectors.toList());
     }
 
     @Test
@@ -77,14 +86,15 @@ class PaneWindowCombinerTest {
         partial("sliding", 40_000, 10_000, 16);
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         // Windows start at multiples of 10 s and hold the panes that start in them; none without a pane.
-        assertEquals(List.of(
-                "-20-10:3",   // pane 0
-                "-10-20:7",   // panes 0, 10
-                "0-30:15",    // panes 0, 10, 20
-                "10-40:12",   // panes 10, 20
-                "20-50:24",   // panes 20, 40
-                "30-60:16",   // pane 40
-                "40-70:16"),  // pane 40
+        assertEquals(
+                List.of(
+                        "-20-10:3", // pane 0
+                        "-10-20:7", // panes 0, 10
+                        "0-30:15", // panes 0, 10, 20
+                        "10-40:12", // panes 10, 20
+                        "20-50:24", // panes 20, 40
+                        "30-60:16", // pane 40
+                        "40-70:16"), // pane 40
                 windows());
         assertEquals(0, harness.numKeyedStateEntries(), "every pane dropped after its last window");
     }
@@ -111,7 +121,9 @@ class PaneWindowCombinerTest {
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         assertEquals(List.of("-20-10:1", "-10-20:1", "0-30:3", "10-40:2", "0-60:9"), windows());
         List<Long> late = harness.getSideOutput(LATE).stream()
-                .map(StreamRecord::getValue).map(s -> s.accumulator.predictions).collect(Collectors.toList());
+                .map(StreamRecord::getValue)
+                .map(s -> s.accumulator.predictions)
+                .collect(Collectors.toList());
         assertEquals(List.of(100L), late);
     }
 }

@@ -1,14 +1,13 @@
 package io.modelvitals.quality;
 
-import io.modelvitals.vitals.ClassificationAccumulator;
-import io.modelvitals.vitals.ScoreAccumulator;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.vitals.ClassificationAccumulator;
+import io.modelvitals.vitals.ScoreAccumulator;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,8 @@ class QualityEdgeCasesTest {
 
     private static Map<String, VitalRecord> vitals(ClassificationAccumulator acc) {
         return QualityVitals.compute("m", "v1", "all", 0, 60_000, acc).stream()
-                .filter(v -> v.cls == null).collect(Collectors.toMap(v -> v.vital, v -> v));
+                .filter(v -> v.cls == null)
+                .collect(Collectors.toMap(v -> v.vital, v -> v));
     }
 
     @Test

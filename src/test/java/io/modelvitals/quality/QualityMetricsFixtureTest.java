@@ -1,7 +1,5 @@
 package io.modelvitals.quality;
 
-import io.modelvitals.vitals.ClassificationAccumulator;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.vitals.ClassificationAccumulator;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
@@ -44,13 +43,15 @@ class QualityMetricsFixtureTest {
     /** The accumulator of the data, built as two halves and merged. */
     private static ClassificationAccumulator accumulate(List<JoinResult> results, int topK) {
         ClassificationAccumulator a = new ClassificationAccumulator(), b = new ClassificationAccumulator();
-        for (int i = 0; i < results.size(); i++) QualityAggregator.fold(i % 2 == 0 ? a : b, results.get(i), "1", topK, 10);
+        for (int i = 0; i < results.size(); i++)
+            QualityAggregator.fold(i % 2 == 0 ? a : b, results.get(i), "1", topK, 10);
         return a.merge(b);
     }
 
     private static Map<String, VitalRecord> vitals(ClassificationAccumulator acc) {
         return QualityVitals.compute("m", "v1", "all", 0, 60_000, acc).stream()
-                .filter(v -> v.cls == null).collect(Collectors.toMap(v -> v.vital, v -> v));
+                .filter(v -> v.cls == null)
+                .collect(Collectors.toMap(v -> v.vital, v -> v));
     }
 
     @Test
@@ -69,7 +70,8 @@ class QualityMetricsFixtureTest {
         assertEquals(data.get("average_precision").asDouble(), v.get("pr_auc").value, 1e-12);
         assertEquals(data.get("log_loss").asDouble(), v.get("log_loss").value, 1e-12);
         assertEquals(data.get("brier_score").asDouble(), v.get("brier_score").value, 1e-12);
-        assertEquals(data.get("expected_calibration_error").asDouble(), v.get("expected_calibration_error").value, 1e-12);
+        assertEquals(
+                data.get("expected_calibration_error").asDouble(), v.get("expected_calibration_error").value, 1e-12);
         assertEquals(500, v.get("roc_auc").n);
         // Scores with three decimals: each score bin holds one distinct score, yet equal scores share a bin,
         // so the bound is the share of tied positive–negative pairs, halved — the same ties sklearn counts ½.
@@ -88,7 +90,8 @@ class QualityMetricsFixtureTest {
             for (int c = 0; c < 4; c++) {
                 double p = data.get("scores").get(i).get(c).asDouble();
                 scores.put(data.get("classes").get(c).asText(), p);
-                if (best == null || p > scores.get(best)) best = data.get("classes").get(c).asText();
+                if (best == null || p > scores.get(best))
+                    best = data.get("classes").get(c).asText();
             }
             r.predictedScores = scores;
             r.predictedLabel = best;
@@ -97,7 +100,10 @@ class QualityMetricsFixtureTest {
         Map<String, VitalRecord> top3 = vitals(accumulate(results, 3));
         assertEquals(data.get("log_loss").asDouble(), top3.get("log_loss").value, 1e-12);
         assertEquals(data.get("top_3_accuracy").asDouble(), top3.get("top_k_accuracy").value, 1e-12);
-        assertEquals(data.get("top_1_accuracy").asDouble(), vitals(accumulate(results, 1)).get("top_k_accuracy").value, 1e-12);
+        assertEquals(
+                data.get("top_1_accuracy").asDouble(),
+                vitals(accumulate(results, 1)).get("top_k_accuracy").value,
+                1e-12);
         // Top-1 is the accuracy of the argmax prediction.
         assertEquals(top3.get("accuracy").value, vitals(accumulate(results, 1)).get("top_k_accuracy").value, 1e-12);
         assertFalse(top3.containsKey("roc_auc"), "a multi-class model has no binary AUC");

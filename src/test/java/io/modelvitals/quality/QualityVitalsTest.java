@@ -1,15 +1,14 @@
 package io.modelvitals.quality;
 
-import io.modelvitals.config.Vitals;
-import io.modelvitals.vitals.ClassificationAccumulator;
-import io.modelvitals.vitals.Proportions;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.modelvitals.config.Vitals;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.vitals.ClassificationAccumulator;
+import io.modelvitals.vitals.Proportions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +27,10 @@ class QualityVitalsTest {
     }
 
     private static VitalRecord find(List<VitalRecord> vitals, String vital, String cls) {
-        return vitals.stream().filter(v -> v.vital.equals(vital) && java.util.Objects.equals(v.cls, cls)
-                && v.predictedCls == null).findFirst().orElse(null);
+        return vitals.stream()
+                .filter(v -> v.vital.equals(vital) && java.util.Objects.equals(v.cls, cls) && v.predictedCls == null)
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -40,8 +41,16 @@ class QualityVitalsTest {
     @Test
     void classificationVitalsMatchTheHandComputedConfusionMatrix() {
         ClassificationAccumulator acc = new ClassificationAccumulator();
-        String[][] cells = {{"a", "a", "4"}, {"a", "b", "1"}, {"b", "b", "3"}, {"b", "a", "1"}, {"b", "c", "1"},
-                {"c", "c", "1"}, {"c", "a", "1"}, {"c", "d", "1"}};
+        String[][] cells = {
+            {"a", "a", "4"},
+            {"a", "b", "1"},
+            {"b", "b", "3"},
+            {"b", "a", "1"},
+            {"b", "c", "1"},
+            {"c", "c", "1"},
+            {"c", "a", "1"},
+            {"c", "d", "1"}
+        };
         for (String[] c : cells) {
             for (int i = 0; i < Integer.parseInt(c[2]); i++) QualityAggregator.fold(acc, pair(c[0], c[1], 10));
         }
@@ -67,10 +76,13 @@ class QualityVitalsTest {
         assertNull(find(v, Vitals.RECALL, "d"), "recall of a class never seen as actual is undefined");
         assertEquals(0.0, find(v, Vitals.F1, "d").value, EPS);
         assertEquals((16.0 / 22 + 2.0 / 3 + 0.4 + 0.0) / 4, find(v, Vitals.MACRO_F1, null).value, EPS);
-        long confusionCells = v.stream().filter(r -> r.vital.equals(Vitals.CONFUSION)).count();
+        long confusionCells =
+                v.stream().filter(r -> r.vital.equals(Vitals.CONFUSION)).count();
         assertEquals(8, confusionCells);
-        VitalRecord ac = v.stream().filter(r -> r.vital.equals(Vitals.CONFUSION) && "c".equals(r.cls) && "d".equals(r.predictedCls))
-                .findFirst().orElseThrow();
+        VitalRecord ac = v.stream()
+                .filter(r -> r.vital.equals(Vitals.CONFUSION) && "c".equals(r.cls) && "d".equals(r.predictedCls))
+                .findFirst()
+                .orElseThrow();
         assertEquals(1.0, ac.value, EPS);
         assertEquals(13, find(v, Vitals.LABELED_COUNT, null).value, EPS);
         assertFalse(v.stream().anyMatch(r -> r.vital.equals(Vitals.LABEL_COVERAGE)), "no expiry, no coverage");

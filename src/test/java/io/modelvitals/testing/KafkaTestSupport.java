@@ -89,7 +89,8 @@ public final class KafkaTestSupport {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             long end = consumer.endOffsets(List.of(tp)).get(tp);
-            while (consumer.position(tp) < end) consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            while (consumer.position(tp) < end)
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
         return records;
     }

@@ -26,7 +26,8 @@ public final class KnownStreams {
     public static final long MINUTE = 60_000;
     public static final int[] CORRECT = {4, 2, 1, 5};
 
-    public static final String SPEC = String.join("\n",
+    public static final String SPEC = String.join(
+            "\n",
             "job:",
             "  max_out_of_orderness: 1s",
             "  idleness: 1h",
@@ -51,7 +52,9 @@ public final class KnownStreams {
 
     /** Malformed records placed among the valid ones, with the reason each must be dead-lettered for. */
     public static final String BAD_PREDICTION_1 = "{not json";
-    public static final String BAD_PREDICTION_2 = "{\"prediction_id\":\"bad\",\"version\":\"v1\",\"ts\":" + T0 + ",\"label\":\"cat\"}";
+
+    public static final String BAD_PREDICTION_2 =
+            "{\"prediction_id\":\"bad\",\"version\":\"v1\",\"ts\":" + T0 + ",\"label\":\"cat\"}";
     public static final String BAD_LABEL = "{\"prediction_id\":\"p-0-0\",\"ts\":\"yesterday\",\"label\":\"cat\"}";
 
     private KnownStreams() {}
@@ -61,13 +64,17 @@ public final class KnownStreams {
         for (int k = 0; k < CORRECT.length; k++) {
             for (int i = 0; i < 5; i++) {
                 long ts = T0 + k * MINUTE + 5_000 + 8_000L * i;
-                lines.add(String.format("{\"prediction_id\":\"p-%d-%d\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,"
-                        + "\"label\":\"cat\",\"score\":0.9,\"segment\":{\"country\":\"%s\"}}", k, i, ts, i % 2 == 0 ? "US" : "GB"));
+                lines.add(String.format(
+                        "{\"prediction_id\":\"p-%d-%d\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,"
+                                + "\"label\":\"cat\",\"score\":0.9,\"segment\":{\"country\":\"%s\"}}",
+                        k, i, ts, i % 2 == 0 ? "US" : "GB"));
                 if (k == 0 && i == 1) lines.add(BAD_PREDICTION_1);
             }
             if (k == 0) {
-                lines.add(String.format("{\"prediction_id\":\"p-unlabeled\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,"
-                        + "\"label\":\"cat\",\"segment\":{\"country\":\"US\"}}", T0 + 50_000));
+                lines.add(String.format(
+                        "{\"prediction_id\":\"p-unlabeled\",\"model\":\"m\",\"version\":\"v1\",\"ts\":%d,"
+                                + "\"label\":\"cat\",\"segment\":{\"country\":\"US\"}}",
+                        T0 + 50_000));
             }
             if (k == 1) lines.add(BAD_PREDICTION_2);
         }
@@ -79,7 +86,9 @@ public final class KnownStreams {
         for (int k = 0; k < CORRECT.length; k++) {
             for (int i = 0; i < 5; i++) {
                 long ts = T0 + k * MINUTE + 15_000 + 8_000L * i;
-                lines.add(String.format("{\"prediction_id\":\"p-%d-%d\",\"ts\":%d,\"label\":\"%s\"}", k, i, ts, i < CORRECT[k] ? "cat" : "dog"));
+                lines.add(String.format(
+                        "{\"prediction_id\":\"p-%d-%d\",\"ts\":%d,\"label\":\"%s\"}",
+                        k, i, ts, i < CORRECT[k] ? "cat" : "dog"));
             }
             if (k == 2) lines.add(BAD_LABEL);
         }

@@ -1,5 +1,7 @@
 package io.modelvitals.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,8 +20,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A real multi-process deployment on 127.0.0.1, from the jars Maven resolved for this project (there is
@@ -29,11 +29,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class ProcessCluster implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final List<String> OPENS = Arrays.asList(("--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED "
-            + "--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED "
-            + "--add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED "
-            + "--add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED "
-            + "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED").split(" "));
+    private static final List<String> OPENS =
+            Arrays.asList(("--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED "
+                            + "--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED "
+                            + "--add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED "
+                            + "--add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED "
+                            + "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED")
+                    .split(" "));
 
     private final Path dir;
     /** Everything Maven resolved for the tests: what the broker process runs on. */
@@ -43,6 +45,7 @@ public final class ProcessCluster implements AutoCloseable {
      * parent-first, see the config), but not the job's other dependencies, which come in the job jar.
      */
     private final String flinkClasspath;
+
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Process> processes = new ArrayList<>();
     private Process broker;
@@ -58,13 +61,17 @@ public final class ProcessCluster implements AutoCloseable {
         this.dir = dir;
         // The test's own classpath, without this project's classes: the job comes as a jar, like on a real cluster.
         this.classpath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(e -> !e.endsWith("classes") && !e.endsWith("classes/") && !Path.of(e).getFileName().toString().startsWith("model-vitals"))
+                .filter(e -> !e.endsWith("classes")
+                        && !e.endsWith("classes/")
+                        && !Path.of(e).getFileName().toString().startsWith("model-vitals"))
                 .collect(Collectors.joining(java.io.File.pathSeparator));
         this.flinkClasspath = Arrays.stream(classpath.split(java.io.File.pathSeparator))
                 .filter(e -> {
                     String jarName = Path.of(e).getFileName().toString();
-                    return !(jarName.startsWith("kafka_") || jarName.startsWith("datasketches")
-                            || jarName.startsWith("junit") || jarName.startsWith("jackson-dataformat-yaml"));
+                    return !(jarName.startsWith("kafka_")
+                            || jarName.startsWith("datasketches")
+                            || jarName.startsWith("junit")
+                            || jarName.startsWith("jackson-dataformat-yaml"));
                 })
                 .collect(Collectors.joining(java.io.File.pathSeparator));
         this.brokerPort = freePort();
@@ -73,60 +80,95 @@ public final class ProcessCluster implements AutoCloseable {
         int restPort = freePort();
         this.rest = "http://127.0.0.1:" + restPort;
         Files.createDirectories(dir.resolve("conf"));
-        Files.writeString(dir.resolve("conf/config.yaml"), String.join("\n",
-                "jobmanager.rpc.address: 127.0.0.1",
-                "jobmanager.rpc.port: " + freePort(),
-                "jobmanager.bind-host: 127.0.0.1",
-                "taskmanager.host: 127.0.0.1",
-                "taskmanager.bind-host: 127.0.0.1",
-                "rest.address: 127.0.0.1",
-                "rest.bind-address: 127.0.0.1",
-                "rest.port: " + restPort,
-                "jobmanager.memory.process.size: 1024m",
-                "taskmanager.memory.process.size: 1536m",
-                "taskmanager.numberOfTaskSlots: 2",
-                "parallelism.default: 2",
-                "execution.checkpointing.dir: " + dir.resolve("checkpoints").toUri(),
-                "execution.checkpointing.savepoint-dir: " + dir.resolve("savepoints").toUri(),
-                "restart-strategy.type: fixed-delay",
-                "restart-strategy.fixed-delay.attempts: 100",
-                "restart-strategy.fixed-delay.delay: 1 s",
-                // A killed TaskManager is noticed in seconds, not the default 50.
-                "heartbeat.interval: 1000",
-                "heartbeat.timeout: 5000",
-                "web.upload.dir: " + dir.resolve("uploads"),
-                // A session cluster with the Kafka connector in lib/: Kafka's classes from there only, or the job
-                // jar's copies and the connector's would meet in two class loaders ("loader constraint violation").
-                "classloader.parent-first-patterns.additional: org.apache.kafka.",
-                ""));
-        Files.writeString(dir.resolve("conf/log4j2.properties"), String.join("\n",
-                "rootLogger.level = INFO",
-                "rootLogger.appenderRef.file.ref = File",
-                "appender.file.type = File",
-                "appender.file.name = File",
-                "appender.file.fileName = ${sys:log.file}",
-                "appender.file.layout.type = PatternLayout",
-                "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
-                ""));
+        Files.writeString(
+                dir.resolve("conf/config.yaml"),
+                String.join(
+                        "\n",
+                        "jobmanager.rpc.address: 127.0.0.1",
+                        "jobmanager.rpc.port: " + freePort(),
+                        "jobmanager.bind-host: 127.0.0.1",
+                        "taskmanager.host: 127.0.0.1",
+                        "taskmanager.bind-host: 127.0.0.1",
+                        "rest.address: 127.0.0.1",
+                        "rest.bind-address: 127.0.0.1",
+                        "rest.port: " + restPort,
+                        "jobmanager.memory.process.size: 1024m",
+                        "taskmanager.memory.process.size: 1536m",
+                        "taskmanager.numberOfTaskSlots: 2",
+                        "parallelism.default: 2",
+                        "execution.checkpointing.dir: "
+                                + dir.resolve("checkpoints").toUri(),
+                        "execution.checkpointing.savepoint-dir: "
+                                + dir.resolve("savepoints").toUri(),
+                        "restart-strategy.type: fixed-delay",
+                        "restart-strategy.fixed-delay.attempts: 100",
+                        "restart-strategy.fixed-delay.delay: 1 s",
+                        // A killed TaskManager is noticed in seconds, not the default 50.
+                        "heartbeat.interval: 1000",
+                        "heartbeat.timeout: 5000",
+                        "web.upload.dir: " + dir.resolve("uploads"),
+                        // A session cluster with the Kafka connector in lib/: Kafka's classes from there only, or the
+                        // job
+                        // jar's copies and the connector's would meet in two class loaders ("loader constraint
+                        // violation").
+                        "classloader.parent-first-patterns.additional: org.apache.kafka.",
+                        ""));
+        Files.writeString(
+                dir.resolve("conf/log4j2.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.file.ref = File",
+                        "appender.file.type = File",
+                        "appender.file.name = File",
+                        "appender.file.fileName = ${sys:log.file}",
+                        "appender.file.layout.type = PatternLayout",
+                        "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
+                        ""));
     }
 
     /** A Kafka broker process (KRaft, broker + controller), its storage formatted first. */
     public void startBroker() throws Exception {
-        Properties p = io.modelvitals.tools.EmbeddedKafka.brokerProperties(dir.resolve("kafka-logs"), brokerPort, controllerPort);
+        Properties p = io.modelvitals.tools.EmbeddedKafka.brokerProperties(
+                dir.resolve("kafka-logs"), brokerPort, controllerPort);
         Path config = dir.resolve("server.properties");
         try (var out = Files.newOutputStream(config)) {
             p.store(out, "model-vitals cluster test broker");
         }
-        run(List.of("java", "-cp", classpath, "kafka.tools.StorageTool", "format", "--standalone", "-t", UUID.randomUUID().toString(),
-                "-c", config.toString()), "kafka-format").waitFor();
-        broker = start(List.of("java", "-Xmx512m", "-Dlog.file=" + dir.resolve("kafka.log"),
-                "-Dlog4j2.configurationFile=" + dir.resolve("conf/log4j2.properties").toUri(),
-                "-cp", classpath, "kafka.Kafka", config.toString()), "kafka-out");
+        run(
+                        List.of(
+                                "java",
+                                "-cp",
+                                classpath,
+                                "kafka.tools.StorageTool",
+                                "format",
+                                "--standalone",
+                                "-t",
+                                UUID.randomUUID().toString(),
+                                "-c",
+                                config.toString()),
+                        "kafka-format")
+                .waitFor();
+        broker = start(
+                List.of(
+                        "java",
+                        "-Xmx512m",
+                        "-Dlog.file=" + dir.resolve("kafka.log"),
+                        "-Dlog4j2.configurationFile="
+                                + dir.resolve("conf/log4j2.properties").toUri(),
+                        "-cp",
+                        classpath,
+                        "kafka.Kafka",
+                        config.toString()),
+                "kafka-out");
         awaitLog("kafka", "Kafka Server started", Duration.ofSeconds(60));
     }
 
     public void startJobManager() throws Exception {
-        jobManager = startFlink("GET_JM_RESOURCE_PARAMS", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "jobmanager");
+        jobManager = startFlink(
+                "GET_JM_RESOURCE_PARAMS",
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                "jobmanager");
         long deadline = System.currentTimeMillis() + 60_000;
         while (true) {
             try {
@@ -142,12 +184,15 @@ public final class ProcessCluster implements AutoCloseable {
     /** Starts one more TaskManager and waits until the JobManager counts it. */
     public Process startTaskManager() throws Exception {
         int before = get("/overview").path("taskmanagers").asInt();
-        Process tm = startFlink("GET_TM_RESOURCE_PARAMS", "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        Process tm = startFlink(
+                "GET_TM_RESOURCE_PARAMS",
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                 "taskmanager-" + (++taskManagerCount));
         taskManagers.add(tm);
         long deadline = System.currentTimeMillis() + 60_000;
         while (get("/overview").path("taskmanagers").asInt() <= before) {
-            if (System.currentTimeMillis() > deadline) throw new IllegalStateException("the TaskManager did not register");
+            if (System.currentTimeMillis() > deadline)
+                throw new IllegalStateException("the TaskManager did not register");
             Thread.sleep(300);
         }
         return tm;
@@ -161,31 +206,52 @@ public final class ProcessCluster implements AutoCloseable {
         // Until the JobManager notices (heartbeat timeout), the dead TaskManager still counts.
         long deadline = System.currentTimeMillis() + 60_000;
         while (get("/overview").path("taskmanagers").asInt() >= before) {
-            if (System.currentTimeMillis() > deadline) throw new IllegalStateException("the JobManager did not notice the kill");
+            if (System.currentTimeMillis() > deadline)
+                throw new IllegalStateException("the JobManager did not notice the kill");
             Thread.sleep(300);
         }
     }
 
     private Process startFlink(String params, String mainClass, String name) throws Exception {
-        Process util = run(List.of("java", "-cp", flinkClasspath, "org.apache.flink.runtime.util.bash.BashJavaUtils", params,
-                "--configDir", dir.resolve("conf").toString()), name + "-params");
+        Process util = run(
+                List.of(
+                        "java",
+                        "-cp",
+                        flinkClasspath,
+                        "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                        params,
+                        "--configDir",
+                        dir.resolve("conf").toString()),
+                name + "-params");
         util.waitFor();
         List<String> results = Files.readAllLines(dir.resolve(name + "-params.log")).stream()
-                .filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:")).map(l -> l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()))
+                .filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:"))
+                .map(l -> l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()))
                 .collect(Collectors.toList());
-        if (results.size() < 2) throw new IllegalStateException(name + ": no memory parameters: " + Files.readString(dir.resolve(name + "-params.log")));
+        if (results.size() < 2)
+            throw new IllegalStateException(
+                    name + ": no memory parameters: " + Files.readString(dir.resolve(name + "-params.log")));
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(Arrays.asList(results.get(0).trim().split("\\s+")));
         command.addAll(OPENS);
         command.add("-Dlog.file=" + dir.resolve(name + ".log"));
-        command.add("-Dlog4j2.configurationFile=" + dir.resolve("conf/log4j2.properties").toUri());
-        command.addAll(List.of("-cp", flinkClasspath, mainClass, "--configDir", dir.resolve("conf").toString()));
+        command.add("-Dlog4j2.configurationFile="
+                + dir.resolve("conf/log4j2.properties").toUri());
+        command.addAll(List.of(
+                "-cp",
+                flinkClasspath,
+                mainClass,
+                "--configDir",
+                dir.resolve("conf").toString()));
         command.addAll(Arrays.asList(results.get(results.size() - 1).trim().split("\\s+")));
         return start(command, name + "-out");
     }
 
     private Process run(List<String> command, String name) throws IOException {
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .start();
     }
 
     private Process start(List<String> command, String name) throws IOException {
@@ -196,33 +262,44 @@ public final class ProcessCluster implements AutoCloseable {
 
     private void awaitLog(String name, String line, Duration timeout) throws Exception {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
-        while (!Files.exists(dir.resolve(name + ".log")) || !Files.readString(dir.resolve(name + ".log")).contains(line)) {
-            if (System.currentTimeMillis() > deadline) throw new IllegalStateException(name + " did not log '" + line + "'");
+        while (!Files.exists(dir.resolve(name + ".log"))
+                || !Files.readString(dir.resolve(name + ".log")).contains(line)) {
+            if (System.currentTimeMillis() > deadline)
+                throw new IllegalStateException(name + " did not log '" + line + "'");
             Thread.sleep(300);
         }
     }
 
     public JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rest + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(rest + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
         return MAPPER.readTree(r.body());
     }
 
     public JsonNode post(String path, String json) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rest + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) throw new IllegalStateException("POST " + path + ": " + r.statusCode() + " " + r.body());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(rest + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300)
+            throw new IllegalStateException("POST " + path + ": " + r.statusCode() + " " + r.body());
         return MAPPER.readTree(r.body());
     }
 
     /** POST /jars/upload (multipart, as the web UI does): the jar's id. */
     public String upload(Path jar) throws IOException, InterruptedException {
         String boundary = "----model-vitals-" + UUID.randomUUID();
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"" + jar.getFileName()
-                + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                        + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rest + "/jars/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, Files.readAllBytes(jar), tail))).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(rest + "/jars/upload"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, Files.readAllBytes(jar), tail)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode body = MAPPER.readTree(r.body());
         if (!"success".equals(body.path("status").asText())) throw new IllegalStateException("upload: " + r.body());
@@ -242,14 +319,18 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Stops the job with a savepoint (POST /jobs/{id}/stop) and returns the savepoint's location. */
     public String stopWithSavepoint(String jobId) throws Exception {
-        String request = post("/jobs/" + jobId + "/stop", "{\"targetDirectory\":\"" + dir.resolve("savepoints").toUri() + "\",\"drain\":false}")
-                .path("request-id").asText();
+        String request = post(
+                        "/jobs/" + jobId + "/stop",
+                        "{\"targetDirectory\":\"" + dir.resolve("savepoints").toUri() + "\",\"drain\":false}")
+                .path("request-id")
+                .asText();
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
             JsonNode status = get("/jobs/" + jobId + "/savepoints/" + request);
             if ("COMPLETED".equals(status.path("status").path("id").asText())) {
                 JsonNode op = status.path("operation");
-                if (op.has("failure-cause")) throw new IllegalStateException("savepoint failed: " + op.path("failure-cause"));
+                if (op.has("failure-cause"))
+                    throw new IllegalStateException("savepoint failed: " + op.path("failure-cause"));
                 return op.path("location").asText();
             }
             Thread.sleep(500);

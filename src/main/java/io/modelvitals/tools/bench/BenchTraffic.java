@@ -35,7 +35,8 @@ final class BenchTraffic {
 
     /** Writes predictions (and their labels and impressions) until {@code records} records were sent; returns the count. */
     long run(long records, Sink sink) {
-        ArrayDeque<long[]> labels = new ArrayDeque<>(); // {labelTs, predictionIndex, truthClass}: ~FIFO, delays are near-constant
+        ArrayDeque<long[]> labels =
+                new ArrayDeque<>(); // {labelTs, predictionIndex, truthClass}: ~FIFO, delays are near-constant
         long sent = 0;
         StringBuilder sb = new StringBuilder(256);
         for (long i = 0; sent < records; i++) {
@@ -43,8 +44,13 @@ final class BenchTraffic {
             while (!labels.isEmpty() && labels.peek()[0] <= ts && sent < records) {
                 long[] l = labels.poll();
                 sb.setLength(0);
-                sb.append("{\"prediction_id\":\"b").append(l[1]).append("\",\"ts\":").append(l[0])
-                        .append(",\"label\":\"").append(CLASSES[(int) l[2]]).append("\"}");
+                sb.append("{\"prediction_id\":\"b")
+                        .append(l[1])
+                        .append("\",\"ts\":")
+                        .append(l[0])
+                        .append(",\"label\":\"")
+                        .append(CLASSES[(int) l[2]])
+                        .append("\"}");
                 sink.send("labels", "b" + l[1], sb.toString());
                 sent++;
             }
@@ -56,19 +62,36 @@ final class BenchTraffic {
             int predicted = random.nextDouble() < 0.8 ? truth : random.nextInt(CLASSES.length);
             String id = "b" + i;
             sb.setLength(0);
-            sb.append("{\"prediction_id\":\"").append(id).append("\",\"model\":\"model-").append(model)
-                    .append("\",\"version\":\"v").append(version + 1).append("\",\"ts\":").append(ts)
-                    .append(",\"label\":\"").append(CLASSES[predicted]).append("\",\"score\":")
+            sb.append("{\"prediction_id\":\"")
+                    .append(id)
+                    .append("\",\"model\":\"model-")
+                    .append(model)
+                    .append("\",\"version\":\"v")
+                    .append(version + 1)
+                    .append("\",\"ts\":")
+                    .append(ts)
+                    .append(",\"label\":\"")
+                    .append(CLASSES[predicted])
+                    .append("\",\"score\":")
                     .append(Math.round(random.nextDouble() * 1000) / 1000.0)
-                    .append(",\"latency_ms\":").append(5 + random.nextInt(40))
-                    .append(",\"segment\":{\"country\":\"").append(COUNTRIES[random.nextInt(COUNTRIES.length)])
-                    .append("\",\"device\":\"").append(DEVICES[random.nextInt(DEVICES.length)]).append("\"}}");
+                    .append(",\"latency_ms\":")
+                    .append(5 + random.nextInt(40))
+                    .append(",\"segment\":{\"country\":\"")
+                    .append(COUNTRIES[random.nextInt(COUNTRIES.length)])
+                    .append("\",\"device\":\"")
+                    .append(DEVICES[random.nextInt(DEVICES.length)])
+                    .append("\"}}");
             sink.send("predictions", id, sb.toString());
             sent++;
             if (sent < records) {
                 sb.setLength(0);
-                sb.append("{\"event_id\":\"i").append(i).append("\",\"ts\":").append(ts + 100)
-                        .append(",\"type\":\"impression\",\"prediction_id\":\"").append(id).append("\"}");
+                sb.append("{\"event_id\":\"i")
+                        .append(i)
+                        .append("\",\"ts\":")
+                        .append(ts + 100)
+                        .append(",\"type\":\"impression\",\"prediction_id\":\"")
+                        .append(id)
+                        .append("\"}");
                 sink.send("business-events", id, sb.toString());
                 sent++;
             }

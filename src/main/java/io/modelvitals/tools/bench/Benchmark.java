@@ -1,16 +1,13 @@
 package io.modelvitals.tools.bench;
 
-import io.modelvitals.job.KafkaJob;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelvitals.config.Args;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
+import io.modelvitals.job.KafkaJob;
 import io.modelvitals.tools.EmbeddedKafka;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -76,22 +73,32 @@ public final class Benchmark {
         // Predictions per second of event time: 100 spreads 1M events over about an hour, so windows fire and
         // predictions expire during the run; production rates (10,000 and more) keep them all pending.
         double rate = Double.parseDouble(flags.get("rate", "100"));
-        // Run-to-run noise on a shared 2-core virtual machine is large: each throughput figure is the median of this many runs.
+        // Run-to-run noise on a shared 2-core virtual machine is large: each throughput figure is the median of this
+        // many runs.
         int repeats = Integer.parseInt(flags.get("repeat", "3"));
         // The C2 compiler was still busy after one warm-up run (successive runs kept getting faster): two by default.
         int warmupRuns = Integer.parseInt(flags.get("warmup-runs", "2"));
         long pending = Long.parseLong(flags.get("pending-predictions", "200000"));
         int latencySeconds = Integer.parseInt(flags.get("latency-seconds", "60"));
-        // An alert is readable once the checkpoint after it commits the Kafka transaction: the interval bounds the latency.
+        // An alert is readable once the checkpoint after it commits the Kafka transaction: the interval bounds the
+        // latency.
         long latencyCheckpointMs = Long.parseLong(flags.get("latency-checkpoint-ms", "100"));
         long latencyBufferTimeoutMs = Long.parseLong(flags.get("latency-buffer-timeout-ms", "100"));
-        List<String> phases = List.of(flags.get("phases", "ceiling,warmup,heap,rocksdb,sliding,state,latency").split(","));
+        List<String> phases = List.of(flags.get("phases", "ceiling,warmup,heap,rocksdb,sliding,state,latency")
+                .split(","));
         Path out = Path.of(flags.get("out", "target/benchmark.json"));
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Benchmark b = new Benchmark(kafka, partitions, parallelism);
-            b.figures.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                    "max_heap_mb", Runtime.getRuntime().maxMemory() >> 20, "java", System.getProperty("java.version")));
+            b.figures.put(
+                    "machine",
+                    Map.of(
+                            "cores",
+                            Runtime.getRuntime().availableProcessors(),
+                            "max_heap_mb",
+                            Runtime.getRuntime().maxMemory() >> 20,
+                            "java",
+                            System.getProperty("java.version")));
             b.figures.put("events", events);
             b.figures.put("parallelism", parallelism);
             b.figures.put("partitions", partitions);
@@ -103,8 +110,10 @@ public final class Benchmark {
             // figures are for the job as it runs for days, so unreported runs warm it up first.
             if (phases.contains("warmup")) b.job("warmup", topics, events, "hashmap", "{size: 10m}", warmupRuns);
             if (phases.contains("heap")) b.job("heap_tumbling", topics, events, "hashmap", "{size: 10m}", repeats);
-            if (phases.contains("rocksdb")) b.job("rocksdb_tumbling", topics, events, "rocksdb", "{size: 10m}", repeats);
-            if (phases.contains("sliding")) b.job("heap_sliding", topics, events, "hashmap", "{size: 10m, slide: 1m}", repeats);
+            if (phases.contains("rocksdb"))
+                b.job("rocksdb_tumbling", topics, events, "rocksdb", "{size: 10m}", repeats);
+            if (phases.contains("sliding"))
+                b.job("heap_sliding", topics, events, "hashmap", "{size: 10m, slide: 1m}", repeats);
             if (phases.contains("state")) {
                 b.statePerPrediction("hashmap", pending, models, versions);
                 b.statePerPrediction("rocksdb", pending, models, versions);
@@ -112,7 +121,8 @@ public final class Benchmark {
             if (phases.contains("latency")) b.alertLatency(latencySeconds, latencyCheckpointMs, latencyBufferTimeoutMs);
             b.summarize();
             Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(b.figures));
+            Files.writeString(
+                    out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(b.figures));
             System.out.println("figures written to " + out);
         }
     }
@@ -129,7 +139,9 @@ public final class Benchmark {
         long t0 = System.nanoTime();
         try (KafkaProducer<String, String> producer = producer()) {
             long sent = new BenchTraffic(7, models, versions, START, rate, true)
-                    .run(events, (stream, key, json) -> producer.send(new ProducerRecord<>(topics.get(stream), key, json)));
+                    .run(
+                            events,
+                            (stream, key, json) -> producer.send(new ProducerRecord<>(topics.get(stream), key, json)));
             producer.flush();
             double seconds = (System.nanoTime() - t0) / 1e9;
             progress("produced %,d records in %.1f s (%,.0f records/s)", sent, seconds, sent / seconds);
@@ -172,15 +184,19 @@ public final class Benchmark {
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 best = count / seconds;
-                progress("ceiling round %d: %,d records (%,d MB) in %.2f s = %,.0f records/s", round + 1, count, bytes >> 20, seconds, best);
+                progress(
+                        "ceiling round %d: %,d records (%,d MB) in %.2f s = %,.0f records/s",
+                        round + 1, count, bytes >> 20, seconds, best);
             }
         }
         figures.put("ceiling_records_per_s", Math.round(best));
     }
 
     private MonitorSpec spec(String window, String horizon, String checkpoint, String rules) {
-        String yaml = String.join("\n",
-                "job: {max_out_of_orderness: 5s, idleness: 5s, checkpoint_interval: " + checkpoint + ", max_future_skew: 0s}",
+        String yaml = String.join(
+                "\n",
+                "job: {max_out_of_orderness: 5s, idleness: 5s, checkpoint_interval: " + checkpoint
+                        + ", max_future_skew: 0s}",
                 "kafka: {start_from: earliest}",
                 "defaults:",
                 "  window: " + window,
@@ -198,15 +214,24 @@ public final class Benchmark {
         spec.kafka.topics.alerts = "alerts-" + suffix;
         spec.kafka.topics.deadLetters = "dead-letters-" + suffix;
         spec.kafka.topics.rules = "rules-" + suffix;
-        kafka.createTopics(1, spec.kafka.topics.vitals, spec.kafka.topics.alerts, spec.kafka.topics.deadLetters, spec.kafka.topics.rules);
+        kafka.createTopics(
+                1,
+                spec.kafka.topics.vitals,
+                spec.kafka.topics.alerts,
+                spec.kafka.topics.deadLetters,
+                spec.kafka.topics.rules);
         return spec;
     }
 
     private StreamExecutionEnvironment environment(String backend) throws IOException {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Files.createTempDirectory("bench-cp").toUri().toString());
-        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, Files.createTempDirectory("bench-sp").toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Files.createTempDirectory("bench-cp").toUri().toString());
+        conf.set(
+                CheckpointingOptions.SAVEPOINT_DIRECTORY,
+                Files.createTempDirectory("bench-sp").toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         env.setParallelism(parallelism);
         return env;
@@ -216,20 +241,30 @@ public final class Benchmark {
      * The full job, bounded, on the input topics, {@link #repeats} times: events/s over its net runtime, CPU time per
      * event and peak heap of each run, and the run with the median throughput as the figure.
      */
-    private void job(String name, Map<String, String> topics, long events, String backend, String window, int repeats) throws Exception {
+    private void job(String name, Map<String, String> topics, long events, String backend, String window, int repeats)
+            throws Exception {
         List<Map<String, Object>> runs = new ArrayList<>();
-        for (int i = 1; i <= repeats; i++) runs.add(run(name + (repeats > 1 ? " " + i + "/" + repeats : ""), topics, events, backend, window));
+        for (int i = 1; i <= repeats; i++)
+            runs.add(run(name + (repeats > 1 ? " " + i + "/" + repeats : ""), topics, events, backend, window));
         List<Map<String, Object>> byRate = new ArrayList<>(runs);
         byRate.sort(java.util.Comparator.comparingLong(r -> (Long) r.get("events_per_s")));
         Map<String, Object> figure = new java.util.LinkedHashMap<>(byRate.get((byRate.size() - 1) / 2));
-        figure.put("peak_heap_mb", runs.stream().mapToLong(r -> (Long) r.get("peak_heap_mb")).max().orElse(0));
-        figure.put("runs", runs.stream().map(r -> r.get("events_per_s") + " events/s, " + r.get("cpu_us_per_event") + " µs").collect(Collectors.toList()));
+        figure.put(
+                "peak_heap_mb",
+                runs.stream().mapToLong(r -> (Long) r.get("peak_heap_mb")).max().orElse(0));
+        figure.put(
+                "runs",
+                runs.stream()
+                        .map(r -> r.get("events_per_s") + " events/s, " + r.get("cpu_us_per_event") + " µs")
+                        .collect(Collectors.toList()));
         figures.put(name, figure);
     }
 
-    private Map<String, Object> run(String name, Map<String, String> topics, long events, String backend, String window) throws Exception {
+    private Map<String, Object> run(String name, Map<String, String> topics, long events, String backend, String window)
+            throws Exception {
         // A KPI on the impressions, so business events go through attribution and the KPI windows too.
-        String kpis = String.join("\n",
+        String kpis = String.join(
+                "\n",
                 "  attribution_window: 10m",
                 "  kpis:",
                 "    - {name: impressions_per_prediction, numerator: {events: [impression]}, denominator: {events: [prediction]}}");
@@ -252,7 +287,9 @@ public final class Benchmark {
         double seconds = result.getNetRuntime() / 1000.0;
         double rate = events / seconds;
         double cpuMicrosPerEvent = cpuSeconds * 1e6 / events;
-        progress("%s: %.1f s, %,.0f events/s, %.1f CPU µs per event, peak heap %d MB", name, seconds, rate, cpuMicrosPerEvent, peakHeap >> 20);
+        progress(
+                "%s: %.1f s, %,.0f events/s, %.1f CPU µs per event, peak heap %d MB",
+                name, seconds, rate, cpuMicrosPerEvent, peakHeap >> 20);
         Map<String, Object> run = new java.util.LinkedHashMap<>();
         run.put("seconds", round(seconds));
         run.put("events_per_s", Math.round(rate));
@@ -263,7 +300,9 @@ public final class Benchmark {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** State per pending prediction: predictions without labels, a 7-day horizon, then a savepoint's size. */
@@ -271,8 +310,10 @@ public final class Benchmark {
         Map<String, String> topics = freshTopics("state-" + backend);
         try (KafkaProducer<String, String> producer = producer()) {
             // Only predictions and impressions: every prediction stays pending for its whole horizon.
-            new BenchTraffic(11, models, versions, START, 100, false).run(predictions * 2,
-                    (stream, key, json) -> producer.send(new ProducerRecord<>(topics.get(stream), key, json)));
+            new BenchTraffic(11, models, versions, START, 100, false)
+                    .run(
+                            predictions * 2,
+                            (stream, key, json) -> producer.send(new ProducerRecord<>(topics.get(stream), key, json)));
             producer.flush();
         }
         MonitorSpec spec = spec("{size: 10m}", "7d", "1s", "");
@@ -283,15 +324,26 @@ public final class Benchmark {
         KafkaJob.define(env, spec, false);
         JobClient job = env.executeAsync("benchmark state " + backend);
         kafka.awaitCommitted(spec.kafka.groupId, topics.values());
-        SavepointFormatType format = backend.equals("rocksdb") ? SavepointFormatType.NATIVE : SavepointFormatType.CANONICAL;
+        SavepointFormatType format =
+                backend.equals("rocksdb") ? SavepointFormatType.NATIVE : SavepointFormatType.CANONICAL;
         String savepoint = job.triggerSavepoint(null, format).get();
         long bytes = size(Path.of(java.net.URI.create(savepoint)));
         job.cancel().get();
         double perPrediction = (double) bytes / predictions;
-        progress("state (%s, %s savepoint): %,d bytes for %,d pending predictions = %.1f bytes each",
+        progress(
+                "state (%s, %s savepoint): %,d bytes for %,d pending predictions = %.1f bytes each",
                 backend, format, bytes, predictions, perPrediction);
-        figures.put("state_" + backend, Map.of("savepoint_bytes", bytes, "pending_predictions", predictions,
-                "bytes_per_pending_prediction", round(perPrediction), "savepoint_format", format.toString()));
+        figures.put(
+                "state_" + backend,
+                Map.of(
+                        "savepoint_bytes",
+                        bytes,
+                        "pending_predictions",
+                        predictions,
+                        "bytes_per_pending_prediction",
+                        round(perPrediction),
+                        "savepoint_format",
+                        format.toString()));
     }
 
     /**
@@ -301,7 +353,8 @@ public final class Benchmark {
      */
     private void alertLatency(int seconds, long checkpointMs, long bufferTimeoutMs) throws Exception {
         Map<String, String> topics = freshTopics("latency");
-        String rules = String.join("\n",
+        String rules = String.join(
+                "\n",
                 "  rules:",
                 "    - {name: share-a, vital: class_share, class: a, op: '>', threshold: 0.5, min_samples: 10, for: 1, severity: info}");
         MonitorSpec spec = spec("{size: 1s}", "1m", checkpointMs + "ms", rules);
@@ -324,28 +377,32 @@ public final class Benchmark {
 
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean running = new AtomicBoolean(true);
-        Thread reader = new Thread(() -> {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-reader");
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-            ObjectMapper mapper = new ObjectMapper();
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-                consumer.subscribe(List.of(spec.kafka.topics.alerts));
-                while (running.get()) {
-                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(10))) {
-                        long now = System.currentTimeMillis();
-                        long windowEnd = mapper.readTree(r.value()).path("window_end").asLong();
-                        latencies.add(now - (windowEnd + 50));
+        Thread reader = new Thread(
+                () -> {
+                    Properties props = new Properties();
+                    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+                    props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-reader");
+                    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+                    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+                    ObjectMapper mapper = new ObjectMapper();
+                    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+                        consumer.subscribe(List.of(spec.kafka.topics.alerts));
+                        while (running.get()) {
+                            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(10))) {
+                                long now = System.currentTimeMillis();
+                                long windowEnd = mapper.readTree(r.value())
+                                        .path("window_end")
+                                        .asLong();
+                                latencies.add(now - (windowEnd + 50));
+                            }
+                        }
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
                     }
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }, "latency-reader");
+                },
+                "latency-reader");
         reader.start();
 
         try (KafkaProducer<String, String> producer = producer()) {
@@ -355,8 +412,11 @@ public final class Benchmark {
                 long now = System.currentTimeMillis();
                 // Class a dominates in even seconds, b in odd ones: the rule flips every window.
                 String label = (now / 1000) % 2 == 0 ? (i % 10 < 8 ? "a" : "b") : (i % 10 < 8 ? "b" : "a");
-                producer.send(new ProducerRecord<>(topics.get("predictions"), "l" + i, "{\"prediction_id\":\"l" + i
-                        + "\",\"model\":\"m\",\"version\":\"v1\",\"ts\":" + now + ",\"label\":\"" + label + "\"}"));
+                producer.send(new ProducerRecord<>(
+                        topics.get("predictions"),
+                        "l" + i,
+                        "{\"prediction_id\":\"l" + i + "\",\"model\":\"m\",\"version\":\"v1\",\"ts\":" + now
+                                + ",\"label\":\"" + label + "\"}"));
                 i++;
                 if (i % 2 == 0) Thread.sleep(1); // ~1,000–2,000 predictions per second
             }
@@ -372,10 +432,24 @@ public final class Benchmark {
         List<Long> steady = sorted.size() > 6 ? new ArrayList<>(latencies.subList(3, latencies.size())) : sorted;
         Collections.sort(steady);
         long p50 = percentile(steady, 0.5), p99 = percentile(steady, 0.99);
-        progress("alert latency over %d alerts: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms", steady.size(), p50, percentile(steady, 0.9), p99,
-                steady.isEmpty() ? 0 : steady.get(steady.size() - 1));
-        figures.put("alert_latency_ms", Map.of("alerts", steady.size(), "p50", p50, "p99", p99,
-                "max", steady.isEmpty() ? 0 : steady.get(steady.size() - 1), "checkpoint_interval_ms", checkpointMs, "buffer_timeout_ms", bufferTimeoutMs));
+        progress(
+                "alert latency over %d alerts: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms",
+                steady.size(), p50, percentile(steady, 0.9), p99, steady.isEmpty() ? 0 : steady.get(steady.size() - 1));
+        figures.put(
+                "alert_latency_ms",
+                Map.of(
+                        "alerts",
+                        steady.size(),
+                        "p50",
+                        p50,
+                        "p99",
+                        p99,
+                        "max",
+                        steady.isEmpty() ? 0 : steady.get(steady.size() - 1),
+                        "checkpoint_interval_ms",
+                        checkpointMs,
+                        "buffer_timeout_ms",
+                        bufferTimeoutMs));
     }
 
     private static long percentile(List<Long> sorted, double q) {
@@ -390,14 +464,23 @@ public final class Benchmark {
         System.out.println();
         System.out.println("figure                                   value");
         Object ceiling = figures.get("ceiling_records_per_s");
-        if (ceiling != null) System.out.printf(Locale.ROOT, "%-40s %,d records/s%n", "raw consumer ceiling", (Long) ceiling);
+        if (ceiling != null)
+            System.out.printf(Locale.ROOT, "%-40s %,d records/s%n", "raw consumer ceiling", (Long) ceiling);
         for (String run : List.of("heap_tumbling", "rocksdb_tumbling", "heap_sliding")) {
             Map<String, Object> f = (Map<String, Object>) figures.get(run);
             if (f == null) continue;
             long rate = (Long) f.get("events_per_s");
-            String ratio = ceiling == null ? "" : String.format(Locale.ROOT, " (%.2f × ceiling)", (double) rate / (Long) ceiling);
-            System.out.printf(Locale.ROOT, "%-40s %,d events/s%s, %s CPU µs per event, peak heap %d MB%n", "job, " + run.replace('_', ' '),
-                    rate, ratio, f.get("cpu_us_per_event"), f.get("peak_heap_mb"));
+            String ratio = ceiling == null
+                    ? ""
+                    : String.format(Locale.ROOT, " (%.2f × ceiling)", (double) rate / (Long) ceiling);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-40s %,d events/s%s, %s CPU µs per event, peak heap %d MB%n",
+                    "job, " + run.replace('_', ' '),
+                    rate,
+                    ratio,
+                    f.get("cpu_us_per_event"),
+                    f.get("peak_heap_mb"));
         }
         Map<String, Object> tumbling = (Map<String, Object>) figures.get("heap_tumbling");
         Map<String, Object> sliding = (Map<String, Object>) figures.get("heap_sliding");
@@ -405,15 +488,29 @@ public final class Benchmark {
             // By CPU time, the steadier figure on a shared machine; the wall-clock ratio is kept beside it.
             double cost = (Double) sliding.get("cpu_seconds") / (Double) tumbling.get("cpu_seconds");
             figures.put("sliding_cost_vs_tumbling", round(cost));
-            figures.put("sliding_cost_vs_tumbling_wall", round((Double) sliding.get("seconds") / (Double) tumbling.get("seconds")));
-            System.out.printf(Locale.ROOT, "%-40s %.2f × (CPU time)%n", "sliding (10m/1m) cost vs tumbling (10m)", cost);
+            figures.put(
+                    "sliding_cost_vs_tumbling_wall",
+                    round((Double) sliding.get("seconds") / (Double) tumbling.get("seconds")));
+            System.out.printf(
+                    Locale.ROOT, "%-40s %.2f × (CPU time)%n", "sliding (10m/1m) cost vs tumbling (10m)", cost);
         }
         for (String backend : List.of("hashmap", "rocksdb")) {
             Map<String, Object> f = (Map<String, Object>) figures.get("state_" + backend);
-            if (f != null) System.out.printf(Locale.ROOT, "%-40s %s bytes%n", "state per pending prediction, " + backend, f.get("bytes_per_pending_prediction"));
+            if (f != null)
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-40s %s bytes%n",
+                        "state per pending prediction, " + backend,
+                        f.get("bytes_per_pending_prediction"));
         }
         Map<String, Object> latency = (Map<String, Object>) figures.get("alert_latency_ms");
-        if (latency != null) System.out.printf(Locale.ROOT, "%-40s p50 %s ms, p99 %s ms%n", "alert latency", latency.get("p50"), latency.get("p99"));
+        if (latency != null)
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-40s p50 %s ms, p99 %s ms%n",
+                    "alert latency",
+                    latency.get("p50"),
+                    latency.get("p99"));
         System.out.printf(Locale.ROOT, "%-40s %d MB%n", "peak RSS (broker + job + harness)", peakRss >> 20);
     }
 
@@ -430,7 +527,9 @@ public final class Benchmark {
 
     private static long size(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
     }
 
@@ -450,17 +549,21 @@ public final class Benchmark {
 
         static HeapSampler start() {
             HeapSampler s = new HeapSampler();
-            s.thread = new Thread(() -> {
-                while (s.running.get()) {
-                    long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-                    s.peak.accumulateAndGet(used, Math::max);
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-sampler");
+            s.thread = new Thread(
+                    () -> {
+                        while (s.running.get()) {
+                            long used = ManagementFactory.getMemoryMXBean()
+                                    .getHeapMemoryUsage()
+                                    .getUsed();
+                            s.peak.accumulateAndGet(used, Math::max);
+                            try {
+                                Thread.sleep(100);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "heap-sampler");
             s.thread.setDaemon(true);
             s.thread.start();
             return s;

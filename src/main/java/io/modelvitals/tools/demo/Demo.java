@@ -1,13 +1,12 @@
 package io.modelvitals.tools.demo;
 
-import io.modelvitals.job.KafkaJob;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelvitals.config.Args;
 import io.modelvitals.config.Durations;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
+import io.modelvitals.job.KafkaJob;
 import io.modelvitals.tools.EmbeddedKafka;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,7 +66,8 @@ public final class Demo {
         } catch (IllegalStateException shuttingDown) {
             // Ctrl-C: the hook is already running and waits for us.
         }
-        System.out.printf("%ndemo: %d vitals, %d alert changes, %d dead letters. Bye.%n",
+        System.out.printf(
+                "%ndemo: %d vitals, %d alert changes, %d dead letters. Bye.%n",
                 result.vitals, result.alerts.size(), result.deadLetters);
     }
 
@@ -81,8 +81,9 @@ public final class Demo {
      * Runs the demo: traffic paced over {@code duration}, then a short drain until the last windows'
      * alerts are committed. Stops early when {@code running} turns false.
      */
-    public static Result run(MonitorSpec spec, long seed, Duration duration, AtomicBoolean running, PrintStream out,
-                             boolean webUi) throws Exception {
+    public static Result run(
+            MonitorSpec spec, long seed, Duration duration, AtomicBoolean running, PrintStream out, boolean webUi)
+            throws Exception {
         Result result = new Result();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             spec.kafka.bootstrapServers = kafka.bootstrapServers();
@@ -101,22 +102,35 @@ public final class Demo {
             reader.start();
 
             TrafficSimulator simulator = TrafficSimulator.demo(seed);
-            out.printf("Traffic: %s %s (champion, %.0f%%) and %s (challenger, %.0f%%), event time %s to %s,%n"
+            out.printf(
+                    "Traffic: %s %s (champion, %.0f%%) and %s (challenger, %.0f%%), event time %s to %s,%n"
                             + "  model incident on the challenger from %s to %s (accuracy and outputs),%n"
                             + "  business incident on the challenger from %s to %s (take-rate only); %s of wall time.%n%n",
-                    TrafficSimulator.MODEL, TrafficSimulator.CHAMPION, 100 * (1 - TrafficSimulator.CHALLENGER_SHARE),
-                    TrafficSimulator.CHALLENGER, 100 * TrafficSimulator.CHALLENGER_SHARE, TrafficSimulator.START,
-                    simulator.endsAt(), simulator.incidentStartsAt(), simulator.incidentEndsAt(),
-                    simulator.businessIncidentStartsAt(), simulator.businessIncidentEndsAt(), duration);
+                    TrafficSimulator.MODEL,
+                    TrafficSimulator.CHAMPION,
+                    100 * (1 - TrafficSimulator.CHALLENGER_SHARE),
+                    TrafficSimulator.CHALLENGER,
+                    100 * TrafficSimulator.CHALLENGER_SHARE,
+                    TrafficSimulator.START,
+                    simulator.endsAt(),
+                    simulator.incidentStartsAt(),
+                    simulator.incidentEndsAt(),
+                    simulator.businessIncidentStartsAt(),
+                    simulator.businessIncidentEndsAt(),
+                    duration);
             console.printHeader();
             try (KafkaProducer<String, String> producer = TrafficSimulator.producer(kafka.bootstrapServers())) {
                 sendBadRecords(producer, spec);
-                simulator.run((stream, key, json) -> producer.send(new ProducerRecord<>(topicOf(spec, stream), key, json)),
-                        duration, running::get);
+                simulator.run(
+                        (stream, key, json) -> producer.send(new ProducerRecord<>(topicOf(spec, stream), key, json)),
+                        duration,
+                        running::get);
                 producer.flush();
             }
             // Let the last windows fire and their transactions commit (a checkpoint or two).
-            long drainUntil = System.currentTimeMillis() + 3 * Durations.parse(spec.job.checkpointInterval).toMillis() + 2000;
+            long drainUntil = System.currentTimeMillis()
+                    + 3 * Durations.parse(spec.job.checkpointInterval).toMillis()
+                    + 2000;
             while (running.get() && System.currentTimeMillis() < drainUntil) Thread.sleep(200);
             running.set(false);
             job.cancel().get();
@@ -130,8 +144,11 @@ public final class Demo {
         // Checkpoints on disk: the job manager's memory takes at most 5 MB of state per task, and the demo's
         // two hours of label horizon and grace hold more.
         try {
-            conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                    java.nio.file.Files.createTempDirectory("model-vitals-demo-checkpoints").toUri().toString());
+            conf.set(
+                    org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    java.nio.file.Files.createTempDirectory("model-vitals-demo-checkpoints")
+                            .toUri()
+                            .toString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -154,17 +171,24 @@ public final class Demo {
     private static void sendBadRecords(KafkaProducer<String, String> producer, MonitorSpec spec) {
         String start = String.valueOf(TrafficSimulator.START.toEpochMilli());
         producer.send(new ProducerRecord<>(spec.kafka.topics.predictions, "bad-1", "{not json"));
-        producer.send(new ProducerRecord<>(spec.kafka.topics.predictions, "bad-2",
+        producer.send(new ProducerRecord<>(
+                spec.kafka.topics.predictions,
+                "bad-2",
                 "{\"prediction_id\":\"bad-2\",\"version\":\"v1\",\"ts\":" + start + ",\"label\":\"drama\"}"));
-        producer.send(new ProducerRecord<>(spec.kafka.topics.labels, "bad-3",
+        producer.send(new ProducerRecord<>(
+                spec.kafka.topics.labels,
+                "bad-3",
                 "{\"prediction_id\":\"bad-3\",\"ts\":\"yesterday\",\"label\":\"drama\"}"));
     }
 
     private static String topicOf(MonitorSpec spec, String stream) {
         switch (stream) {
-            case "predictions": return spec.kafka.topics.predictions;
-            case "labels": return spec.kafka.topics.labels;
-            default: return spec.kafka.topics.businessEvents;
+            case "predictions":
+                return spec.kafka.topics.predictions;
+            case "labels":
+                return spec.kafka.topics.labels;
+            default:
+                return spec.kafka.topics.businessEvents;
         }
     }
 

@@ -2,6 +2,8 @@ package io.modelvitals.tools.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelvitals.config.Args;
+import io.modelvitals.config.Durations;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Random;
 import java.util.Properties;
+import java.util.Random;
 import java.util.function.BooleanSupplier;
-import io.modelvitals.config.Args;
-import io.modelvitals.config.Durations;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,8 +72,14 @@ public final class TrafficSimulator {
      * are as accurate as ever but played far less (a broken thumbnail in its app build, say): the business
      * metric falls while the model metric holds.
      */
-    public TrafficSimulator(long seed, Duration span, Duration incidentStart, Duration incidentEnd,
-                            Duration businessIncidentStart, Duration businessIncidentEnd, double predictionsPerSecond) {
+    public TrafficSimulator(
+            long seed,
+            Duration span,
+            Duration incidentStart,
+            Duration incidentEnd,
+            Duration businessIncidentStart,
+            Duration businessIncidentEnd,
+            double predictionsPerSecond) {
         this.random = new Random(seed);
         this.span = span;
         this.incidentStart = incidentStart;
@@ -88,8 +94,14 @@ public final class TrafficSimulator {
      * the business-only incident from 3h40 to 4h30.
      */
     public static TrafficSimulator demo(long seed) {
-        return new TrafficSimulator(seed, Duration.ofHours(5), Duration.ofMinutes(100), Duration.ofMinutes(180),
-                Duration.ofMinutes(220), Duration.ofMinutes(270), 8);
+        return new TrafficSimulator(
+                seed,
+                Duration.ofHours(5),
+                Duration.ofMinutes(100),
+                Duration.ofMinutes(180),
+                Duration.ofMinutes(220),
+                Duration.ofMinutes(270),
+                8);
     }
 
     public Instant businessIncidentStartsAt() {
@@ -137,7 +149,8 @@ public final class TrafficSimulator {
      * Generates all the traffic into {@code sink}. With a {@code wallDuration} the event clock is paced
      * to the wall clock; {@code keepGoing} is polled once per event second to stop early.
      */
-    public void run(RecordSink sink, Duration wallDuration, BooleanSupplier keepGoing) throws IOException, InterruptedException {
+    public void run(RecordSink sink, Duration wallDuration, BooleanSupplier keepGoing)
+            throws IOException, InterruptedException {
         PriorityQueue<Pending> delayed = new PriorityQueue<>();
         long startMs = START.toEpochMilli();
         long endMs = startMs + span.toMillis();
@@ -174,7 +187,9 @@ public final class TrafficSimulator {
         String id = "p-" + Long.toString(++sequence, 36);
         boolean challenger = random.nextDouble() < CHALLENGER_SHARE;
         String version = challenger ? CHALLENGER : CHAMPION;
-        boolean incident = challenger && ts >= START.plus(incidentStart).toEpochMilli() && ts < START.plus(incidentEnd).toEpochMilli();
+        boolean incident = challenger
+                && ts >= START.plus(incidentStart).toEpochMilli()
+                && ts < START.plus(incidentEnd).toEpochMilli();
         String truth = CLASSES[pick(PRIORS)];
         double accuracy = incident ? INCIDENT_ACCURACY : challenger ? CHALLENGER_ACCURACY : CHAMPION_ACCURACY;
         String predicted;
@@ -191,7 +206,9 @@ public final class TrafficSimulator {
         p.put("version", version);
         p.put("ts", ts);
         p.put("label", predicted);
-        p.put("score", round(predicted.equals(truth) ? 0.55 + 0.4 * random.nextDouble() : 0.25 + 0.45 * random.nextDouble()));
+        p.put(
+                "score",
+                round(predicted.equals(truth) ? 0.55 + 0.4 * random.nextDouble() : 0.25 + 0.45 * random.nextDouble()));
         p.put("latency_ms", round(Math.exp(Math.log(challenger ? 24 : 18) + 0.35 * random.nextGaussian())));
         ObjectNode segment = p.putObject("segment");
         segment.put("country", COUNTRIES[pick(COUNTRY_SHARES)]);
@@ -209,7 +226,8 @@ public final class TrafficSimulator {
         impression.put("prediction_id", id);
         if (!failed) delayed.add(new Pending(ts + 200, sequence, "business-events", id, impression.toString()));
         double takeRate = predicted.equals(truth) ? 0.45 : 0.08;
-        boolean businessIncident = challenger && ts >= START.plus(businessIncidentStart).toEpochMilli()
+        boolean businessIncident = challenger
+                && ts >= START.plus(businessIncidentStart).toEpochMilli()
                 && ts < START.plus(businessIncidentEnd).toEpochMilli();
         if (businessIncident) takeRate *= 0.4;
         if (random.nextDouble() < takeRate) {
@@ -256,15 +274,21 @@ public final class TrafficSimulator {
     /** Writes the whole traffic, unpaced, as three JSONL files (for replay). */
     public void writeFiles(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        try (BufferedWriter predictions = Files.newBufferedWriter(dir.resolve("predictions.jsonl"), StandardCharsets.UTF_8);
-             BufferedWriter labels = Files.newBufferedWriter(dir.resolve("labels.jsonl"), StandardCharsets.UTF_8);
-             BufferedWriter events = Files.newBufferedWriter(dir.resolve("business-events.jsonl"), StandardCharsets.UTF_8)) {
-            Map<String, BufferedWriter> writers = Map.of("predictions", predictions, "labels", labels, "business-events", events);
-            run((stream, key, json) -> {
-                BufferedWriter w = writers.get(stream);
-                w.write(json);
-                w.newLine();
-            }, null, () -> true);
+        try (BufferedWriter predictions =
+                        Files.newBufferedWriter(dir.resolve("predictions.jsonl"), StandardCharsets.UTF_8);
+                BufferedWriter labels = Files.newBufferedWriter(dir.resolve("labels.jsonl"), StandardCharsets.UTF_8);
+                BufferedWriter events =
+                        Files.newBufferedWriter(dir.resolve("business-events.jsonl"), StandardCharsets.UTF_8)) {
+            Map<String, BufferedWriter> writers =
+                    Map.of("predictions", predictions, "labels", labels, "business-events", events);
+            run(
+                    (stream, key, json) -> {
+                        BufferedWriter w = writers.get(stream);
+                        w.write(json);
+                        w.newLine();
+                    },
+                    null,
+                    () -> true);
         }
     }
 
@@ -282,12 +306,16 @@ public final class TrafficSimulator {
                 "business-events", flags.get("business-events-topic", "business-events"));
         try (KafkaProducer<String, String> producer = producer(flags.required("bootstrap-servers"))) {
             long[] sent = {0};
-            simulator.run((stream, key, json) -> {
-                producer.send(new ProducerRecord<>(topics.get(stream), key, json));
-                sent[0]++;
-            }, wall, () -> true);
+            simulator.run(
+                    (stream, key, json) -> {
+                        producer.send(new ProducerRecord<>(topics.get(stream), key, json));
+                        sent[0]++;
+                    },
+                    wall,
+                    () -> true);
             producer.flush();
-            System.out.printf("simulate: %d records written, event time %s to %s%n", sent[0], START, simulator.endsAt());
+            System.out.printf(
+                    "simulate: %d records written, event time %s to %s%n", sent[0], START, simulator.endsAt());
         }
     }
 

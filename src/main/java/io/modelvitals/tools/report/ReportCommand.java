@@ -31,19 +31,24 @@ public final class ReportCommand {
         if (flags.has("dir")) {
             Path dir = Path.of(flags.required("dir"));
             vitals = Files.readAllLines(dir.resolve("vitals.jsonl"), StandardCharsets.UTF_8);
-            alerts = Files.exists(dir.resolve("alerts.jsonl")) ? Files.readAllLines(dir.resolve("alerts.jsonl"), StandardCharsets.UTF_8) : List.of();
+            alerts = Files.exists(dir.resolve("alerts.jsonl"))
+                    ? Files.readAllLines(dir.resolve("alerts.jsonl"), StandardCharsets.UTF_8)
+                    : List.of();
         } else if (flags.has("spec")) {
             MonitorSpec spec = SpecLoader.load(Path.of(flags.required("spec")));
             String servers = flags.get("bootstrap-servers", spec.kafka.bootstrapServers);
-            long from = flags.has("from") ? Instant.parse(flags.required("from")).toEpochMilli() : Long.MIN_VALUE;
+            long from =
+                    flags.has("from") ? Instant.parse(flags.required("from")).toEpochMilli() : Long.MIN_VALUE;
             long to = flags.has("to") ? Instant.parse(flags.required("to")).toEpochMilli() : Long.MAX_VALUE;
             vitals = read(servers, spec.kafka.topics.vitals, from, to);
             alerts = read(servers, spec.kafka.topics.alerts, from, to);
         } else {
-            throw new IllegalArgumentException("report needs --dir DIR (replay's output) or --spec FILE (its Kafka topics)");
+            throw new IllegalArgumentException(
+                    "report needs --dir DIR (replay's output) or --spec FILE (its Kafka topics)");
         }
         Files.writeString(out, HtmlReport.render(vitals, alerts), StandardCharsets.UTF_8);
-        System.out.printf("report: %,d vitals and %,d alert records → %s%n", vitals.size(), alerts.size(), out.toAbsolutePath());
+        System.out.printf(
+                "report: %,d vitals and %,d alert records → %s%n", vitals.size(), alerts.size(), out.toAbsolutePath());
     }
 
     /** Every committed record of the topic whose window ends in [from, to). */
@@ -58,7 +63,8 @@ public final class ReportCommand {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> tps = new ArrayList<>();
             List<PartitionInfo> partitions = consumer.partitionsFor(topic);
-            if (partitions == null || partitions.isEmpty()) throw new IllegalArgumentException("topic '" + topic + "' does not exist on " + servers);
+            if (partitions == null || partitions.isEmpty())
+                throw new IllegalArgumentException("topic '" + topic + "' does not exist on " + servers);
             for (PartitionInfo p : partitions) tps.add(new TopicPartition(topic, p.partition()));
             consumer.assign(tps);
             consumer.seekToBeginning(tps);

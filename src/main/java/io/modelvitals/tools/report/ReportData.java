@@ -25,19 +25,47 @@ public final class ReportData {
     static final Map<String, List<String>> SECTIONS = new java.util.LinkedHashMap<>();
 
     static {
-        SECTIONS.put("quality", List.of("accuracy", "macro_f1", "roc_auc", "pr_auc", "log_loss", "brier_score",
-                "expected_calibration_error", "top_k_accuracy", "mae", "rmse", "mape", "mean_error", "r2"));
+        SECTIONS.put(
+                "quality",
+                List.of(
+                        "accuracy",
+                        "macro_f1",
+                        "roc_auc",
+                        "pr_auc",
+                        "log_loss",
+                        "brier_score",
+                        "expected_calibration_error",
+                        "top_k_accuracy",
+                        "mae",
+                        "rmse",
+                        "mape",
+                        "mean_error",
+                        "r2"));
         SECTIONS.put("labels", List.of("label_coverage", "label_delay_p50_ms", "label_delay_p95_ms", "labeled_count"));
         SECTIONS.put("drift", List.of("class_psi", "value_psi"));
-        SECTIONS.put("operational", List.of("predictions_per_second", "error_rate", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms",
-                "version_share"));
+        SECTIONS.put(
+                "operational",
+                List.of(
+                        "predictions_per_second",
+                        "error_rate",
+                        "latency_p50_ms",
+                        "latency_p95_ms",
+                        "latency_p99_ms",
+                        "version_share"));
         SECTIONS.put("business", List.of("kpi", "kpi_difference", "discrepancy", "sample_ratio_p_value"));
         SECTIONS.put("goals", List.of("goal"));
     }
 
     /** The drift statistics listed for the latest window. */
-    static final Set<String> DRIFT_STATISTICS = Set.of("class_psi", "class_js_distance", "class_chi2_p_value", "value_psi",
-            "value_js_distance", "value_ks_statistic", "value_ks_p_value", "value_wasserstein");
+    static final Set<String> DRIFT_STATISTICS = Set.of(
+            "class_psi",
+            "class_js_distance",
+            "class_chi2_p_value",
+            "value_psi",
+            "value_js_distance",
+            "value_ks_statistic",
+            "value_ks_p_value",
+            "value_wasserstein");
 
     private ReportData() {}
 
@@ -46,18 +74,26 @@ public final class ReportData {
         Map<String, List<JsonNode>> vitalsByModel = new TreeMap<>();
         for (String line : vitalLines) {
             JsonNode v = parse(line);
-            if (v != null && v.hasNonNull("model")) vitalsByModel.computeIfAbsent(v.path("model").asText(), m -> new ArrayList<>()).add(v);
+            if (v != null && v.hasNonNull("model"))
+                vitalsByModel
+                        .computeIfAbsent(v.path("model").asText(), m -> new ArrayList<>())
+                        .add(v);
         }
         Map<String, List<JsonNode>> alertsByModel = new TreeMap<>();
         for (String line : alertLines) {
             JsonNode a = parse(line);
-            if (a != null) alertsByModel.computeIfAbsent(a.path("labels").path("model").asText(), m -> new ArrayList<>()).add(a);
+            if (a != null)
+                alertsByModel
+                        .computeIfAbsent(a.path("labels").path("model").asText(), m -> new ArrayList<>())
+                        .add(a);
         }
         Set<String> models = new TreeSet<>(vitalsByModel.keySet());
         models.addAll(alertsByModel.keySet());
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode out = root.putArray("models");
-        for (String model : models) out.add(model(model, vitalsByModel.getOrDefault(model, List.of()), alertsByModel.getOrDefault(model, List.of())));
+        for (String model : models)
+            out.add(model(
+                    model, vitalsByModel.getOrDefault(model, List.of()), alertsByModel.getOrDefault(model, List.of())));
         return root;
     }
 
@@ -87,7 +123,9 @@ public final class ReportData {
                 }
                 if (end == latestShareWindow) {
                     ArrayNode bars = latestShares.computeIfAbsent(version, k -> MAPPER.createArrayNode());
-                    bars.addArray().add(v.path("class").asText()).add(v.path("value").asDouble());
+                    bars.addArray()
+                            .add(v.path("class").asText())
+                            .add(v.path("value").asDouble());
                 }
                 continue;
             }
@@ -99,10 +137,13 @@ public final class ReportData {
                 if (end == latestDriftWindow) latestDrift.add(v);
             }
             if (!drawn(vital)) continue;
-            String key = vital + "|" + v.path("class").asText("") + "|" + v.path("reference").asText("");
-            ArrayNode points = series.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(version, k -> MAPPER.createArrayNode());
+            String key = vital + "|" + v.path("class").asText("") + "|"
+                    + v.path("reference").asText("");
+            ArrayNode points = series.computeIfAbsent(key, k -> new TreeMap<>())
+                    .computeIfAbsent(version, k -> MAPPER.createArrayNode());
             ArrayNode p = points.addArray().add(end).add(v.path("value").asDouble());
-            if (v.has("ci_lower")) p.add(v.path("ci_lower").asDouble()).add(v.path("ci_upper").asDouble());
+            if (v.has("ci_lower"))
+                p.add(v.path("ci_lower").asDouble()).add(v.path("ci_upper").asDouble());
             else p.addNull().addNull();
             p.add(v.path("n").asLong());
             if (v.has("p_value")) p.add(v.path("p_value").asDouble());
@@ -128,20 +169,30 @@ public final class ReportData {
         ObjectNode byVersion = shares.putObject("versions");
         latestShares.forEach(byVersion::set);
         ArrayNode drift = m.putArray("latestDrift");
-        latestDrift.sort((a, b) -> (a.path("version").asText() + a.path("reference").asText() + a.path("vital").asText())
-                .compareTo(b.path("version").asText() + b.path("reference").asText() + b.path("vital").asText()));
+        latestDrift.sort((a, b) -> (a.path("version").asText()
+                        + a.path("reference").asText()
+                        + a.path("vital").asText())
+                .compareTo(b.path("version").asText()
+                        + b.path("reference").asText()
+                        + b.path("vital").asText()));
         for (JsonNode d : latestDrift) {
-            drift.addObject().put("version", d.path("version").asText()).put("reference", d.path("reference").asText())
-                    .put("vital", d.path("vital").asText()).put("value", d.path("value").asDouble()).put("n", d.path("n").asLong())
+            drift.addObject()
+                    .put("version", d.path("version").asText())
+                    .put("reference", d.path("reference").asText())
+                    .put("vital", d.path("vital").asText())
+                    .put("value", d.path("value").asDouble())
+                    .put("n", d.path("n").asLong())
                     .put("window_end", d.path("window_end").asLong());
         }
         ArrayNode as = m.putArray("alerts");
         // One row per alert episode: its firing record, with the end of the resolved one if any.
         Map<String, ObjectNode> open = new TreeMap<>();
         List<JsonNode> sortedAlerts = new ArrayList<>(alerts);
-        sortedAlerts.sort((a, b) -> Long.compare(a.path("window_end").asLong(), b.path("window_end").asLong()));
+        sortedAlerts.sort((a, b) ->
+                Long.compare(a.path("window_end").asLong(), b.path("window_end").asLong()));
         for (JsonNode a : sortedAlerts) {
-            String fp = a.path("fingerprint").asText() + "|" + a.path("startsAt").asText();
+            String fp =
+                    a.path("fingerprint").asText() + "|" + a.path("startsAt").asText();
             ObjectNode row = open.get(fp);
             if (row == null) {
                 row = as.addObject();

@@ -19,8 +19,23 @@ class BenchmarkITCase {
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aSmallRunProducesEveryFigure(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("benchmark.json");
-        Benchmark.command(new Args(new String[] {"benchmark", "--events", "30000", "--pending-predictions", "3000",
-                "--latency-seconds", "6", "--repeat", "1", "--warmup-runs", "1", "--out", out.toString()}, 1));
+        Benchmark.command(new Args(
+                new String[] {
+                    "benchmark",
+                    "--events",
+                    "30000",
+                    "--pending-predictions",
+                    "3000",
+                    "--latency-seconds",
+                    "6",
+                    "--repeat",
+                    "1",
+                    "--warmup-runs",
+                    "1",
+                    "--out",
+                    out.toString()
+                },
+                1));
         JsonNode figures = new ObjectMapper().readTree(out.toFile());
         assertEquals(30000, figures.path("events").asLong());
         assertTrue(figures.path("ceiling_records_per_s").asLong() > 0);
@@ -30,7 +45,8 @@ class BenchmarkITCase {
         }
         for (String backend : new String[] {"state_hashmap", "state_rocksdb"}) {
             assertEquals(3000, figures.path(backend).path("pending_predictions").asLong());
-            assertTrue(figures.path(backend).path("bytes_per_pending_prediction").asDouble() > 10, backend);
+            assertTrue(
+                    figures.path(backend).path("bytes_per_pending_prediction").asDouble() > 10, backend);
         }
         assertTrue(figures.path("alert_latency_ms").path("alerts").asInt() > 0, "alerts were measured");
         assertTrue(figures.path("sliding_cost_vs_tumbling").asDouble() > 0);

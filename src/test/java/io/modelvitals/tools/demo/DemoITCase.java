@@ -23,19 +23,31 @@ class DemoITCase {
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void theIncidentFiresAndResolvesForTheChallengerOnly() throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        Demo.Result result = Demo.run(Demo.bundledSpec(), 42, Duration.ofSeconds(20), new AtomicBoolean(true),
-                new PrintStream(console, true, StandardCharsets.UTF_8), false);
+        Demo.Result result = Demo.run(
+                Demo.bundledSpec(),
+                42,
+                Duration.ofSeconds(20),
+                new AtomicBoolean(true),
+                new PrintStream(console, true, StandardCharsets.UTF_8),
+                false);
 
         List<JsonNode> accuracyAlerts = result.alerts.stream()
                 .filter(a -> a.path("labels").path("alertname").asText().equals("accuracy-below-goal"))
                 .collect(Collectors.toList());
-        assertTrue(result.alerts.stream().noneMatch(a -> a.path("labels").path("version").asText().equals(TrafficSimulator.CHAMPION)),
+        assertTrue(
+                result.alerts.stream()
+                        .noneMatch(
+                                a -> a.path("labels").path("version").asText().equals(TrafficSimulator.CHAMPION)),
                 "no alert for the healthy champion: " + result.alerts);
-        assertEquals(List.of("firing", "resolved"),
-                accuracyAlerts.stream().map(a -> a.path("status").asText()).collect(Collectors.toList()), result.alerts.toString());
+        assertEquals(
+                List.of("firing", "resolved"),
+                accuracyAlerts.stream().map(a -> a.path("status").asText()).collect(Collectors.toList()),
+                result.alerts.toString());
         JsonNode firing = accuracyAlerts.get(0);
         JsonNode resolved = accuracyAlerts.get(1);
-        assertEquals(TrafficSimulator.CHALLENGER, firing.path("labels").path("version").asText());
+        assertEquals(
+                TrafficSimulator.CHALLENGER,
+                firing.path("labels").path("version").asText());
         assertEquals("all", firing.path("labels").path("segment").asText());
 
         TrafficSimulator traffic = TrafficSimulator.demo(42);
@@ -51,10 +63,13 @@ class DemoITCase {
         List<JsonNode> driftAlerts = result.alerts.stream()
                 .filter(a -> a.path("labels").path("alertname").asText().equals("output-drift-vs-champion"))
                 .collect(Collectors.toList());
-        assertEquals(List.of("firing", "resolved"),
-                driftAlerts.stream().map(a -> a.path("status").asText()).collect(Collectors.toList()), result.alerts.toString());
+        assertEquals(
+                List.of("firing", "resolved"),
+                driftAlerts.stream().map(a -> a.path("status").asText()).collect(Collectors.toList()),
+                result.alerts.toString());
         Instant driftStarts = Instant.parse(driftAlerts.get(0).path("startsAt").asText());
-        assertTrue(!driftStarts.isBefore(traffic.incidentStartsAt()) && !driftStarts.isAfter(startsAt),
+        assertTrue(
+                !driftStarts.isBefore(traffic.incidentStartsAt()) && !driftStarts.isAfter(startsAt),
                 "output drift is seen no later than the accuracy drop: " + driftStarts + " vs " + startsAt);
         assertTrue(result.deadLetters >= 3, "the demo's three broken records reach the dead-letter topic");
 
@@ -64,18 +79,26 @@ class DemoITCase {
         List<JsonNode> discrepancy = result.alerts.stream()
                 .filter(a -> a.path("labels").path("alertname").asText().equals("accuracy-holds-take-rate-falls"))
                 .collect(Collectors.toList());
-        assertEquals(List.of("firing", "resolved"),
-                discrepancy.stream().map(a -> a.path("status").asText()).collect(Collectors.toList()), result.alerts.toString());
-        Instant discrepancyStarts = Instant.parse(discrepancy.get(0).path("startsAt").asText());
-        assertTrue(!discrepancyStarts.isBefore(traffic.businessIncidentStartsAt())
-                && discrepancyStarts.isBefore(traffic.businessIncidentEndsAt()), "discrepancy starts " + discrepancyStarts);
+        assertEquals(
+                List.of("firing", "resolved"),
+                discrepancy.stream().map(a -> a.path("status").asText()).collect(Collectors.toList()),
+                result.alerts.toString());
+        Instant discrepancyStarts =
+                Instant.parse(discrepancy.get(0).path("startsAt").asText());
+        assertTrue(
+                !discrepancyStarts.isBefore(traffic.businessIncidentStartsAt())
+                        && discrepancyStarts.isBefore(traffic.businessIncidentEndsAt()),
+                "discrepancy starts " + discrepancyStarts);
         List<JsonNode> worse = result.alerts.stream()
                 .filter(a -> a.path("labels").path("alertname").asText().equals("challenger-take-rate-worse")
                         && a.path("status").asText().equals("firing"))
                 .collect(Collectors.toList());
         assertEquals(2, worse.size(), "once per incident: " + result.alerts);
         assertTrue(Instant.parse(worse.get(1).path("startsAt").asText()).isAfter(traffic.incidentEndsAt()));
-        assertTrue(result.alerts.stream().noneMatch(a -> a.path("labels").path("alertname").asText().equals("sample-ratio-mismatch")),
+        assertTrue(
+                result.alerts.stream()
+                        .noneMatch(
+                                a -> a.path("labels").path("alertname").asText().equals("sample-ratio-mismatch")),
                 "the 96/4 rollout splits as configured");
 
         String out = console.toString(StandardCharsets.UTF_8);

@@ -34,12 +34,18 @@ class HtmlReportTest {
     @BeforeAll
     static void replayKnownStreams(@TempDir Path dir) throws Exception {
         KnownStreams.writeFiles(dir);
-        replay = ReplayJob.runLocal(SpecLoader.parse(KnownStreams.SPEC, "test"), dir.resolve("predictions.jsonl"),
-                dir.resolve("labels.jsonl"), null, null, 2);
+        replay = ReplayJob.runLocal(
+                SpecLoader.parse(KnownStreams.SPEC, "test"),
+                dir.resolve("predictions.jsonl"),
+                dir.resolve("labels.jsonl"),
+                null,
+                null,
+                2);
     }
 
     private static JsonNode data(String html) throws Exception {
-        Matcher m = Pattern.compile("<script id=\"data\" type=\"application/json\">(.*?)</script>", Pattern.DOTALL).matcher(html);
+        Matcher m = Pattern.compile("<script id=\"data\" type=\"application/json\">(.*?)</script>", Pattern.DOTALL)
+                .matcher(html);
         assertTrue(m.find(), "the data is inline");
         return new ObjectMapper().readTree(m.group(1));
     }
@@ -56,7 +62,10 @@ class HtmlReportTest {
         for (int k = 0; k < 4; k++) {
             assertEquals(T0 + (k + 1) * MINUTE, accuracy.get(k).get(0).asLong(), "in time order");
             assertEquals(expected[k], accuracy.get(k).get(1).asDouble(), 1e-12);
-            assertTrue(accuracy.get(k).get(2).asDouble() <= expected[k] && expected[k] <= accuracy.get(k).get(3).asDouble(), "with its interval");
+            assertTrue(
+                    accuracy.get(k).get(2).asDouble() <= expected[k]
+                            && expected[k] <= accuracy.get(k).get(3).asDouble(),
+                    "with its interval");
             assertEquals(5, accuracy.get(k).get(4).asLong());
         }
         JsonNode alerts = model.path("alerts");
@@ -66,19 +75,32 @@ class HtmlReportTest {
         assertEquals("2026-01-01T00:04:00Z", alerts.get(0).path("endsAt").asText());
         // Self-contained: nothing is fetched (the one URL is the SVG namespace, an identifier).
         assertFalse(html.matches("(?s).*(src|href)=\"?https?:.*"), "no external resources");
-        assertEquals(List.of("http://www.w3.org/2000/svg"), Pattern.compile("https?://[^\"'\\s)]+").matcher(html).results()
-                .map(r -> r.group()).distinct().collect(Collectors.toList()));
+        assertEquals(
+                List.of("http://www.w3.org/2000/svg"),
+                Pattern.compile("https?://[^\"'\\s)]+")
+                        .matcher(html)
+                        .results()
+                        .map(r -> r.group())
+                        .distinct()
+                        .collect(Collectors.toList()));
     }
 
     @Test
     void aModelWithoutLabelsHasOnlyWhatItHas() throws Exception {
-        List<String> labelFree = replay.vitals.stream().filter(l -> l.contains("\"vital\":\"prediction_count\"")
-                || l.contains("\"vital\":\"class_share\"") || l.contains("\"vital\":\"predictions_per_second\"")).collect(Collectors.toList());
-        JsonNode model = data(HtmlReport.render(labelFree, List.of())).path("models").get(0);
+        List<String> labelFree = replay.vitals.stream()
+                .filter(l -> l.contains("\"vital\":\"prediction_count\"")
+                        || l.contains("\"vital\":\"class_share\"")
+                        || l.contains("\"vital\":\"predictions_per_second\""))
+                .collect(Collectors.toList());
+        JsonNode model =
+                data(HtmlReport.render(labelFree, List.of())).path("models").get(0);
         assertFalse(model.path("series").has("accuracy||"));
         assertTrue(model.path("series").has("predictions_per_second||"));
         assertEquals(0, model.path("alerts").size());
-        assertEquals(T0 + 4 * MINUTE, model.path("latestShares").path("window_end").asLong(), "the latest window's class shares");
+        assertEquals(
+                T0 + 4 * MINUTE,
+                model.path("latestShares").path("window_end").asLong(),
+                "the latest window's class shares");
     }
 
     @Test
@@ -94,8 +116,9 @@ class HtmlReportTest {
         assertTrue(count(dom, "class=\"alert-span\"") >= 1, "the alert period is shaded");
         assertEquals(1, count(dom, "<tbody><tr>"), "one row in the alerts table");
 
-        List<String> labelFree = replay.vitals.stream().filter(l -> l.contains("\"vital\":\"prediction_count\"")
-                || l.contains("\"vital\":\"class_share\"")).collect(Collectors.toList());
+        List<String> labelFree = replay.vitals.stream()
+                .filter(l -> l.contains("\"vital\":\"prediction_count\"") || l.contains("\"vital\":\"class_share\""))
+                .collect(Collectors.toList());
         Path partial = dir.resolve("partial.html");
         Files.writeString(partial, HtmlReport.render(labelFree, List.of()));
         String partialDom = dump(chromium, partial, dir);
@@ -112,10 +135,20 @@ class HtmlReportTest {
 
     /** The page's DOM after its scripts ran, from headless Chromium (the flags keep it off the network). */
     private static String dump(Path chromium, Path page, Path dir) throws Exception {
-        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + dir.resolve("profile"),
-                "--dump-dom", page.toUri().toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        chromium.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--user-data-dir=" + dir.resolve("profile"),
+                        "--dump-dom",
+                        page.toUri().toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium finished");
         return dom;
