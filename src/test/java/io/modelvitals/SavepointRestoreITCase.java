@@ -87,6 +87,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -109,7 +110,7 @@ import org.junit.jupiter.api.io.TempDir;
  * their topic by their index, so producing the first part, or the whole traffic, gives the first part the same offsets.
  *
  * <p><b>Record mode</b> (by hand, once, with the code whose state is to be kept: {@code mvn -o
- * -Dtest=SavepointRestoreITCase -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dtest=SavepointRestoreITCase -Dsurefire.failIfNoSpecifiedTests=false -Dtest.excludedGroups=none
  * -Dsavepoint.record=$PWD/src/test/resources/savepoints/pre-restructure test}, into an empty or absent directory;
  * skipped otherwise): the first part on a fresh broker, the real topology ({@link VitalsJob#defineWorkflow} on Kafka
  * sources) at parallelism 2 on heap state; once the job has committed every input offset (the Kafka source commits at
@@ -190,7 +191,9 @@ class SavepointRestoreITCase {
      */
     static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
 
+    /** Not part of the build (the pom excludes the "recording" tag): run by hand, see the resource's README. */
     @Test
+    @Tag("recording")
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void record() throws Exception {
         String target = System.getProperty("savepoint.record");
@@ -266,7 +269,7 @@ class SavepointRestoreITCase {
                             "",
                             "Written by `SavepointRestoreITCase` in record mode and restored by it in every build: see that class.",
                             "Do not edit. To re-record (only with the code whose state must be kept), delete this directory and run",
-                            "`mvn -o -Dtest=SavepointRestoreITCase -Dsurefire.failIfNoSpecifiedTests=false -Dsavepoint.record=$PWD/"
+                            "`mvn -o -Dtest=SavepointRestoreITCase -Dsurefire.failIfNoSpecifiedTests=false -Dtest.excludedGroups=none -Dsavepoint.record=$PWD/"
                                     + RESOURCE_DIR + " test`.",
                             "",
                             "- `savepoint/`: canonical savepoint (relocatable), heap state, parallelism 2, Snappy-compressed, TTL clock 100 years ahead.",
