@@ -4,6 +4,7 @@ import io.modelvitals.config.GoalSpec;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.Vitals;
+import io.modelvitals.events.Keys;
 import io.modelvitals.events.VitalRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public class GoalEvaluator extends KeyedProcessFunction<String, VitalRecord, Vit
     }
 
     public static String key(VitalRecord v) {
-        return v.model + '\u001f' + v.version + '\u001f' + v.segment;
+        return Keys.of(v.model, v.version, v.segment);
     }
 
     @Override

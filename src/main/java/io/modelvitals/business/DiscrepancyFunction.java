@@ -49,7 +49,7 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
     }
 
     public static String key(VitalRecord v) {
-        return v.model + '\u001f' + v.version + '\u001f' + v.segment;
+        return Keys.of(v.model, v.version, v.segment);
     }
 
     @Override

@@ -16,6 +16,6 @@ public class Heartbeat {
     public Heartbeat() {}
 
     public String key() {
-        return model + '\u001f' + version + '\u001f' + stream;
+        return Keys.of(model, version, stream);
     }
 }

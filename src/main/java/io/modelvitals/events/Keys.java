@@ -22,6 +22,11 @@ public final class Keys {
         return first + SEP + second + SEP + third + SEP + fourth;
     }
 
+    /** Any number of parts, e.g. an alert's identity. */
+    public static String of(String... parts) {
+        return String.join(String.valueOf(SEP), parts);
+    }
+
     public static String[] split(String key) {
         return key.split(String.valueOf(SEP), -1);
     }

@@ -40,14 +40,7 @@ public class RuleCheck {
 
     /** The identity of an alert: one lifecycle per rule and key. */
     public String alertKey() {
-        return String.join(
-                "\u001f",
-                rule,
-                model,
-                version,
-                segment,
-                vital,
-                cls == null ? "" : cls,
-                reference == null ? "" : reference);
+        return Keys.of(
+                rule, model, version, segment, vital, cls == null ? "" : cls, reference == null ? "" : reference);
     }
 }

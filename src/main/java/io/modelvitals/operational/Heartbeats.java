@@ -3,6 +3,7 @@ package io.modelvitals.operational;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.Heartbeat;
+import io.modelvitals.events.Keys;
 import io.modelvitals.pane.SegmentSlicer;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,7 +66,7 @@ public class Heartbeats<IN> extends RichFlatMapFunction<IN, Heartbeat> {
      */
     private void beat(String model, String version, long ts, long now, long eventStep, Collector<Heartbeat> out) {
         long[] s = seen.computeIfAbsent(
-                model + '\u001f' + version, k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE});
+                Keys.of(model, version), k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE});
         s[0] = Math.max(s[0], ts);
         if (s[1] != Long.MIN_VALUE && now - s[1] < INTERVAL_MS && s[0] - s[2] < eventStep) return;
         s[1] = now;

@@ -1,5 +1,6 @@
 package io.modelvitals.operational;
 
+import io.modelvitals.events.Keys;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.pane.SegmentSlicer;
 import java.util.HashMap;
@@ -37,7 +38,7 @@ public class VitalGauges extends RichMapFunction<VitalRecord, VitalRecord> {
     public VitalRecord map(VitalRecord v) {
         if (!SegmentSlicer.ALL.equals(v.segment) || v.predictedCls != null) return v;
         String vital = name(v);
-        String key = v.model + '\u001f' + v.version + '\u001f' + vital;
+        String key = Keys.of(v.model, v.version, vital);
         double[] cell = latest.get(key);
         if (cell == null) {
             if (latest.size() >= MAX_GAUGES) return v;

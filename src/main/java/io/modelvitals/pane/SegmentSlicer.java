@@ -2,6 +2,7 @@ package io.modelvitals.pane;
 
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.Keys;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -75,8 +76,8 @@ public abstract class SegmentSlicer<IN, OUT> extends RichFlatMapFunction<IN, OUT
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         List<String> entries = new ArrayList<>();
-        admitted.forEach((model, byKey) -> byKey.forEach(
-                (key, values) -> values.keySet().forEach(v -> entries.add(model + '\u001f' + key + '\u001f' + v))));
+        admitted.forEach((model, byKey) ->
+                byKey.forEach((key, values) -> values.keySet().forEach(v -> entries.add(Keys.of(model, key, v)))));
         admittedState.update(entries);
     }
 
