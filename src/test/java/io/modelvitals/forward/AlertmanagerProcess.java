@@ -58,6 +58,15 @@ final class AlertmanagerProcess implements AutoCloseable {
         return am;
     }
 
+    /** With a configuration of the caller's, e.g. the shipped deploy/alertmanager.yml. */
+    static AlertmanagerProcess start(Path dir, String config) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("alertmanager.yml"), config);
+        AlertmanagerProcess am = new AlertmanagerProcess(dir, freePort());
+        am.launch();
+        return am;
+    }
+
     URI url() {
         return URI.create("http://127.0.0.1:" + port);
     }
