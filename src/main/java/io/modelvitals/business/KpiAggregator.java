@@ -27,21 +27,6 @@ public class KpiAggregator extends SlicedAggregator<AttributedEvent, KpiAccumula
     }
 
     @Override
-    public String model(AttributedEvent e) {
-        return e.model;
-    }
-
-    @Override
-    public String version(AttributedEvent e) {
-        return e.version;
-    }
-
-    @Override
-    public long time(AttributedEvent e) {
-        return e.ts;
-    }
-
-    @Override
     public SlicedKpis add(AttributedEvent e, SlicedKpis acc) {
         List<KpiSpec> kpis = spec.modelOrDefaults(e.model).kpis;
         for (String slice : e.slices) fold(acc.slices.computeIfAbsent(slice, k -> new KpiAccumulator()), e, kpis);

@@ -7,7 +7,7 @@ import java.util.Map;
  * A business event attributed to a model version (through its prediction, or named directly), or one
  * of the model's accepted predictions (type {@code prediction}): what the KPIs aggregate.
  */
-public class AttributedEvent {
+public class AttributedEvent implements PaneRecord {
     public static final String PREDICTION = "prediction";
 
     public String model;
@@ -24,4 +24,19 @@ public class AttributedEvent {
     public String eventId;
 
     public AttributedEvent() {}
+
+    @Override
+    public String model() {
+        return model;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public long time() {
+        return ts;
+    }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
  * label coverage), or a label that came too late or twice. Carries the prediction's attributes so that
  * every later stage can key and slice it without another lookup.
  */
-public class JoinResult {
+public class JoinResult implements PaneRecord {
     public static final String PAIR = "pair";
     public static final String EXPIRED = "expired";
     public static final String LATE_LABEL = "late_label";
@@ -43,5 +43,20 @@ public class JoinResult {
 
     public long labelDelayMs() {
         return Math.max(0L, labelTs - predictionTs);
+    }
+
+    @Override
+    public String model() {
+        return model;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public long time() {
+        return ts;
     }
 }

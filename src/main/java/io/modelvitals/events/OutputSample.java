@@ -3,7 +3,7 @@ package io.modelvitals.events;
 import java.util.List;
 
 /** One accepted prediction's output and its segment slices: what the output-distribution vitals aggregate. */
-public class OutputSample {
+public class OutputSample implements PaneRecord {
     public String predictionId;
     public String model;
     public String version;
@@ -21,4 +21,19 @@ public class OutputSample {
     public boolean error;
 
     public OutputSample() {}
+
+    @Override
+    public String model() {
+        return model;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public long time() {
+        return ts;
+    }
 }

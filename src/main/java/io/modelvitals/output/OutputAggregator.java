@@ -18,21 +18,6 @@ public class OutputAggregator extends SlicedAggregator<OutputSample, OutputAccum
     }
 
     @Override
-    public String model(OutputSample s) {
-        return s.model;
-    }
-
-    @Override
-    public String version(OutputSample s) {
-        return s.version;
-    }
-
-    @Override
-    public long time(OutputSample s) {
-        return s.ts;
-    }
-
-    @Override
     public SlicedOutputs add(OutputSample s, SlicedOutputs acc) {
         for (String slice : s.slices) fold(acc.slices.computeIfAbsent(slice, k -> new OutputAccumulator()), s);
         return acc;

@@ -2,6 +2,7 @@ package io.modelvitals.pane;
 
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.Keys;
+import io.modelvitals.events.PaneRecord;
 import io.modelvitals.vitals.Mergeable;
 import io.modelvitals.vitals.Sliced;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ import org.apache.flink.util.OutputTag;
  * instead of one update per window. Open panes are checkpointed as operator state. A record whose pane
  * was already emitted goes to the late side output.
  */
-public class PaneAggregateOperator<IN, A extends Mergeable<A>, ACC extends Sliced<A>>
+public class PaneAggregateOperator<IN extends PaneRecord, A extends Mergeable<A>, ACC extends Sliced<A>>
         extends AbstractStreamOperator<PanePartial<A>> implements OneInputStreamOperator<IN, PanePartial<A>> {
 
     private final MonitorSpec spec;
@@ -125,16 +126,16 @@ public class PaneAggregateOperator<IN, A extends Mergeable<A>, ACC extends Slice
     @Override
     public void processElement(StreamRecord<IN> record) throws Exception {
         IN in = record.getValue();
-        String model = aggregate.model(in);
+        String model = in.model();
         long slide = spec.modelOrDefaults(model).windowSlideMs();
-        long ts = aggregate.time(in);
+        long ts = in.time();
         long start = ts - Math.floorMod(ts, slide);
         long end = start + slide;
         if (end - 1 <= watermark) {
             output.collect(lateTag, record);
             return;
         }
-        String version = aggregate.version(in);
+        String version = in.version();
         String key = Keys.of(model, version, Long.toString(start), Long.toString(end));
         Pane<ACC> pane = panes.get(key);
         if (pane == null) {

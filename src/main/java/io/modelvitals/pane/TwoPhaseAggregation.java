@@ -1,6 +1,7 @@
 package io.modelvitals.pane;
 
 import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.PaneRecord;
 import io.modelvitals.vitals.Mergeable;
 import io.modelvitals.vitals.Sliced;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -21,7 +22,7 @@ import org.apache.flink.util.OutputTag;
  * @param <S> the first phase's state: one accumulator per slice
  * @param <OUT> what a window becomes
  */
-public final class TwoPhaseAggregation<IN, A extends Mergeable<A>, S extends Sliced<A>, OUT> {
+public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeable<A>, S extends Sliced<A>, OUT> {
     /** Stable operator ids and readable names of both phases. */
     public final String firstUid;
 

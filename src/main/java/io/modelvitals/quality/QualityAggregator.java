@@ -26,21 +26,6 @@ public class QualityAggregator extends SlicedAggregator<JoinResult, Classificati
     }
 
     @Override
-    public String model(JoinResult r) {
-        return r.model;
-    }
-
-    @Override
-    public String version(JoinResult r) {
-        return r.version;
-    }
-
-    @Override
-    public long time(JoinResult r) {
-        return r.ts;
-    }
-
-    @Override
     public SlicedClassification add(JoinResult r, SlicedClassification acc) {
         ModelSpec model = spec.modelOrDefaults(r.model);
         // One key string (and one hash of it) per record rather than per slice.
