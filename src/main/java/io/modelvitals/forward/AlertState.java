@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * One record of the alerts topic as the forwarder needs it (docs/wire-contract.md): the Alertmanager fields, whether
- * it fires, and the fingerprint that identifies the alert. Never modified after parsing, so sender threads share it.
+ * it fires, the fingerprint that identifies the alert, and the window that caused it ({@code window_end}, epoch ms,
+ * null if the record has none), which orders the records of one fingerprint (Policy.compare). Never modified after
+ * parsing, so sender threads share it.
  */
 record AlertState(
         String fingerprint,
@@ -21,7 +23,8 @@ record AlertState(
         ObjectNode annotations,
         Instant startsAt,
         Instant endsAt,
-        String generatorUrl) {
+        String generatorUrl,
+        Long windowEnd) {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -59,7 +62,57 @@ record AlertState(
                 strings(root, "annotations"),
                 startsAt,
                 instant(root, "endsAt"),
-                url == null || url.isNull() ? null : url.asText());
+                url == null || url.isNull() ? null : url.asText(),
+                windowEnd(root));
+    }
+
+    /**
+     * What can still be read from a record {@link #parse} rejected, if it says it resolves an alert: its fingerprint
+     * (the value's, else the key) and whichever of its times are readable (null when unreadable). Null when the record
+     * is not a JSON object with {@code "status":"resolved"} or names no fingerprint: then nothing is known for sure.
+     */
+    static Unusable unusableResolved(String key, byte[] value) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(value);
+        } catch (IOException e) {
+            return null;
+        }
+        if (root == null
+                || !root.isObject()
+                || !"resolved".equals(root.path("status").asText())) return null;
+        JsonNode fp = root.get("fingerprint");
+        String fingerprint = fp != null && fp.isValueNode() && !fp.asText().isEmpty() ? fp.asText() : key;
+        if (fingerprint == null || fingerprint.isEmpty()) return null;
+        return new Unusable(fingerprint, readable(() -> windowEnd(root)), readable(() -> instant(root, "endsAt")));
+    }
+
+    /** A resolved record that cannot be sent as it is: see {@link #unusableResolved}. */
+    record Unusable(String fingerprint, Long windowEnd, Instant endsAt) {}
+
+    /** This firing alert resolved: its own labels, annotations and startsAt, with the time fields given. */
+    AlertState resolvedBy(Unusable u) {
+        return new AlertState(
+                fingerprint, false, labels, annotations, startsAt, u.endsAt(), generatorUrl, u.windowEnd());
+    }
+
+    private static <T> T readable(java.util.function.Supplier<T> field) {
+        try {
+            return field.get();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** window_end as the job writes it, epoch milliseconds; null if absent. */
+    private static Long windowEnd(JsonNode root) {
+        JsonNode node = root.get("window_end");
+        if (node == null || node.isNull()) return null;
+        // Strict: a wrong event time would put the record in the wrong place among the fingerprint's records.
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw new IllegalArgumentException("window_end must be epoch milliseconds, not " + node);
+        }
+        return node.asLong();
     }
 
     /** An object of strings: Alertmanager's label and annotation sets are string to string, so scalars become text. */

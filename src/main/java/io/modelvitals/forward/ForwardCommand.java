@@ -34,8 +34,20 @@ public final class ForwardCommand {
                         ? ""
                         : ", metrics on http://" + config.metricsAddress() + ":" + forwarder.metricsPort()
                                 + "/metrics");
+        int status = awaitExit(forwarder);
+        // Non-zero, so a supervisor (Kubernetes, compose, systemd) restarts the forwarder: a process that went on
+        // serving its metrics without reading would look alive while no alert moves.
+        if (status != 0) System.exit(status);
+    }
+
+    /** Waits for the forwarder to stop: 0 when it was closed, 1 when it stopped on an error (said on stderr). */
+    static int awaitExit(Forwarder forwarder) throws InterruptedException {
         try {
             forwarder.awaitTermination();
+            return 0;
+        } catch (IllegalStateException e) {
+            System.err.println("forward: " + e.getMessage() + "; exiting");
+            return 1;
         } finally {
             forwarder.close();
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -46,7 +48,7 @@ public final class Forwarder implements AutoCloseable {
     private final Object lock = new Object();
     private final FiringSet firing = new FiringSet(); // guarded by lock
     private final List<AlertmanagerInstance> instances = new ArrayList<>();
-    private final KafkaConsumer<byte[], byte[]> consumer; // the consumer thread's alone (after construction)
+    private final Consumer<byte[], byte[]> consumer; // the consumer thread's alone (after construction)
     private final Thread consumerThread;
     private final ForwarderMetrics metrics;
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -58,23 +60,22 @@ public final class Forwarder implements AutoCloseable {
     private final Map<TopicPartition, Long> read = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private boolean commitFailing;
+    private String kafkaTrouble; // the retriable error of the current streak, said once
 
     // For the metrics endpoint.
     final AtomicLong invalidRecords = new AtomicLong();
+    final AtomicLong invalidResolvedRecords = new AtomicLong();
+    final AtomicLong outdatedRecords = new AtomicLong();
     volatile int firingCount;
     volatile Map<TopicPartition, Long> lag = Map.of();
     volatile boolean ready;
 
-    private Forwarder(ForwarderConfig config) {
+    private Forwarder(ForwarderConfig config, Consumer<byte[], byte[]> consumer, HttpClient http) {
         this.config = config;
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
         for (URI uri : config.alertmanagers()) {
             instances.add(new AlertmanagerInstance(uri, config.resendInterval(), lock, firing, http));
         }
-        this.consumer = new KafkaConsumer<>(consumerProperties(config));
+        this.consumer = consumer;
         try {
             this.metrics = config.metricsPort() == 0
                     ? null
@@ -88,7 +89,11 @@ public final class Forwarder implements AutoCloseable {
 
     /** Starts reading and delivering in threads of its own; {@link #close} stops them. */
     public static Forwarder start(ForwarderConfig config) {
-        Forwarder f = new Forwarder(config);
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        Forwarder f = new Forwarder(config, new KafkaConsumer<>(consumerProperties(config)), http);
         f.consumerThread.start();
         return f;
     }
@@ -132,12 +137,19 @@ public final class Forwarder implements AutoCloseable {
         if (t != null) throw new IllegalStateException("the forwarder stopped: " + t, t);
     }
 
-    /** Stops reading and delivering; returns when the consumer is closed and no request is in flight. */
+    /**
+     * Stops reading and delivering; returns when the consumer is closed and the senders have stopped. A request in
+     * flight is given its timeout to be answered, then abandoned; nothing more is sent.
+     */
     @Override
     public void close() {
         if (closed.getAndSet(true)) return;
         running = false;
-        consumer.wakeup();
+        try {
+            consumer.wakeup();
+        } catch (RuntimeException e) {
+            // Already closed by a consumer thread that failed: the metrics endpoint must still be closed below.
+        }
         try {
             if (consumerThread.isAlive()) consumerThread.join();
             else if (consumerThread.getState() == Thread.State.NEW) shutDown();
@@ -156,10 +168,10 @@ public final class Forwarder implements AutoCloseable {
             while (start == null && running) {
                 try {
                     start = rebuild(partitions);
-                } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                    // Kafka unreachable for a while: the rebuild starts over (latest record wins, so re-reading is
-                    // harmless) rather than the forwarder giving up.
-                    LOG.warn("rebuilding the firing set: {}; starting over", e.getMessage());
+                } catch (RetriableException e) {
+                    // Kafka unreachable for a while, a leader moving: the rebuild starts over (the latest record by
+                    // event time wins, so re-reading is harmless) rather than the forwarder giving up.
+                    LOG.warn("rebuilding the firing set: {}; starting over", e.toString());
                 }
             }
             if (!running) return;
@@ -190,7 +202,7 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private void shutDown() {
-        for (AlertmanagerInstance i : instances) i.stop();
+        AlertmanagerInstance.stopAll(instances);
         try {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
@@ -222,7 +234,7 @@ public final class Forwarder implements AutoCloseable {
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(config.topic(), KAFKA_CALL);
             if (infos != null) for (PartitionInfo p : infos) out.add(new TopicPartition(p.topic(), p.partition()));
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (RetriableException e) {
             return null;
         }
         return out;
@@ -230,7 +242,8 @@ public final class Forwarder implements AutoCloseable {
 
     /**
      * Reads every partition from its beginning up to the group's committed offset into the firing set (the latest
-     * record per fingerprint wins), then positions the consumer at the committed offsets, where delivery goes on.
+     * record per fingerprint by event time wins: the partitions are read in no fixed order), then positions the
+     * consumer at the committed offsets, where delivery goes on.
      */
     private Map<TopicPartition, Long> rebuild(List<TopicPartition> partitions) {
         consumer.resume(partitions);
@@ -242,8 +255,17 @@ public final class Forwarder implements AutoCloseable {
         Set<TopicPartition> reading = new HashSet<>();
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata c = groupOffsets.get(tp);
-            start.put(tp, c == null ? beginning.get(tp) : c.offset());
-            until.put(tp, Policy.rebuildUntil(c == null ? null : c.offset(), end.get(tp)));
+            Long offset = c == null ? null : c.offset();
+            if (offset != null && Policy.usableCommitted(offset, end.get(tp)) == null) {
+                LOG.warn(
+                        "the committed offset {} of {} is beyond its end {} (the topic was recreated?): reading it"
+                                + " from its beginning, as if nothing had been committed",
+                        offset,
+                        tp,
+                        end.get(tp));
+            }
+            start.put(tp, Policy.startOffset(offset, beginning.get(tp), end.get(tp)));
+            until.put(tp, Policy.rebuildUntil(offset, end.get(tp)));
             if (until.get(tp) > beginning.get(tp)) reading.add(tp);
         }
         List<TopicPartition> idle = new ArrayList<>(partitions);
@@ -274,21 +296,29 @@ public final class Forwarder implements AutoCloseable {
         return start;
     }
 
-    private void loop() {
+    private void loop() throws InterruptedException {
         long nextLagMs = 0;
         long nextPartitionsMs = System.currentTimeMillis() + PARTITION_REFRESH_MS;
         while (running) {
-            ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
-            Map<TopicPartition, Long> positions = new HashMap<>();
-            for (TopicPartition tp : consumer.assignment()) positions.put(tp, consumer.position(tp, KAFKA_CALL));
-            synchronized (lock) {
-                for (ConsumerRecord<byte[], byte[]> r : batch) apply(r, true);
-                for (AlertmanagerInstance i : instances) i.readUpTo(positions);
-                firingCount = firing.size();
-                if (!batch.isEmpty()) lock.notifyAll();
+            for (AlertmanagerInstance i : instances) {
+                Throwable died = i.died();
+                // Without its sender an instance never acknowledges again: stop, so the process is restarted.
+                if (died != null)
+                    throw new IllegalStateException("the sender of Alertmanager " + i.name + " died", died);
             }
-            read.putAll(positions);
-            commit();
+            try {
+                step();
+                if (kafkaTrouble != null) LOG.warn("Kafka answers again");
+                kafkaTrouble = null;
+            } catch (RetriableException e) {
+                // A broker outage or a leader moving: nothing is lost (a batch is applied in the step that polled
+                // it), so the next step simply tries again. Said once per streak.
+                if (kafkaTrouble == null) LOG.warn("reading {}: {}; retrying", config.topic(), e.toString());
+                kafkaTrouble = e.toString();
+                // A call that fails at once must not turn this into a busy loop.
+                TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+                continue;
+            }
             long now = System.currentTimeMillis();
             if (now >= nextLagMs) {
                 refreshLag();
@@ -307,30 +337,129 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
+    /** One poll: its records into the firing set and the queues, then the commit of what is acknowledged. */
+    private void step() {
+        ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        RetriableException trouble = null;
+        try {
+            for (TopicPartition tp : consumer.assignment()) positions.put(tp, consumer.position(tp, KAFKA_CALL));
+        } catch (RetriableException e) {
+            // The batch is applied all the same (poll has moved past it); only the offsets read are not known
+            // now, and are taken at the next step: until then its records are not counted as read.
+            positions = null;
+            trouble = e;
+        }
+        Set<TopicPartition> rewound = positions == null ? Set.of() : Policy.rewound(read, positions);
+        synchronized (lock) {
+            for (ConsumerRecord<byte[], byte[]> r : batch) apply(r, true);
+            for (AlertmanagerInstance i : instances) {
+                for (TopicPartition tp : rewound) i.rewound(tp);
+                if (positions != null) i.readUpTo(positions);
+            }
+            firingCount = firing.size();
+            if (!batch.isEmpty()) lock.notifyAll();
+        }
+        for (TopicPartition tp : rewound) {
+            // What was committed belongs to the old log: kept, it would hold every commit back until the new one
+            // grows past it.
+            LOG.warn(
+                    "{} went back from offset {} to {} (the topic was recreated?): reading it again from there",
+                    tp,
+                    read.get(tp),
+                    positions.get(tp));
+            committed.remove(tp);
+        }
+        if (trouble != null) throw trouble;
+        read.putAll(positions);
+        commit();
+    }
+
     /** Holding lock: one record into the firing set and, unless rebuilding, into every instance's queue. */
     private void apply(ConsumerRecord<byte[], byte[]> r, boolean deliver) {
         String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-        String fingerprint;
-        AlertState state;
-        if (r.value() == null) {
+        Applied a = apply(firing, key, r.value());
+        switch (a.kind()) {
+            case INVALID:
+            case INVALID_RESOLVED:
+                invalidRecords.incrementAndGet();
+                LOG.warn("skipping record {}-{} at offset {}: {}", r.topic(), r.partition(), r.offset(), a.reason());
+                if (a.kind() == Applied.Kind.INVALID_RESOLVED) {
+                    invalidResolvedRecords.incrementAndGet();
+                    LOG.warn(
+                            "the record says it resolves alert {}, which is firing: resolved with the labels of its"
+                                    + " firing record",
+                            a.fingerprint());
+                }
+                break;
+            case OUTDATED:
+                outdatedRecords.incrementAndGet();
+                LOG.debug(
+                        "record {}-{} at offset {} is older than the state of alert {}: ignored",
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        a.fingerprint());
+                break;
+            default:
+                break;
+        }
+        if (deliver && a.deliver()) for (AlertmanagerInstance i : instances) i.offer(a.fingerprint(), a.state());
+    }
+
+    /** What one record did: what to deliver (the state, null for a tombstone), and why, for counting and logging. */
+    record Applied(Kind kind, String fingerprint, AlertState state, String reason) {
+        enum Kind {
+            /** A state or a tombstone, applied to the firing set: delivered. */
+            APPLIED,
+            /** Older than what the set has for its fingerprint (Policy.compare): ignored. */
+            OUTDATED,
+            /** Unusable: skipped. */
+            INVALID,
+            /** Unusable, but it says it resolves an alert that fires: the alert is resolved. */
+            INVALID_RESOLVED,
+            /** A tombstone without a key: nothing to forget. */
+            NOTHING
+        }
+
+        boolean deliver() {
+            return kind == Kind.APPLIED || kind == Kind.INVALID_RESOLVED;
+        }
+    }
+
+    /**
+     * Holding lock: one record's value (null: a tombstone) into the firing set. A record that cannot be used but still
+     * reads as {@code "status":"resolved"} for a fingerprint that fires resolves that alert, with the labels of its
+     * firing record, unless its readable event time is older: left in place, a firing alert whose resolution cannot
+     * be parsed would be re-sent for ever. Any other unusable record changes nothing: an alert is never ended on a
+     * guess, and a tombstone for the key clears it.
+     */
+    static Applied apply(FiringSet firing, String key, byte[] value) {
+        if (value == null) {
             // A tombstone (compaction's delete marker): the alert is forgotten; a firing copy in Alertmanager ends
             // at its last endsAt.
-            if (key == null) return;
-            fingerprint = key;
-            state = null;
-        } else {
-            try {
-                state = AlertState.parse(key, r.value());
-            } catch (IllegalArgumentException e) {
-                invalidRecords.incrementAndGet();
-                LOG.warn(
-                        "skipping record {}-{} at offset {}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-                return;
-            }
-            fingerprint = state.fingerprint();
+            if (key == null) return new Applied(Applied.Kind.NOTHING, null, null, null);
+            firing.apply(key, null);
+            return new Applied(Applied.Kind.APPLIED, key, null, null);
         }
-        firing.apply(fingerprint, state);
-        if (deliver) for (AlertmanagerInstance i : instances) i.offer(fingerprint, state);
+        AlertState state;
+        try {
+            state = AlertState.parse(key, value);
+        } catch (IllegalArgumentException e) {
+            AlertState.Unusable u = AlertState.unusableResolved(key, value);
+            AlertState current = u == null ? null : firing.get(u.fingerprint());
+            if (current != null) {
+                AlertState resolved = current.resolvedBy(u);
+                if (firing.apply(u.fingerprint(), resolved)) {
+                    return new Applied(Applied.Kind.INVALID_RESOLVED, u.fingerprint(), resolved, e.getMessage());
+                }
+            }
+            return new Applied(Applied.Kind.INVALID, u == null ? key : u.fingerprint(), null, e.getMessage());
+        }
+        if (!firing.apply(state.fingerprint(), state)) {
+            return new Applied(Applied.Kind.OUTDATED, state.fingerprint(), null, null);
+        }
+        return new Applied(Applied.Kind.APPLIED, state.fingerprint(), state, null);
     }
 
     private void commit() {

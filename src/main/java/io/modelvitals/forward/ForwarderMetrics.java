@@ -72,9 +72,18 @@ final class ForwarderMetrics implements AutoCloseable {
                 out,
                 "rejected_requests_total",
                 "counter",
-                "Requests an Alertmanager instance answered 400/422 (invalid alerts, not retried; see the log).");
+                "Requests an Alertmanager instance answered 400/422 (invalid alerts; a request refused as a whole is"
+                        + " sent again in halves; see the log).");
         for (AlertmanagerInstance i : f.instances()) {
             sample(out, "rejected_requests_total", instance(i), i.rejectedRequests.get());
+        }
+        header(
+                out,
+                "dropped_alerts_total",
+                "counter",
+                "Alerts an Alertmanager instance refused even when sent alone: dropped, not retried (see the log).");
+        for (AlertmanagerInstance i : f.instances()) {
+            sample(out, "dropped_alerts_total", instance(i), i.droppedAlerts.get());
         }
         header(out, "alertmanager_up", "gauge", "1 if the last request to the instance succeeded.");
         for (AlertmanagerInstance i : f.instances()) sample(out, "alertmanager_up", instance(i), i.up ? 1 : 0);
@@ -82,6 +91,18 @@ final class ForwarderMetrics implements AutoCloseable {
         sample(out, "firing_alerts", "", f.firingCount);
         header(out, "invalid_records_total", "counter", "Records of the alerts topic skipped as unusable (logged).");
         sample(out, "invalid_records_total", "", f.invalidRecords.get());
+        header(
+                out,
+                "invalid_resolved_records_total",
+                "counter",
+                "Unusable records that still said they resolve a firing alert: the alert was resolved (logged).");
+        sample(out, "invalid_resolved_records_total", "", f.invalidResolvedRecords.get());
+        header(
+                out,
+                "outdated_records_total",
+                "counter",
+                "Records older (by event time) than the state already read for their alert: ignored.");
+        sample(out, "outdated_records_total", "", f.outdatedRecords.get());
         header(out, "ready", "gauge", "1 once the firing set has been rebuilt from the topic.");
         sample(out, "ready", "", f.ready ? 1 : 0);
         header(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
+import io.modelvitals.tools.EmbeddedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -270,6 +271,79 @@ class ForwarderITCase {
 
     // ---- helpers ----
 
+    /**
+     * Alertmanager refuses a whole request when one alert in it fails its schema (422: here a generatorURL that is not
+     * a URL). The forwarder splits the request until only that alert is refused: the others get through.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void anAlertAlertmanagerRefusesIsDroppedAndTheOthersInItsRequestGetThrough(@TempDir Path dir) throws Exception {
+        try (AlertmanagerProcess am = AlertmanagerProcess.start(dir.resolve("am"))) {
+            String topic = "alerts-" + suffix;
+            KAFKA.kafka().createTopics(1, topic);
+            Instant startsAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(1));
+            String a = "a-" + suffix, bad = "bad-" + suffix, c = "c-" + suffix;
+            Alert refused = firing(bad, startsAt);
+            refused =
+                    new Alert(refused.fingerprint(), refused.json().replace("https://vitals.example/m", "::not a url"));
+            try (Forwarder forwarder = Forwarder.start(config(topic, "forwarder-" + suffix, List.of(am), RESEND))) {
+                // One transaction, so the three travel in one request.
+                produce(topic, true, firing(a, startsAt), refused, firing(c, startsAt));
+                awaitUntil(
+                        "the two valid alerts active",
+                        Instant.now().plusSeconds(20),
+                        () -> am.active(a).isPresent() && am.active(c).isPresent());
+                awaitUntil(
+                        "the refused one counted as dropped",
+                        Instant.now().plusSeconds(10),
+                        () -> forwarder.instances().get(0).droppedAlerts.get() >= 1);
+                assertTrue(am.active(bad).isEmpty(), "Alertmanager holds an alert it refused");
+                assertEquals(1, forwarder.instances().get(0).droppedAlerts.get(), "only the refused alert is dropped");
+            }
+        }
+    }
+
+    /** A broker outage under a running forwarder: it keeps the alerts alive meanwhile and delivers what comes after. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theForwarderRidesOutABrokerOutage(@TempDir Path dir) throws Exception {
+        try (AlertmanagerProcess am = AlertmanagerProcess.start(dir.resolve("am"));
+                EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String topic = "alerts-" + suffix;
+            kafka.createTopics(1, topic);
+            Instant startsAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(1));
+            String before = "before-" + suffix, after = "after-" + suffix;
+            ForwarderConfig config = new ForwarderConfig(
+                    kafka.bootstrapServers(),
+                    topic,
+                    "forwarder-" + suffix,
+                    Map.of(),
+                    List.of(am.url()),
+                    RESEND,
+                    "127.0.0.1",
+                    freePort());
+            try (Forwarder forwarder = Forwarder.start(config)) {
+                produce(kafka.bootstrapServers(), topic, true, firing(before, startsAt));
+                awaitUntil(
+                        "the first alert active",
+                        Instant.now().plusSeconds(20),
+                        () -> am.active(before).isPresent());
+                kafka.stop();
+                // Longer than the consumer's 10 s position timeout and than resolve_timeout: the firing set is re-sent
+                // from memory meanwhile, so the alert stays active with the broker gone.
+                waitUntil(Instant.now().plusSeconds(15));
+                assertTrue(am.active(before).isPresent(), "the alert ended during the outage");
+                kafka.restart();
+                produce(kafka.bootstrapServers(), topic, true, firing(after, startsAt));
+                awaitUntil(
+                        "the alert written after the outage active",
+                        Instant.now().plusSeconds(60),
+                        () -> am.active(after).isPresent());
+                assertTrue(am.active(before).isPresent());
+            }
+        }
+    }
+
     private ForwarderConfig config(String topic, String group, List<AlertmanagerProcess> instances, Duration resend)
             throws Exception {
         List<URI> urls = new ArrayList<>();
@@ -307,8 +381,12 @@ class ForwarderITCase {
 
     /** Writes the records in one transaction, as the job does, and commits or aborts it. */
     private void produce(String topic, boolean commit, Alert... alerts) {
+        produce(KAFKA.kafka().bootstrapServers(), topic, commit, alerts);
+    }
+
+    private void produce(String bootstrapServers, String topic, boolean commit, Alert... alerts) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.kafka().bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-" + UUID.randomUUID());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
