@@ -29,7 +29,7 @@ public class KpiAggregator extends SlicedAggregator<AttributedEvent, KpiAccumula
     @Override
     public SlicedKpis add(AttributedEvent e, SlicedKpis acc) {
         List<KpiSpec> kpis = spec.modelOrDefaults(e.model).kpis;
-        for (String slice : e.slices) fold(acc.slices.computeIfAbsent(slice, k -> new KpiAccumulator()), e, kpis);
+        for (String slice : e.slices) fold(slice(acc, slice), e, kpis);
         return acc;
     }
 

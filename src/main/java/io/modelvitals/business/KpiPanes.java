@@ -2,7 +2,9 @@ package io.modelvitals.business;
 
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AttributedEvent;
+import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.KpiSummary;
+import io.modelvitals.io.OutputJson;
 import io.modelvitals.pane.PanePartial;
 import io.modelvitals.pane.SummaryTagger;
 import io.modelvitals.pane.TwoPhaseAggregation;
@@ -27,8 +29,17 @@ public final class KpiPanes {
                 new TypeHint<PanePartial<KpiAccumulator>>() {}.getTypeInfo(),
                 new SummaryTagger<>(KpiSummary::new),
                 KpiSummary.class,
-                "late-attributed-events",
                 TypeInformation.of(AttributedEvent.class),
-                "late-kpi-partials");
+                new TwoPhaseAggregation.Late<>(
+                        "late-attributed-events",
+                        "Late attributed events",
+                        e -> new DeadLetter(
+                                "late: its KPI pane had already closed when this " + e.type + " was attributed",
+                                null,
+                                OutputJson.describe(e),
+                                "utf8"),
+                        "late-kpi-partials",
+                        "Late KPI partials",
+                        acc -> acc.predictions + " predictions"));
     }
 }

@@ -12,10 +12,8 @@ import io.modelvitals.business.KpiVitalsFunction;
 import io.modelvitals.config.Durations;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AlertRecord;
-import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.BusinessEvent;
 import io.modelvitals.events.ControlRecord;
-import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.Feedback;
 import io.modelvitals.events.Heartbeat;
 import io.modelvitals.events.InputRecord;
@@ -23,7 +21,6 @@ import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.Keys;
 import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.Label;
-import io.modelvitals.events.OutputSample;
 import io.modelvitals.events.OutputSummary;
 import io.modelvitals.events.Prediction;
 import io.modelvitals.events.RuleCheck;
@@ -33,7 +30,6 @@ import io.modelvitals.io.AlwaysIdleWatermarks;
 import io.modelvitals.io.DeadLetterBlindWatermarks;
 import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.JobSources;
-import io.modelvitals.io.OutputJson;
 import io.modelvitals.io.ValidRecordRouter;
 import io.modelvitals.join.PredictionJoinOperator;
 import io.modelvitals.operational.AbsenceDetector;
@@ -46,15 +42,8 @@ import io.modelvitals.output.OutputDriftFunction;
 import io.modelvitals.output.OutputPanes;
 import io.modelvitals.output.PredictionSlicer;
 import io.modelvitals.pane.SegmentSlicer;
-import io.modelvitals.pane.TwoPhaseAggregation;
 import io.modelvitals.quality.JoinResultSlicer;
 import io.modelvitals.quality.QualityPanes;
-import io.modelvitals.vitals.ClassificationAccumulator;
-import io.modelvitals.vitals.KpiAccumulator;
-import io.modelvitals.vitals.OutputAccumulator;
-import io.modelvitals.vitals.SlicedClassification;
-import io.modelvitals.vitals.SlicedKpis;
-import io.modelvitals.vitals.SlicedOutputs;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -198,52 +187,27 @@ public final class VitalsJob {
     /** 3. Quality vitals, in two phases: partials per pane in the join's own task (no shuffle), then windows. */
     private static DataStream<VitalRecord> quality(
             MonitorSpec spec, DataStream<JoinResult> joined, DeadLetters deadLetters) {
-        TwoPhaseAggregation<JoinResult, ClassificationAccumulator, SlicedClassification, VitalRecord> panes =
-                QualityPanes.of(spec);
-        var quality = panes.apply(
-                joined.flatMap(new JoinResultSlicer(spec)).uid("segment-slicer").name("Slice join results by segment"),
-                spec);
-        deadLetters.add(LateRecords.records(
-                quality.partials.getSideOutput(panes.lateRecords),
-                r -> new DeadLetter(
-                        "late: its pane had already closed when this join result arrived",
-                        null,
-                        OutputJson.describe(r),
-                        "utf8"),
-                "late-join-results",
-                "Late join results"));
-        deadLetters.add(LateRecords.partials(
-                quality.windows.getSideOutput(panes.latePartials),
-                acc -> (acc.classifiedPairs + acc.regressionPairs) + " pairs, " + acc.expired + " expiries",
-                "late-quality-partials",
-                "Late quality partials"));
+        var quality = QualityPanes.of(spec)
+                .apply(
+                        joined.flatMap(new JoinResultSlicer(spec))
+                                .uid("segment-slicer")
+                                .name("Slice join results by segment"),
+                        spec);
+        deadLetters.add(quality.deadLetters);
         return quality.windows;
     }
 
     /** 4. The output distribution (no labels needed), in the same two phases. */
     private static SingleOutputStreamOperator<OutputSummary> outputDistribution(
             MonitorSpec spec, SingleOutputStreamOperator<JoinResult> joined, DeadLetters deadLetters) {
-        TwoPhaseAggregation<OutputSample, OutputAccumulator, SlicedOutputs, OutputSummary> panes = OutputPanes.of(spec);
-        var outputs = panes.apply(
-                joined.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS)
-                        .flatMap(new PredictionSlicer(spec))
-                        .uid("prediction-slicer")
-                        .name("Slice predictions by segment"),
-                spec);
-        deadLetters.add(LateRecords.records(
-                outputs.partials.getSideOutput(panes.lateRecords),
-                s -> new DeadLetter(
-                        "late: its pane had already closed when this prediction arrived",
-                        null,
-                        OutputJson.describe(s),
-                        "utf8"),
-                "late-output-samples",
-                "Late predictions"));
-        deadLetters.add(LateRecords.partials(
-                outputs.windows.getSideOutput(panes.latePartials),
-                acc -> acc.predictions + " predictions",
-                "late-output-partials",
-                "Late output partials"));
+        var outputs = OutputPanes.of(spec)
+                .apply(
+                        joined.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS)
+                                .flatMap(new PredictionSlicer(spec))
+                                .uid("prediction-slicer")
+                                .name("Slice predictions by segment"),
+                        spec);
+        deadLetters.add(outputs.deadLetters);
         return outputs.windows;
     }
 
@@ -267,27 +231,14 @@ public final class VitalsJob {
      */
     private static DataStream<VitalRecord> kpis(
             MonitorSpec spec, SingleOutputStreamOperator<JoinResult> joined, DeadLetters deadLetters) {
-        TwoPhaseAggregation<AttributedEvent, KpiAccumulator, SlicedKpis, KpiSummary> panes = KpiPanes.of(spec);
-        var kpis = panes.apply(
-                joined.getSideOutput(SideOutputs.ATTRIBUTED_EVENTS)
-                        .flatMap(new AttributedEventSlicer(spec))
-                        .uid("event-slicer")
-                        .name("Slice business events by segment"),
-                spec);
-        deadLetters.add(LateRecords.records(
-                kpis.partials.getSideOutput(panes.lateRecords),
-                e -> new DeadLetter(
-                        "late: its KPI pane had already closed when this " + e.type + " was attributed",
-                        null,
-                        OutputJson.describe(e),
-                        "utf8"),
-                "late-attributed-events",
-                "Late attributed events"));
-        deadLetters.add(LateRecords.partials(
-                kpis.windows.getSideOutput(panes.latePartials),
-                acc -> acc.predictions + " predictions",
-                "late-kpi-partials",
-                "Late KPI partials"));
+        var kpis = KpiPanes.of(spec)
+                .apply(
+                        joined.getSideOutput(SideOutputs.ATTRIBUTED_EVENTS)
+                                .flatMap(new AttributedEventSlicer(spec))
+                                .uid("event-slicer")
+                                .name("Slice business events by segment"),
+                        spec);
+        deadLetters.add(kpis.deadLetters);
         DataStream<VitalRecord> kpiVitals = kpis.windows
                 .flatMap(new KpiVitalsFunction(spec))
                 .uid("kpi-vitals")

@@ -19,7 +19,7 @@ public class OutputAggregator extends SlicedAggregator<OutputSample, OutputAccum
 
     @Override
     public SlicedOutputs add(OutputSample s, SlicedOutputs acc) {
-        for (String slice : s.slices) fold(acc.slices.computeIfAbsent(slice, k -> new OutputAccumulator()), s);
+        for (String slice : s.slices) fold(slice(acc, slice), s);
         return acc;
     }
 

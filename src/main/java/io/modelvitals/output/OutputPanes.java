@@ -1,8 +1,10 @@
 package io.modelvitals.output;
 
 import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.OutputSample;
 import io.modelvitals.events.OutputSummary;
+import io.modelvitals.io.OutputJson;
 import io.modelvitals.pane.PanePartial;
 import io.modelvitals.pane.SummaryTagger;
 import io.modelvitals.pane.TwoPhaseAggregation;
@@ -28,8 +30,17 @@ public final class OutputPanes {
                 new TypeHint<PanePartial<OutputAccumulator>>() {}.getTypeInfo(),
                 new SummaryTagger<>(OutputSummary::new),
                 OutputSummary.class,
-                "late-output-samples",
                 TypeInformation.of(OutputSample.class),
-                "late-output-partials");
+                new TwoPhaseAggregation.Late<>(
+                        "late-output-samples",
+                        "Late predictions",
+                        s -> new DeadLetter(
+                                "late: its pane had already closed when this prediction arrived",
+                                null,
+                                OutputJson.describe(s),
+                                "utf8"),
+                        "late-output-partials",
+                        "Late output partials",
+                        acc -> acc.predictions + " predictions"));
     }
 }

@@ -16,6 +16,11 @@ public abstract class SlicedAggregator<IN extends PaneRecord, A extends Mergeabl
     /** An empty accumulator of one slice: the second phase starts each pane and window from one. */
     public abstract A newSlice();
 
+    /** The accumulator of one slice in this pane, created on first use. */
+    protected A slice(S acc, String slice) {
+        return acc.slices().computeIfAbsent(slice, k -> newSlice());
+    }
+
     @Override
     public S getResult(S acc) {
         return acc;

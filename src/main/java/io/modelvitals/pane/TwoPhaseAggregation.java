@@ -1,21 +1,25 @@
 package io.modelvitals.pane;
 
 import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.PaneRecord;
 import io.modelvitals.vitals.Mergeable;
 import io.modelvitals.vitals.Sliced;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * One stage's two-phase windowed aggregation, the single mechanism behind the quality vitals, the output
  * distribution and the KPIs. Phase 1 ({@link PaneAggregateOperator}) folds records into panes in the task that
  * produced them, so a hot model's traffic never crosses the network; phase 2 ({@link PaneWindowCombiner}) merges every
  * subtask's partials per (model, version, slice) and assembles windows from panes. A stage supplies only its fold
- * ({@link SlicedAggregator}), what a window becomes ({@link PaneWindowCombiner.WindowEmitter}), and its names.
+ * ({@link SlicedAggregator}), what a window becomes ({@link PaneWindowCombiner.WindowEmitter}), its names, and the
+ * reasons of its late dead letters ({@link Late}).
  *
  * @param <IN> the records, already tagged with their slices
  * @param <A> one slice's accumulator
@@ -40,9 +44,25 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
     public final PaneWindowCombiner.WindowEmitter<A, OUT> emitter;
     public final Class<OUT> outType;
     /** Records whose pane had already been emitted, and partials whose windows had all been computed. */
-    public final OutputTag<IN> lateRecords;
+    final OutputTag<IN> lateRecords;
 
-    public final OutputTag<PanePartial<A>> latePartials;
+    final OutputTag<PanePartial<A>> latePartials;
+    private final Late<IN, A> late;
+
+    /**
+     * What becomes of what comes too late: dead letters with a true reason. Each id names both the side output and
+     * the operator that turns it into dead letters.
+     *
+     * @param asDeadLetter a record whose pane had already been emitted, as a dead letter
+     * @param contents what a partial held, e.g. "12 predictions", so the loss can be judged
+     */
+    public record Late<IN, A>(
+            String recordsId,
+            String recordsName,
+            MapFunction<IN, DeadLetter> asDeadLetter,
+            String partialsId,
+            String partialsName,
+            SerializableFunction<A, String> contents) {}
 
     public TwoPhaseAggregation(
             String firstUid,
@@ -55,9 +75,8 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
             TypeInformation<PanePartial<A>> partialType,
             PaneWindowCombiner.WindowEmitter<A, OUT> emitter,
             Class<OUT> outType,
-            String lateRecordsId,
             TypeInformation<IN> recordType,
-            String latePartialsId) {
+            Late<IN, A> late) {
         this.firstUid = firstUid;
         this.firstName = firstName;
         this.secondUid = secondUid;
@@ -68,22 +87,23 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
         this.partialType = partialType;
         this.emitter = emitter;
         this.outType = outType;
-        this.lateRecords = new OutputTag<>(lateRecordsId, recordType);
-        this.latePartials = new OutputTag<>(latePartialsId, partialType);
+        this.lateRecords = new OutputTag<>(late.recordsId(), recordType);
+        this.latePartials = new OutputTag<>(late.partialsId(), partialType);
+        this.late = late;
     }
 
-    /** The two phases and their late outputs. */
-    public static final class Result<IN, A extends Mergeable<A>, OUT> {
-        public final SingleOutputStreamOperator<PanePartial<A>> partials;
+    /** What a window becomes, and the dead letters of both phases (what came too late). */
+    public static final class Result<OUT> {
         public final SingleOutputStreamOperator<OUT> windows;
+        public final DataStream<DeadLetter> deadLetters;
 
-        Result(SingleOutputStreamOperator<PanePartial<A>> partials, SingleOutputStreamOperator<OUT> windows) {
-            this.partials = partials;
+        Result(SingleOutputStreamOperator<OUT> windows, DataStream<DeadLetter> deadLetters) {
             this.windows = windows;
+            this.deadLetters = deadLetters;
         }
     }
 
-    public Result<IN, A, OUT> apply(DataStream<IN> sliced, MonitorSpec spec) {
+    public Result<OUT> apply(DataStream<IN> sliced, MonitorSpec spec) {
         SingleOutputStreamOperator<PanePartial<A>> partials = sliced.transform(
                         firstName,
                         partialType,
@@ -96,6 +116,23 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
                         TypeInformation.of(outType))
                 .uid(secondUid)
                 .name(secondName);
-        return new Result<>(partials, windows);
+        DataStream<DeadLetter> lateRecordsAsDeadLetters = partials.getSideOutput(lateRecords)
+                .map(late.asDeadLetter())
+                .returns(DeadLetter.class)
+                .uid(late.recordsId())
+                .name(late.recordsName());
+        SerializableFunction<A, String> contents = late.contents();
+        DataStream<DeadLetter> latePartialsAsDeadLetters = windows.getSideOutput(latePartials)
+                .map(p -> new DeadLetter(
+                        "late partial: a subtask's pane of " + p.model + "/" + p.version + "/" + p.slice + " ("
+                                + contents.apply(p.accumulator) + ") came after window [" + p.windowStart + ", "
+                                + p.windowEnd + ") was computed",
+                        null,
+                        null,
+                        null))
+                .returns(DeadLetter.class)
+                .uid(late.partialsId())
+                .name(late.partialsName());
+        return new Result<>(windows, lateRecordsAsDeadLetters.union(latePartialsAsDeadLetters));
     }
 }

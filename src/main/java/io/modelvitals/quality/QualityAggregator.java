@@ -31,13 +31,7 @@ public class QualityAggregator extends SlicedAggregator<JoinResult, Classificati
         // One key string (and one hash of it) per record rather than per slice.
         String cell = cellOf(r);
         for (String slice : r.slices) {
-            fold(
-                    acc.slices.computeIfAbsent(slice, s -> new ClassificationAccumulator()),
-                    r,
-                    cell,
-                    model.positiveClass,
-                    model.topK,
-                    model.calibrationBins);
+            fold(slice(acc, slice), r, cell, model.positiveClass, model.topK, model.calibrationBins);
         }
         return acc;
     }

@@ -1,8 +1,10 @@
 package io.modelvitals.quality;
 
 import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.io.OutputJson;
 import io.modelvitals.pane.PanePartial;
 import io.modelvitals.pane.TwoPhaseAggregation;
 import io.modelvitals.vitals.ClassificationAccumulator;
@@ -27,8 +29,17 @@ public final class QualityPanes {
                 new TypeHint<PanePartial<ClassificationAccumulator>>() {}.getTypeInfo(),
                 new QualityVitalsCollector(),
                 VitalRecord.class,
-                "late-join-results",
                 TypeInformation.of(JoinResult.class),
-                "late-quality-partials");
+                new TwoPhaseAggregation.Late<>(
+                        "late-join-results",
+                        "Late join results",
+                        r -> new DeadLetter(
+                                "late: its pane had already closed when this join result arrived",
+                                null,
+                                OutputJson.describe(r),
+                                "utf8"),
+                        "late-quality-partials",
+                        "Late quality partials",
+                        acc -> (acc.classifiedPairs + acc.regressionPairs) + " pairs, " + acc.expired + " expiries"));
     }
 }
