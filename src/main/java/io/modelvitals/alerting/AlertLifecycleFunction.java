@@ -41,8 +41,20 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
     public void processElement(RuleCheck c, Context ctx, Collector<AlertRecord> out) throws Exception {
         AlertState st = state.value();
         if (st == null) st = new AlertState();
+        if (!advance(c, st, out::collect)) return;
+        if (st.staleTimer != 0) ctx.timerService().deleteEventTimeTimer(st.staleTimer);
+        st.staleTimer = c.windowEnd + c.staleAfterMs;
+        ctx.timerService().registerEventTimeTimer(st.staleTimer);
+        state.update(st);
+    }
+
+    /**
+     * One window's check through the lifecycle, on the alert's state, without Flink: the operator's logic, also run by
+     * the detection benchmark (tools.bench.DetectionBenchmark). False for a replayed window (not newer than the last).
+     */
+    public static boolean advance(RuleCheck c, AlertState st, java.util.function.Consumer<AlertRecord> out) {
         // Windows of one key arrive in order; anything not newer is a replayed duplicate.
-        if (c.windowEnd <= st.lastWindowEnd) return;
+        if (c.windowEnd <= st.lastWindowEnd) return false;
         st.lastWindowEnd = c.windowEnd;
         RuleCheck previous = st.last;
         st.last = c;
@@ -51,7 +63,7 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         // it firing for ever; the new one is announced below, with the same startsAt.
         boolean relabelled = st.firing && previous != null && !Objects.equals(previous.labels, c.labels);
         if (relabelled) {
-            out.collect(alert(AlertRecord.RESOLVED, previous, st, c.windowEnd, "its routing labels changed"));
+            out.accept(alert(AlertRecord.RESOLVED, previous, st, c.windowEnd, "its routing labels changed"));
         }
         if (c.sufficient) {
             boolean breached = breached(c, st);
@@ -66,20 +78,20 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
                 if (!st.firing && st.consecutiveBreaches >= c.forWindows) {
                     st.firing = true;
                     st.lastAnnounced = c.windowEnd;
-                    out.collect(alert(AlertRecord.FIRING, c, st, null, null));
+                    out.accept(alert(AlertRecord.FIRING, c, st, null, null));
                 } else if (st.firing && repeat > 0 && c.windowEnd - st.lastAnnounced >= repeat) {
                     st.lastAnnounced = c.windowEnd;
-                    out.collect(alert(AlertRecord.FIRING, c, st, null, null));
+                    out.accept(alert(AlertRecord.FIRING, c, st, null, null));
                 }
             } else {
                 st.consecutiveBreaches = 0;
                 if (st.firing && c.windowEnd - st.lastBreachEnd >= keepFiringFor) {
                     st.firing = false;
-                    out.collect(alert(AlertRecord.RESOLVED, c, st, c.windowEnd, null));
+                    out.accept(alert(AlertRecord.RESOLVED, c, st, c.windowEnd, null));
                 } else if (st.firing && repeat > 0 && c.windowEnd - st.lastAnnounced >= repeat) {
                     // Kept firing (keep_firing_for): still re-announced.
                     st.lastAnnounced = c.windowEnd;
-                    out.collect(alert(AlertRecord.FIRING, c, st, null, null));
+                    out.accept(alert(AlertRecord.FIRING, c, st, null, null));
                 }
             }
         } else if (st.firing
@@ -88,16 +100,13 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
                 && c.windowEnd - st.lastAnnounced >= c.spec.repeatIntervalMs()) {
             // Too few samples to decide: the alert stays firing, and Alertmanager must keep hearing so.
             st.lastAnnounced = c.windowEnd;
-            out.collect(alert(AlertRecord.FIRING, c, st, null, null));
+            out.accept(alert(AlertRecord.FIRING, c, st, null, null));
         }
         if (relabelled && st.firing && st.lastAnnounced != c.windowEnd) {
             st.lastAnnounced = c.windowEnd;
-            out.collect(alert(AlertRecord.FIRING, c, st, null, null));
+            out.accept(alert(AlertRecord.FIRING, c, st, null, null));
         }
-        if (st.staleTimer != 0) ctx.timerService().deleteEventTimeTimer(st.staleTimer);
-        st.staleTimer = c.windowEnd + c.staleAfterMs;
-        ctx.timerService().registerEventTimeTimer(st.staleTimer);
-        state.update(st);
+        return true;
     }
 
     @Override
@@ -119,7 +128,7 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
     static boolean breached(RuleCheck c, AlertState st) {
         RuleSpec rule = c.spec;
         if (rule == null) return c.breached;
-        if (rule.detector != null) return cusum(rule.detector, st, c.value);
+        if (rule.detector != null) return ChangeDetectors.alarm(rule.detector, st, c.value, c.n);
         String compare = rule.compare == null ? "value" : rule.compare;
         if (compare.equals("value")) return c.breached;
         Double reference = rule.referenceValue;
@@ -141,39 +150,6 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         if (rule == null || rule.referenceWindows == null) return;
         st.recent.add(c.value);
         while (st.recent.size() > rule.referenceWindows) st.recent.remove(0);
-    }
-
-    /**
-     * Two-sided tabular CUSUM on z = (x − μ) / σ: S⁺ = max(0, S⁺ + z − k), S⁻ = max(0, S⁻ − z − k), alarm
-     * when either exceeds h. μ and σ come from the first {@code warmup} windows and then from windows
-     * in full control (both sums at zero), so the baseline does not follow a shift that is building
-     * up. After a shift ends the sums fall by about k per window, and the alert resolves; a level
-     * that has changed for good keeps it firing.
-     */
-    static boolean cusum(io.modelvitals.config.DetectorSpec d, AlertState st, double x) {
-        if (st.detectorN < d.warmup) {
-            welford(st, x);
-            return false;
-        }
-        double sd = Math.sqrt(st.detectorM2 / (st.detectorN - 1));
-        // A flat warm-up (accuracy exactly 1.0 for ten windows) has no deviation to standardize by: a
-        // floor of 0.1% of the level keeps one tiny dip from counting as a million deviations.
-        double z = (x - st.detectorMean) / Math.max(sd, 1e-3 * Math.max(Math.abs(st.detectorMean), 1e-3));
-        // Capped at 2h, so an alarm ends within about h/k windows of the series coming back.
-        st.cusumHigh = Math.min(2 * d.h, Math.max(0, st.cusumHigh + z - d.k));
-        st.cusumLow = Math.min(2 * d.h, Math.max(0, st.cusumLow - z - d.k));
-        boolean alarm = st.cusumHigh > d.h || st.cusumLow > d.h;
-        // Learn only from windows that are fully in control: a shift that is building up (a sum above
-        // zero) must not drag the baseline along before it alarms.
-        if (st.cusumHigh == 0 && st.cusumLow == 0) welford(st, x);
-        return alarm;
-    }
-
-    private static void welford(AlertState st, double x) {
-        st.detectorN++;
-        double delta = x - st.detectorMean;
-        st.detectorMean += delta / st.detectorN;
-        st.detectorM2 += delta * (x - st.detectorMean);
     }
 
     static AlertRecord alert(String status, RuleCheck c, AlertState st, Long endsAt, String note) {

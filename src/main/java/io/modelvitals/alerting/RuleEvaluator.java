@@ -100,8 +100,8 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             c.cls = v.cls;
             c.reference = v.reference;
             c.severity = rule.severity;
-            c.op = rule.detector != null ? "cusum" : rule.op;
-            c.threshold = rule.detector != null ? rule.detector.h : rule.threshold;
+            c.op = rule.detector != null ? rule.detector.type : rule.op;
+            c.threshold = rule.detector != null ? rule.detector.decisionThreshold() : rule.threshold;
             c.forWindows = rule.forWindows;
             c.value = v.value;
             c.n = v.n;
@@ -131,10 +131,17 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
      */
     static boolean passesGate(RuleSpec rule, VitalRecord v) {
         if ("significance".equals(rule.gate))
-            return v.pValue != null && v.pValue < (rule.alpha == null ? 0.05 : rule.alpha);
+            return v.pValue != null && v.pValue < (rule.alpha == null ? DEFAULT_ALPHA : rule.alpha);
         if (!"confidence_interval".equals(rule.gate) || v.ciLower == null) return true;
         return rule.op.startsWith("<") ? rule.breached(v.ciUpper) : rule.breached(v.ciLower);
     }
+
+    /**
+     * The default significance level of {@code gate: significance}. The test is repeated every window, so 0.05 raised
+     * about 21 false alerts per 1,000 clean windows (docs/detection.md); 0.001 (two-sided, one direction breaches)
+     * keeps it near 0.5. A persistent small difference is the job of a bernoulli_cusum on the challenger's kpi.
+     */
+    static final double DEFAULT_ALPHA = 0.001;
 
     /** One-sided z-test of the proportion against the threshold: small when the breach is significant. */
     static double pValue(RuleSpec rule, VitalRecord v) {

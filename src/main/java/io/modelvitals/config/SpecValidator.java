@@ -31,6 +31,16 @@ final class SpecValidator {
             Vitals.KPI_DIFFERENCE,
             Vitals.ERROR_RATE,
             Vitals.TOP_K_ACCURACY);
+    /** The vitals that are x successes of n trials (the record's n): what a bernoulli_cusum can watch. */
+    private static final Set<String> BERNOULLI_VITALS = Set.of(
+            Vitals.ACCURACY,
+            Vitals.PRECISION,
+            Vitals.RECALL,
+            Vitals.TOP_K_ACCURACY,
+            Vitals.LABEL_COVERAGE,
+            Vitals.CLASS_SHARE,
+            Vitals.ERROR_RATE,
+            Vitals.KPI);
     /** The quality vitals a discrepancy can watch: proportions, whose fall can be tested like the KPI's. */
     private static final Set<String> DISCREPANCY_QUALITY = Set.of(Vitals.ACCURACY, Vitals.PRECISION, Vitals.RECALL);
 
@@ -352,10 +362,7 @@ final class SpecValidator {
         if (r.alpha != null && !"significance".equals(r.gate)) errors.add(rat + ".alpha: only with gate: significance");
         if (r.detector != null) {
             DetectorSpec d = r.detector;
-            if (!"cusum".equals(d.type)) errors.add(rat + ".detector.type: the only detector is cusum");
-            if (d.k == null || d.k < 0) errors.add(rat + ".detector.k: must be ≥ 0");
-            if (d.h == null || !(d.h > 0)) errors.add(rat + ".detector.h: must be > 0");
-            if (d.warmup == null || d.warmup < 2) errors.add(rat + ".detector.warmup: must be ≥ 2 windows");
+            validateDetector(errors, rat + ".detector", d, r.vital);
             if (!compare.equals("value") || r.gate != null) {
                 errors.add(rat + ".detector: replaces the threshold; no compare or gate with it");
             }
@@ -377,6 +384,46 @@ final class SpecValidator {
             if (!compare.equals("value") || r.detector != null) {
                 errors.add(rat + ".fdr: only for threshold rules (compare: value)");
             }
+        }
+    }
+
+    /** A detector's type and the parameters of that type (DetectorSpec). */
+    private static void validateDetector(List<String> errors, String dat, DetectorSpec d, String vital) {
+        if (!DetectorSpec.TYPES.contains(d.type))
+            errors.add(dat + ".type: one of " + new TreeSet<>(DetectorSpec.TYPES));
+        if (d.k != null && !(d.k >= 0 && Double.isFinite(d.k))) errors.add(dat + ".k: must be ≥ 0");
+        if (d.h != null && !(d.h > 0 && Double.isFinite(d.h))) errors.add(dat + ".h: must be > 0");
+        if (d.warmup != null && d.warmup < 2) errors.add(dat + ".warmup: must be ≥ 2 windows");
+        if (!DetectorSpec.TYPES.contains(d.type)) return;
+        boolean cusum = d.type.equals(DetectorSpec.CUSUM);
+        boolean bernoulli = d.type.equals(DetectorSpec.BERNOULLI_CUSUM);
+        boolean ph = d.type.equals(DetectorSpec.PAGE_HINKLEY);
+        if (d.k != null && !cusum) errors.add(dat + ".k: only for type cusum");
+        if (d.h != null && ph) errors.add(dat + ".h: not for page_hinkley (its threshold is lambda)");
+        if ((d.oddsRatio != null || d.shift != null) && !bernoulli) {
+            errors.add(dat + ": odds_ratio and shift are for type bernoulli_cusum");
+        }
+        if ((d.delta != null || d.lambda != null || d.alpha != null) && !ph) {
+            errors.add(dat + ": delta, lambda and alpha are for type page_hinkley");
+        }
+        if (bernoulli) {
+            if (d.oddsRatio != null && d.shift != null) errors.add(dat + ": odds_ratio or shift, not both");
+            if (d.oddsRatio != null && !(d.oddsRatio > 1 && Double.isFinite(d.oddsRatio))) {
+                errors.add(dat + ".odds_ratio: must be > 1 (the change is detected both ways)");
+            }
+            if (d.shift != null && !(d.shift > 0 && d.shift < 1)) errors.add(dat + ".shift: a proportion in (0, 1)");
+            if (vital != null && !BERNOULLI_VITALS.contains(vital)) {
+                errors.add(dat + ".type: bernoulli_cusum needs a proportion of n trials "
+                        + new TreeSet<>(BERNOULLI_VITALS) + "; use cusum or page_hinkley for " + vital);
+            }
+        }
+        if (ph) {
+            if (d.delta != null && !(d.delta >= 0 && Double.isFinite(d.delta))) errors.add(dat + ".delta: must be ≥ 0");
+            if (d.lambda != null && !(d.lambda > 0 && Double.isFinite(d.lambda))) {
+                errors.add(dat + ".lambda: must be > 0");
+            }
+            if (d.alpha != null && !(d.alpha > 0 && d.alpha <= 1))
+                errors.add(dat + ".alpha: a fading factor in (0, 1]");
         }
     }
 

@@ -28,12 +28,32 @@ public final class AlertLifecycleFunction {
         public long lastAnnounced;
         /** Values of the last evaluated windows (enough samples), for reference_windows. */
         public List<Double> recent = new ArrayList<>();
-        // Tabular CUSUM: in-control mean and M2 (Welford) over non-alarming windows, and the two sums.
+        // Change detectors (alerting.ChangeDetectors). Warm-up: count, mean and M2 (Welford) of the values; cusum
+        // holds them after the warm-up, page_hinkley goes on updating the mean (its running mean).
         public long detectorN;
         public double detectorMean;
         public double detectorM2;
+        /** The two one-sided sums: cusum's and bernoulli_cusum's S⁺ and S⁻, page_hinkley's U and L. */
         public double cusumHigh;
+
         public double cusumLow;
+        /** DetectorSpec.identity() the state was learned under: a different one (or none, before 2026-12) restarts it. */
+        public String detectorIdentity;
+        /** The standard deviation learned over the warm-up and held (cusum, page_hinkley). */
+        public double detectorSd;
+        /** bernoulli_cusum warm-up: Σx, Σn and Σx²/n, for p0 and the Pearson dispersion. */
+        public double warmupSuccesses;
+
+        public double warmupTrials;
+        public double warmupSquares;
+        /** bernoulli_cusum: the in-control proportion and the dispersion (≥ 1) learned over the warm-up. */
+        public double p0;
+
+        public double dispersion;
+        /** page_hinkley: min of U and max of L since the (re)start. */
+        public double phMinUp;
+
+        public double phMaxDown;
 
         public AlertState() {}
     }

@@ -156,16 +156,17 @@ class AlertConditionsTest {
 
     @Test
     void cusumOnAFlatWarmUpDoesNotTurnATinyDipIntoAnEndlessAlarm() throws Exception {
-        // Ten windows at exactly 1.0: no deviation. The floor (0.1% of the level) makes 0.999 one deviation
-        // below (S⁻ = 0.5, no alarm). 0.9 is a hundred: S⁻ is capped at 2h = 10, alarms in window 15, then
-        // falls by k = 0.5 a window back at 1.0: 9.5 … 5.0 in window 25, no longer above h → resolved.
-        double[] series = new double[40];
+        // Defaults: warm-up 30, k = 0.75, h = 8. Thirty windows at exactly 1.0: no deviation. The floor (0.1% of the
+        // level) makes 0.999 one deviation below (S⁻ = 0.25, no alarm). 0.9 is a hundred: S⁻ is capped at 2h = 16,
+        // alarms in window 35, then falls by k = 0.75 a window back at 1.0: 15.25 … 8.5 in window 45, 7.75 in
+        // window 46, no longer above h → resolved.
+        double[] series = new double[60];
         java.util.Arrays.fill(series, 1.0);
-        series[12] = 0.999;
-        series[15] = 0.9;
+        series[32] = 0.999;
+        series[35] = 0.9;
         List<AlertRecord> alerts =
                 run("{name: r, vital: accuracy, detector: {type: cusum}, min_samples: 10}", series, 1000);
-        assertEquals("firing@16 resolved@26", statuses(alerts));
+        assertEquals("firing@36 resolved@47", statuses(alerts));
     }
 
     @Test

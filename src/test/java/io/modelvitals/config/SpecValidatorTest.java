@@ -119,7 +119,7 @@ class SpecValidatorTest {
                 "models[0].rules[4].gate: one of confidence_interval, significance",
                 "models[0].rules[4].alpha: a significance level in (0, 1)",
                 "models[0].rules[4].alpha: only with gate: significance",
-                "models[0].rules[5].detector.type: the only detector is cusum",
+                "models[0].rules[5].detector.type: one of [bernoulli_cusum, cusum, page_hinkley]",
                 "models[0].rules[5].detector.k: must be ≥ 0",
                 "models[0].rules[5].detector.h: must be > 0",
                 "models[0].rules[5].detector.warmup: must be ≥ 2 windows",
