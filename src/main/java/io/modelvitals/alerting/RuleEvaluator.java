@@ -100,7 +100,7 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             c.cls = v.cls;
             c.reference = v.reference;
             c.severity = rule.severity;
-            c.op = rule.detector != null ? rule.detector.type : rule.op;
+            c.op = rule.detector != null ? String.valueOf(rule.detector.type) : rule.op;
             c.threshold = rule.detector != null ? rule.detector.decisionThreshold() : rule.threshold;
             c.forWindows = rule.forWindows;
             c.value = v.value;

@@ -389,12 +389,12 @@ final class SpecValidator {
 
     /** A detector's type and the parameters of that type (DetectorSpec). */
     private static void validateDetector(List<String> errors, String dat, DetectorSpec d, String vital) {
-        if (!DetectorSpec.TYPES.contains(d.type))
-            errors.add(dat + ".type: one of " + new TreeSet<>(DetectorSpec.TYPES));
+        boolean known = d.type != null && DetectorSpec.TYPES.contains(d.type);
+        if (!known) errors.add(dat + ".type: one of " + new TreeSet<>(DetectorSpec.TYPES));
         if (d.k != null && !(d.k >= 0 && Double.isFinite(d.k))) errors.add(dat + ".k: must be ≥ 0");
         if (d.h != null && !(d.h > 0 && Double.isFinite(d.h))) errors.add(dat + ".h: must be > 0");
         if (d.warmup != null && d.warmup < 2) errors.add(dat + ".warmup: must be ≥ 2 windows");
-        if (!DetectorSpec.TYPES.contains(d.type)) return;
+        if (!known) return;
         boolean cusum = d.type.equals(DetectorSpec.CUSUM);
         boolean bernoulli = d.type.equals(DetectorSpec.BERNOULLI_CUSUM);
         boolean ph = d.type.equals(DetectorSpec.PAGE_HINKLEY);

@@ -169,6 +169,22 @@ class AlertConditionsTest {
         assertEquals("firing@36 resolved@47", statuses(alerts));
     }
 
+    /**
+     * bernoulli_cusum through the evaluator: the window's n reaches the detector. Warm-up 88/100, 87/100: p0 = 0.875;
+     * down-alternative at odds ratio 1.5: 0.823529. 80/100 adds 2.046840 to S⁻ (see ChangeDetectorsTest): 2.047,
+     * 4.094 > h = 3 → firing in window 3. 87.5/100 adds 87.5·ln(0.823529/0.875) + 12.5·ln(0.176471/0.125) = −0.994140:
+     * 3.0995 (still above) → 2.1054 → resolved in window 5.
+     */
+    @Test
+    void bernoulliCusumThroughTheEvaluatorUsesTheWindowsN() throws Exception {
+        List<AlertRecord> alerts = run(
+                "{name: r, vital: accuracy, detector: {type: bernoulli_cusum, h: 3, warmup: 2}, min_samples: 10}",
+                new double[] {0.88, 0.87, 0.80, 0.80, 0.875, 0.875},
+                100);
+        assertEquals("firing@4 resolved@6", statuses(alerts));
+        assertEquals("bernoulli_cusum", alerts.get(0).summary.replaceAll(".*breaching (\\w+) .*", "$1"));
+    }
+
     @Test
     void repeatIntervalReannouncesAFiringAlert() throws Exception {
         List<AlertRecord> alerts = run(

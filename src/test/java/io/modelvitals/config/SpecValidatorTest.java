@@ -248,6 +248,33 @@ class SpecValidatorTest {
                 "models[1].top_k: must be ≥ 1");
     }
 
+    @Test
+    void detectorsAndTheirParameters() {
+        assertErrors(
+                String.join(
+                        "\n",
+                        "models:",
+                        "  - name: m",
+                        "    rules:",
+                        "      - {name: a, vital: mae, detector: {type: bernoulli_cusum}}",
+                        "      - {name: b, vital: accuracy, detector: {type: bernoulli_cusum, odds_ratio: 0.5, shift: 2}}",
+                        "      - {name: c, vital: mae, detector: {type: page_hinkley, h: 3, delta: -1, lambda: 0,"
+                                + " alpha: 1.5}}",
+                        "      - {name: d, vital: mae, detector: {type: cusum, k: 1, lambda: 5, odds_ratio: 2}}",
+                        "      - {name: e, vital: accuracy, detector: {type: bernoulli_cusum, shift: 0.05, warmup: 50}}",
+                        "      - {name: f, vital: rmse, detector: {type: page_hinkley, delta: 0.3, lambda: 6}}"),
+                "models[0].rules[0].detector.type: bernoulli_cusum needs a proportion of n trials …",
+                "models[0].rules[1].detector: odds_ratio or shift, not both",
+                "models[0].rules[1].detector.odds_ratio: must be > 1 (the change is detected both ways)",
+                "models[0].rules[1].detector.shift: a proportion in (0, 1)",
+                "models[0].rules[2].detector.h: not for page_hinkley (its threshold is lambda)",
+                "models[0].rules[2].detector.delta: must be ≥ 0",
+                "models[0].rules[2].detector.lambda: must be > 0",
+                "models[0].rules[2].detector.alpha: a fading factor in (0, 1]",
+                "models[0].rules[3].detector: odds_ratio and shift are for type bernoulli_cusum",
+                "models[0].rules[3].detector: delta, lambda and alpha are for type page_hinkley");
+    }
+
     /** A test's own reader: the loader's is private, and these fixtures need none of its error handling. */
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory()).setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
