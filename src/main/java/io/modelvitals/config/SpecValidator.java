@@ -362,7 +362,7 @@ final class SpecValidator {
         if (r.alpha != null && !"significance".equals(r.gate)) errors.add(rat + ".alpha: only with gate: significance");
         if (r.detector != null) {
             DetectorSpec d = r.detector;
-            validateDetector(errors, rat + ".detector", d, r.vital);
+            validateDetector(errors, rat + ".detector", d, r.vital, r.forWindows);
             if (!compare.equals("value") || r.gate != null) {
                 errors.add(rat + ".detector: replaces the threshold; no compare or gate with it");
             }
@@ -388,7 +388,8 @@ final class SpecValidator {
     }
 
     /** A detector's type and the parameters of that type (DetectorSpec). */
-    private static void validateDetector(List<String> errors, String dat, DetectorSpec d, String vital) {
+    private static void validateDetector(
+            List<String> errors, String dat, DetectorSpec d, String vital, Integer forWindows) {
         boolean known = d.type != null && DetectorSpec.TYPES.contains(d.type);
         if (!known) errors.add(dat + ".type: one of " + new TreeSet<>(DetectorSpec.TYPES));
         if (d.k != null && !(d.k >= 0 && Double.isFinite(d.k))) errors.add(dat + ".k: must be ≥ 0");
@@ -424,6 +425,11 @@ final class SpecValidator {
             }
             if (d.alpha != null && !(d.alpha > 0 && d.alpha <= 1))
                 errors.add(dat + ".alpha: a fading factor in (0, 1]");
+            if (forWindows != null && forWindows > 1) {
+                errors.add(
+                        dat + ": page_hinkley restarts after an alarm, so it never alarms twice in a row: for must be"
+                                + " 1 (keep_firing_for keeps the alert up)");
+            }
         }
     }
 

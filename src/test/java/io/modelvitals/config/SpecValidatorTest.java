@@ -262,7 +262,8 @@ class SpecValidatorTest {
                                 + " alpha: 1.5}}",
                         "      - {name: d, vital: mae, detector: {type: cusum, k: 1, lambda: 5, odds_ratio: 2}}",
                         "      - {name: e, vital: accuracy, detector: {type: bernoulli_cusum, shift: 0.05, warmup: 50}}",
-                        "      - {name: f, vital: rmse, detector: {type: page_hinkley, delta: 0.3, lambda: 6}}"),
+                        "      - {name: f, vital: rmse, detector: {type: page_hinkley, delta: 0.3, lambda: 6}}",
+                        "      - {name: g, vital: rmse, for: 2, detector: {type: page_hinkley}}"),
                 "models[0].rules[0].detector.type: bernoulli_cusum needs a proportion of n trials …",
                 "models[0].rules[1].detector: odds_ratio or shift, not both",
                 "models[0].rules[1].detector.odds_ratio: must be > 1 (the change is detected both ways)",
@@ -272,7 +273,9 @@ class SpecValidatorTest {
                 "models[0].rules[2].detector.lambda: must be > 0",
                 "models[0].rules[2].detector.alpha: a fading factor in (0, 1]",
                 "models[0].rules[3].detector: odds_ratio and shift are for type bernoulli_cusum",
-                "models[0].rules[3].detector: delta, lambda and alpha are for type page_hinkley");
+                "models[0].rules[3].detector: delta, lambda and alpha are for type page_hinkley",
+                "models[0].rules[6].detector: page_hinkley restarts after an alarm, so it never alarms twice in a row:"
+                        + " for must be 1 (keep_firing_for keeps the alert up)");
     }
 
     /** A test's own reader: the loader's is private, and these fixtures need none of its error handling. */

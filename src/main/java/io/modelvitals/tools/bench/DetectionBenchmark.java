@@ -94,6 +94,8 @@ public final class DetectionBenchmark {
                             "op: '<', threshold: 0.85",
                             "op: '<', threshold: 0.85, for: 2",
                             "op: '<', threshold: 0.85, gate: confidence_interval",
+                            "compare: relative_change, reference_windows: 6, op: '<', threshold: -0.05",
+                            "compare: relative_change, reference_windows: 6, op: '<', threshold: -0.05, for: 2",
                             "detector: {type: cusum}",
                             "detector: {type: bernoulli_cusum}",
                             "detector: {type: page_hinkley}"),
@@ -157,6 +159,7 @@ public final class DetectionBenchmark {
                     ? c.replaceAll(".*type: (\\w+).*", "$1")
                     : c.replace("op: ", "")
                             .replace("threshold: ", "")
+                            .replace("compare: ", "")
                             .replace("'", "")
                             .replace(", ", " ");
             b.append("      - {name: \"").append(name).append("\", vital: ").append(vital);
