@@ -159,7 +159,7 @@ class ChangeDetectorsTest {
     }
 
     /**
-     * Siegmund's approximation against Montgomery, Introduction to Statistical Quality Control (6th ed.), section 9.1.4:
+     * Siegmund's approximation against Montgomery, Introduction to Statistical Quality Control, section 9.1 (the ARL of the tabular CUSUM):
      * the worked example with k = 1/2, h = 5 gives ARL⁺₀ = ARL⁻₀ = 938.2 and a two-sided ARL₀ of 469.1; Table 9.3
      * (exact values) lists 465 in control and 10.4 for a 1σ shift at h = 5, and 168 in control at h = 4.
      */
