@@ -19,8 +19,11 @@ COPY --from=build --chown=flink:flink /model-vitals.jar /opt/flink/usrlib/model-
 COPY --chown=flink:flink deploy/compose-spec.yaml /opt/model-vitals/spec.yaml
 COPY --chmod=0755 deploy/docker/entrypoint.sh /opt/model-vitals/entrypoint.sh
 # Checkpoints and savepoints of the compose deployment. A new named volume mounted here starts as a copy of this
-# directory, ownership included, so the image's user (flink, uid 9999) can write it; the entrypoint also fixes the
-# ownership of a volume created before (or a bind mount).
+# directory, ownership included, so the image's user (flink, uid 9999) can write it; docker-compose.yml's
+# volumes-init also gives it to uid 9999, for a volume created before.
+USER root
 RUN mkdir -p /flink-data/checkpoints /flink-data/savepoints && chown -R flink:flink /flink-data
+# The official image runs as flink and its entrypoint drops no privileges: so does this one.
+USER flink
 ENTRYPOINT ["/opt/model-vitals/entrypoint.sh"]
 CMD ["help"]
