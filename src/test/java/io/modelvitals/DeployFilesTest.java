@@ -160,6 +160,9 @@ class DeployFilesTest {
                 dockerfile.stream()
                         .anyMatch(l -> l.startsWith("COPY --from=build") && l.contains("/opt/flink/usrlib/")),
                 "the job jar in usrlib/");
+        List<String> users =
+                dockerfile.stream().filter(l -> l.startsWith("USER ")).collect(Collectors.toList());
+        assertEquals("USER flink", users.get(users.size() - 1), "runs as the official image's user (uid 9999)");
 
         JsonNode services = document(Path.of("docker-compose.yml")).get("services");
         for (String service : List.of("volumes-init", "jobmanager", "taskmanager", "simulator", "forwarder")) {
