@@ -29,8 +29,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code incidentStart} and {@code incidentEnd} the challenger's accuracy collapses and its outputs
  * shift towards one class, while the champion stays healthy.
  *
- * <p>Event time starts at {@link #START} and runs for {@code span}; {@link #run} paces it to the wall
- * clock at {@code span / wallDuration} (hours of traffic in about a minute), or as fast as possible.
+ * <p>Event time starts at {@link #START} (or at {@link #startingAt}) and runs for {@code span}; {@link #run}
+ * paces it to the wall clock at {@code span / wallDuration} (hours of traffic in about a minute), or as fast as
+ * possible.
  */
 public final class TrafficSimulator {
     public static final Instant START = Instant.parse("2026-11-02T08:00:00Z");
@@ -66,6 +67,8 @@ public final class TrafficSimulator {
     private final Duration businessIncidentEnd;
     private final double predictionsPerSecond;
     private long sequence;
+    private Instant start = START;
+    private String idTag = "";
 
     /**
      * Between {@code businessIncidentStart} and {@code businessIncidentEnd} the challenger's recommendations
@@ -104,24 +107,39 @@ public final class TrafficSimulator {
                 8);
     }
 
+    /**
+     * Event time from {@code start} instead of {@link #START}: a live deployment's traffic in the present, not on a
+     * fixed day its job's watermark left behind long ago. The ids carry the start, so a second run (a restarted
+     * container) never reuses the ids of the first.
+     */
+    public TrafficSimulator startingAt(Instant start) {
+        this.start = start;
+        this.idTag = Long.toString(start.getEpochSecond(), 36) + "-";
+        return this;
+    }
+
+    public Instant startsAt() {
+        return start;
+    }
+
     public Instant businessIncidentStartsAt() {
-        return START.plus(businessIncidentStart);
+        return start.plus(businessIncidentStart);
     }
 
     public Instant businessIncidentEndsAt() {
-        return START.plus(businessIncidentEnd);
+        return start.plus(businessIncidentEnd);
     }
 
     public Instant incidentStartsAt() {
-        return START.plus(incidentStart);
+        return start.plus(incidentStart);
     }
 
     public Instant incidentEndsAt() {
-        return START.plus(incidentEnd);
+        return start.plus(incidentEnd);
     }
 
     public Instant endsAt() {
-        return START.plus(span);
+        return start.plus(span);
     }
 
     private static final class Pending implements Comparable<Pending> {
@@ -152,7 +170,7 @@ public final class TrafficSimulator {
     public void run(RecordSink sink, Duration wallDuration, BooleanSupplier keepGoing)
             throws IOException, InterruptedException {
         PriorityQueue<Pending> delayed = new PriorityQueue<>();
-        long startMs = START.toEpochMilli();
+        long startMs = start.toEpochMilli();
         long endMs = startMs + span.toMillis();
         long wallStart = System.nanoTime();
         double carry = 0;
@@ -184,12 +202,12 @@ public final class TrafficSimulator {
     }
 
     private void generate(long ts, PriorityQueue<Pending> delayed) {
-        String id = "p-" + Long.toString(++sequence, 36);
+        String id = "p-" + idTag + Long.toString(++sequence, 36);
         boolean challenger = random.nextDouble() < CHALLENGER_SHARE;
         String version = challenger ? CHALLENGER : CHAMPION;
         boolean incident = challenger
-                && ts >= START.plus(incidentStart).toEpochMilli()
-                && ts < START.plus(incidentEnd).toEpochMilli();
+                && ts >= start.plus(incidentStart).toEpochMilli()
+                && ts < start.plus(incidentEnd).toEpochMilli();
         String truth = CLASSES[pick(PRIORS)];
         double accuracy = incident ? INCIDENT_ACCURACY : challenger ? CHALLENGER_ACCURACY : CHAMPION_ACCURACY;
         String predicted;
@@ -220,20 +238,20 @@ public final class TrafficSimulator {
         delayed.add(new Pending(ts, ++sequence, "predictions", id, p.toString()));
 
         ObjectNode impression = mapper.createObjectNode();
-        impression.put("event_id", "e-" + Long.toString(++sequence, 36));
+        impression.put("event_id", "e-" + idTag + Long.toString(++sequence, 36));
         impression.put("ts", ts + 200);
         impression.put("type", "impression");
         impression.put("prediction_id", id);
         if (!failed) delayed.add(new Pending(ts + 200, sequence, "business-events", id, impression.toString()));
         double takeRate = predicted.equals(truth) ? 0.45 : 0.08;
         boolean businessIncident = challenger
-                && ts >= START.plus(businessIncidentStart).toEpochMilli()
-                && ts < START.plus(businessIncidentEnd).toEpochMilli();
+                && ts >= start.plus(businessIncidentStart).toEpochMilli()
+                && ts < start.plus(businessIncidentEnd).toEpochMilli();
         if (businessIncident) takeRate *= 0.4;
         if (random.nextDouble() < takeRate) {
             long playTs = ts + 5_000 + (long) (random.nextDouble() * 60_000);
             ObjectNode play = mapper.createObjectNode();
-            play.put("event_id", "e-" + Long.toString(++sequence, 36));
+            play.put("event_id", "e-" + idTag + Long.toString(++sequence, 36));
             play.put("ts", playTs);
             play.put("type", "play");
             play.put("prediction_id", id);
@@ -295,6 +313,7 @@ public final class TrafficSimulator {
     /** The {@code simulate} command: the demo traffic into any Kafka, or into JSONL files with --out-dir. */
     public static void command(Args flags) throws Exception {
         TrafficSimulator simulator = demo(Long.parseLong(flags.get("seed", "42")));
+        if (flags.has("start")) simulator.startingAt(parseStart(flags.required("start"), Instant.now()));
         if (flags.has("out-dir")) {
             simulator.writeFiles(Path.of(flags.required("out-dir")));
             return;
@@ -315,7 +334,23 @@ public final class TrafficSimulator {
                     () -> true);
             producer.flush();
             System.out.printf(
-                    "simulate: %d records written, event time %s to %s%n", sent[0], START, simulator.endsAt());
+                    "simulate: %d records written, event time %s to %s%n",
+                    sent[0], simulator.startsAt(), simulator.endsAt());
+        }
+    }
+
+    /**
+     * The {@code --start} flag: an ISO-8601 instant, {@code now}, or {@code now-DURATION} ({@code now-290m} with
+     * {@code --duration 10m} replays the five hours of traffic so that they end at the present as they end).
+     */
+    static Instant parseStart(String text, Instant now) {
+        if (text.equals("now")) return now;
+        if (text.startsWith("now-")) return now.minus(Durations.parse(text.substring(4)));
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    "--start '" + text + "': use an ISO-8601 instant (2026-11-02T08:00:00Z), now or now-DURATION");
         }
     }
 
