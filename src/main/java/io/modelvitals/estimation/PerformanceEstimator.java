@@ -91,7 +91,7 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
     }
 
     /** When a period's (or window's) outcomes are all in: its labels final, and one tiling window to sum them. */
-    private static long final_(ModelSpec m, long end) {
+    private static long finalAt(ModelSpec m, long end) {
         return end + m.labelHorizonMs() + m.windowSizeMs() - 1;
     }
 
@@ -106,7 +106,7 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
             cal = new CalibrationState();
             cal.referenceStart = s.windowStart;
             cal.referenceEnd = s.windowStart + e.calibration.windows * size;
-            ctx.timerService().registerEventTimeTimer(final_(m, cal.referenceEnd));
+            ctx.timerService().registerEventTimeTimer(finalAt(m, cal.referenceEnd));
         }
         boolean calibrationChanged = false;
         if (Math.floorMod(s.windowStart, size) == 0) {
@@ -123,7 +123,7 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
                 String key = Keys.of(s.slice, Long.toString(pane));
                 ScoreBins known = outcomes.get(key);
                 outcomes.put(key, known == null ? copy(o.getValue()) : known.merge(o.getValue()));
-                ctx.timerService().registerEventTimeTimer(final_(m, pane + size));
+                ctx.timerService().registerEventTimeTimer(finalAt(m, pane + size));
             }
         }
         if (fixed(e) && (calibrationChanged || calibration.value() == null)) calibration.update(cal);
@@ -146,7 +146,7 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
                     v.upper));
         }
         windows.put(Keys.of(s.slice, Long.toString(s.windowStart)), predictions);
-        ctx.timerService().registerEventTimeTimer(final_(m, s.windowEnd));
+        ctx.timerService().registerEventTimeTimer(finalAt(m, s.windowEnd));
     }
 
     /** The calibration in force, or null while it is being learned. */
@@ -176,13 +176,13 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
         if (e == null) return;
         long size = m.windowSizeMs(), slide = m.windowSlideMs();
         CalibrationState cal = calibration.value();
-        if (fixed(e) && cal != null && !cal.ready && final_(m, cal.referenceEnd) <= timestamp) {
+        if (fixed(e) && cal != null && !cal.ready && finalAt(m, cal.referenceEnd) <= timestamp) {
             if (cal.outcomes.total() >= e.calibration.minLabels) {
                 cal.ready = true;
             } else {
                 // Too few labels to trust: learn from the next windows too.
                 cal.referenceEnd += e.calibration.windows * size;
-                ctx.timerService().registerEventTimeTimer(final_(m, cal.referenceEnd));
+                ctx.timerService().registerEventTimeTimer(finalAt(m, cal.referenceEnd));
             }
             calibration.update(cal);
         }
@@ -191,7 +191,7 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
         for (Map.Entry<String, ScoreBins> w : windows.entries()) {
             String[] sliceStart = Keys.split(w.getKey());
             long start = Long.parseLong(sliceStart[1]), end = start + size;
-            if (final_(m, end) > timestamp) continue;
+            if (finalAt(m, end) > timestamp) continue;
             done.add(w.getKey());
             if (fitted == null) continue;
             ScoreBins labelled = new ScoreBins();
@@ -229,7 +229,7 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
         for (String k : done) windows.remove(k);
         List<String> stale = new ArrayList<>();
         for (String k : outcomes.keys()) {
-            if (final_(m, Long.parseLong(Keys.split(k)[1]) + size) <= timestamp) stale.add(k);
+            if (finalAt(m, Long.parseLong(Keys.split(k)[1]) + size) <= timestamp) stale.add(k);
         }
         for (String k : stale) outcomes.remove(k);
     }
