@@ -74,7 +74,7 @@ class EstimationITCase {
             "");
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void estimatesTrackCalibratedOutcomesAndTheErrorShowsConceptDrift() throws Exception {
         MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(SPEC, "test"), KAFKA.kafka());
         Well19937c rng = new Well19937c(20261202L);
