@@ -24,6 +24,8 @@ public class ModelSpec implements Serializable {
     public Integer calibrationBins;
 
     public DriftSpec drift;
+    /** Confidence-based performance estimation from scores, before labels (off unless set). */
+    public EstimationSpec estimation;
     /** Silence detection: after how long without predictions / labels. */
     public AbsenceSpec absence;
     /** The champion version: challengers' KPIs (and, unless drift names its own, outputs) are compared with it. */
@@ -123,6 +125,7 @@ public class ModelSpec implements Serializable {
         m.topK = topK;
         m.calibrationBins = calibrationBins;
         m.drift = drift;
+        m.estimation = estimation;
         m.absence = absence;
         m.champion = champion;
         m.trafficSplit = trafficSplit;

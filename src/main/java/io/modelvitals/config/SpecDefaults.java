@@ -61,6 +61,7 @@ final class SpecDefaults {
         if (d.discrepancies == null) d.discrepancies = new ArrayList<>();
         if (d.goals == null) d.goals = new ArrayList<>();
         drift(d.drift);
+        if (d.estimation != null) estimation(d.estimation);
         kpis(d);
     }
 
@@ -82,6 +83,8 @@ final class SpecDefaults {
         // so it takes the built-in drift defaults itself.
         if (m.drift == null) m.drift = d.drift;
         else drift(m.drift);
+        if (m.estimation == null) m.estimation = d.estimation;
+        else estimation(m.estimation);
         if (m.champion == null) m.champion = d.champion;
         if (m.absence == null) m.absence = d.absence;
         if (m.trafficSplit == null) m.trafficSplit = d.trafficSplit;
@@ -131,5 +134,19 @@ final class SpecDefaults {
         if (d.minSamples == null) d.minSamples = 100L;
         if (d.previousWindowsBack == null) d.previousWindowsBack = 1;
         if (d.fixedWindows == null) d.fixedWindows = 6;
+    }
+
+    /** Estimation is off unless a model (or the defaults) has the block; a block takes these defaults. */
+    private static void estimation(EstimationSpec e) {
+        if (e.score == null) e.score = EstimationSpec.POSITIVE_PROBABILITY;
+        if (e.negativeClass == null) e.negativeClass = "0";
+        if (e.bins == null) e.bins = 20;
+        if (e.minSamples == null) e.minSamples = 100L;
+        if (e.calibration == null) e.calibration = new EstimationSpec.Calibration();
+        EstimationSpec.Calibration c = e.calibration;
+        if (c.source == null) c.source = c.file != null ? EstimationSpec.BASELINE : EstimationSpec.FIXED;
+        if (c.windows == null) c.windows = 3;
+        if (c.minLabels == null) c.minLabels = 500L;
+        if (c.refresh == null) c.refresh = EstimationSpec.NEVER;
     }
 }

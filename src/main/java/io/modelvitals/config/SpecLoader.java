@@ -57,6 +57,7 @@ public final class SpecLoader {
         List<String> errors = SpecValidator.validate(spec);
         // Files only once the spec is valid, so all of the spec's own errors are reported before any of its files'.
         if (errors.isEmpty()) loadSampleFiles(spec, baseDir);
+        if (errors.isEmpty()) loadCalibrationFiles(spec, baseDir);
         if (!errors.isEmpty()) {
             throw new SpecException(sourceName + ": invalid spec:\n  - " + String.join("\n  - ", errors));
         }
@@ -148,6 +149,17 @@ public final class SpecLoader {
             } catch (IOException e) {
                 throw new SpecException("cannot read baseline sample_file " + file + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Reads each estimation baseline file into per-bin counts, once at load time (as the drift samples). */
+    private static void loadCalibrationFiles(MonitorSpec spec, Path baseDir) {
+        List<ModelSpec> all = new ArrayList<>(spec.models);
+        all.add(spec.defaults);
+        for (ModelSpec m : all) {
+            EstimationSpec e = m.estimation;
+            if (e == null || e.calibration.file == null || e.calibration.baselineCounts != null) continue;
+            EstimationSpec.readBaseline(e.calibration, baseDir.resolve(e.calibration.file), e.bins);
         }
     }
 }

@@ -102,6 +102,7 @@ final class SpecValidator {
         if (m.topK < 1) errors.add(at + ".top_k: must be ≥ 1");
         if (m.calibrationBins < 1 || m.calibrationBins > 1000) errors.add(at + ".calibration_bins: between 1 and 1000");
         validateDrift(errors, at + ".drift", m.drift);
+        if (m.estimation != null) validateEstimation(errors, at + ".estimation", m);
         validateKpis(errors, at, m);
         validateGoals(errors, at, m);
         if (m.absence != null) {
@@ -430,6 +431,34 @@ final class SpecValidator {
                         dat + ": page_hinkley restarts after an alarm, so it never alarms twice in a row: for must be"
                                 + " 1 (keep_firing_for keeps the alert up)");
             }
+        }
+    }
+
+    private static void validateEstimation(List<String> errors, String at, ModelSpec m) {
+        EstimationSpec e = m.estimation;
+        if (!"classification".equals(m.task)) errors.add(at + ": only for classification models");
+        if (!Set.of(EstimationSpec.POSITIVE_PROBABILITY, EstimationSpec.CONFIDENCE)
+                .contains(e.score)) {
+            errors.add(at + ".score: positive_probability or confidence, not '" + e.score + "'");
+        }
+        if (EstimationSpec.POSITIVE_PROBABILITY.equals(e.score) && e.negativeClass.equals(m.positiveClass)) {
+            errors.add(at + ".negative_class: must differ from positive_class '" + m.positiveClass + "'");
+        }
+        if (e.bins < 2 || e.bins > 1000) errors.add(at + ".bins: between 2 and 1000");
+        if (e.minSamples < 1) errors.add(at + ".min_samples: must be ≥ 1");
+        EstimationSpec.Calibration c = e.calibration;
+        String cat = at + ".calibration";
+        if (EstimationSpec.FIXED.equals(c.source)) {
+            if (c.windows < 1) errors.add(cat + ".windows: must be ≥ 1");
+            if (c.minLabels < 1) errors.add(cat + ".min_labels: must be ≥ 1");
+            if (c.file != null) errors.add(cat + ".file: only with source: baseline");
+        } else if (EstimationSpec.BASELINE.equals(c.source)) {
+            if (c.file == null && c.baselineCounts == null) errors.add(cat + ".file: required with source: baseline");
+        } else {
+            errors.add(cat + ".source: fixed or baseline, not '" + c.source + "'");
+        }
+        if (!EstimationSpec.NEVER.equals(c.refresh)) {
+            errors.add(cat + ".refresh: only 'never' (each new version learns its own calibration)");
         }
     }
 

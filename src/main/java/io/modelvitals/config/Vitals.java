@@ -93,6 +93,25 @@ public final class Vitals {
     /** Predictions of a segment key folded into key=__other__ because the key reached segment_value_cap (class = the key). */
     public static final String SEGMENT_OVERFLOW = "segment_overflow";
 
+    // Confidence-based performance estimation (docs/estimation.md), per window by prediction time: estimated from
+    // calibrated scores with no labels (ciLower/ciUpper: the interval); when the window's labels are final, the
+    // realized value on its labelled predictions and the estimation error (estimate − realized).
+    public static final String ESTIMATED_ACCURACY = "estimated_accuracy";
+    public static final String ESTIMATED_PRECISION = "estimated_precision";
+    public static final String ESTIMATED_RECALL = "estimated_recall";
+    public static final String ESTIMATED_F1 = "estimated_f1";
+    public static final String ESTIMATED_MACRO_F1 = "estimated_macro_f1";
+    public static final String ESTIMATED_ROC_AUC = "estimated_roc_auc";
+    /** Expected count of a confusion cell (class = actual, predicted_class = predicted), binary only. */
+    public static final String ESTIMATED_CONFUSION = "estimated_confusion";
+    /** Prefixes of the estimated vital's name without "estimated_": realized_accuracy, estimation_error_accuracy… */
+    public static final String REALIZED_PREFIX = "realized_";
+
+    public static final String ESTIMATION_ERROR_PREFIX = "estimation_error_";
+    /** The metrics estimated, as they follow the prefixes. */
+    public static final java.util.List<String> ESTIMATED_METRICS =
+            java.util.List.of("accuracy", "precision", "recall", "f1", "macro_f1", "roc_auc");
+
     /** Vitals about one KPI, named in a rule's {@code class}. */
     public static final Set<String> BY_KPI = Set.of(KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE, DISCREPANCY);
 
@@ -100,7 +119,21 @@ public final class Vitals {
     public static final Set<String> WITH_P_VALUE = Set.of(KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE);
 
     /** Vitals that are about one class and need a rule's {@code class}. */
-    public static final Set<String> PER_CLASS = Set.of(PRECISION, RECALL, F1, CLASS_COUNT, CLASS_SHARE);
+    public static final Set<String> PER_CLASS = Set.of(
+            PRECISION,
+            RECALL,
+            F1,
+            CLASS_COUNT,
+            CLASS_SHARE,
+            ESTIMATED_PRECISION,
+            ESTIMATED_RECALL,
+            ESTIMATED_F1,
+            REALIZED_PREFIX + "precision",
+            REALIZED_PREFIX + "recall",
+            REALIZED_PREFIX + "f1",
+            ESTIMATION_ERROR_PREFIX + "precision",
+            ESTIMATION_ERROR_PREFIX + "recall",
+            ESTIMATION_ERROR_PREFIX + "f1");
 
     /** Vitals that compare with a reference and need a rule's {@code reference}. */
     public static final Set<String> DRIFT = Set.of(
@@ -175,7 +208,25 @@ public final class Vitals {
             SERVING_VERSION_AGE_DAYS,
             GOAL,
             OPTIMIZATION_METRIC,
-            SEGMENT_OVERFLOW);
+            SEGMENT_OVERFLOW,
+            ESTIMATED_ACCURACY,
+            ESTIMATED_PRECISION,
+            ESTIMATED_RECALL,
+            ESTIMATED_F1,
+            ESTIMATED_MACRO_F1,
+            ESTIMATED_ROC_AUC,
+            REALIZED_PREFIX + "accuracy",
+            REALIZED_PREFIX + "precision",
+            REALIZED_PREFIX + "recall",
+            REALIZED_PREFIX + "f1",
+            REALIZED_PREFIX + "macro_f1",
+            REALIZED_PREFIX + "roc_auc",
+            ESTIMATION_ERROR_PREFIX + "accuracy",
+            ESTIMATION_ERROR_PREFIX + "precision",
+            ESTIMATION_ERROR_PREFIX + "recall",
+            ESTIMATION_ERROR_PREFIX + "f1",
+            ESTIMATION_ERROR_PREFIX + "macro_f1",
+            ESTIMATION_ERROR_PREFIX + "roc_auc");
 
     private Vitals() {}
 }

@@ -11,9 +11,15 @@ import io.modelvitals.business.KpiPanes;
 import io.modelvitals.business.KpiVitalsFunction;
 import io.modelvitals.config.Durations;
 import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.estimation.EstimationPanes;
+import io.modelvitals.estimation.EstimationSlicer;
+import io.modelvitals.estimation.PerformanceEstimator;
+import io.modelvitals.estimation.ScoredOutcomes;
+import io.modelvitals.estimation.ScoredPredictions;
 import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.BusinessEvent;
 import io.modelvitals.events.ControlRecord;
+import io.modelvitals.events.EstimationSummary;
 import io.modelvitals.events.Feedback;
 import io.modelvitals.events.Heartbeat;
 import io.modelvitals.events.InputRecord;
@@ -24,6 +30,7 @@ import io.modelvitals.events.Label;
 import io.modelvitals.events.OutputSummary;
 import io.modelvitals.events.Prediction;
 import io.modelvitals.events.RuleCheck;
+import io.modelvitals.events.ScoredRecord;
 import io.modelvitals.events.SideOutputs;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.io.AlwaysIdleWatermarks;
@@ -101,6 +108,7 @@ public final class VitalsJob {
                 quality(spec, joined, deadLetters).union(outputVitals(spec, outputs), drift(spec, outputs));
         if (inputs.withKpis) vitals = vitals.union(kpis(spec, joined, deadLetters));
         if (spec.hasAbsence()) vitals = vitals.union(absence(spec, joined));
+        if (EstimationPanes.any(spec)) vitals = vitals.union(estimation(spec, joined, deadLetters));
         vitals = finite(vitals);
         if (spec.hasDiscrepancies()) vitals = vitals.union(discrepancies(spec, vitals));
         vitals = vitals.union(versions(outputs));
@@ -275,6 +283,35 @@ public final class VitalsJob {
                 .process(new AbsenceDetector(spec))
                 .uid("absence")
                 .name("Silence of predictions and labels");
+    }
+
+    /**
+     * 6b. Performance estimated from calibrated scores before the labels (docs/estimation.md): scored predictions and,
+     * once labelled, their outcomes, in the same two phases, then per version estimate and, when the labels are
+     * final, outcome.
+     */
+    private static DataStream<VitalRecord> estimation(
+            MonitorSpec spec, SingleOutputStreamOperator<JoinResult> joined, DeadLetters deadLetters) {
+        DataStream<ScoredRecord> scored = joined.getSideOutput(SideOutputs.ACCEPTED_PREDICTIONS)
+                .flatMap(new ScoredPredictions(spec))
+                .uid("scored-predictions")
+                .name("Scored predictions")
+                .union(joined.flatMap(new ScoredOutcomes(spec))
+                        .uid("scored-outcomes")
+                        .name("Scored outcomes"));
+        var estimation = EstimationPanes.of(spec)
+                .apply(
+                        scored.flatMap(new EstimationSlicer(spec))
+                                .uid("estimation-slicer")
+                                .name("Slice scores by segment"),
+                        spec);
+        deadLetters.add(estimation.deadLetters);
+        return estimation
+                .windows
+                .keyBy(EstimationSummary::versionKey)
+                .process(new PerformanceEstimator(spec))
+                .uid("performance-estimation")
+                .name("Performance estimated from scores, against outcomes");
     }
 
     /** A vital that overflowed (values near ±1e308) is not a number anyone can act on, nor valid JSON. */

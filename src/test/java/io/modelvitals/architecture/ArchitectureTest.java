@@ -22,6 +22,7 @@ class ArchitectureTest {
         "io.modelvitals.quality..",
         "io.modelvitals.output..",
         "io.modelvitals.business..",
+        "io.modelvitals.estimation..",
         "io.modelvitals.operational..",
         "io.modelvitals.alerting..",
         "io.modelvitals.events..",
@@ -81,6 +82,7 @@ class ArchitectureTest {
                     "io.modelvitals.quality..",
                     "io.modelvitals.output..",
                     "io.modelvitals.business..",
+                    "io.modelvitals.estimation..",
                     "io.modelvitals.operational..",
                     "io.modelvitals.alerting..",
                     "io.modelvitals.io..",
@@ -91,7 +93,7 @@ class ArchitectureTest {
     /** Stages talk through records and the pane machinery, never to each other's operators. */
     @ArchTest
     static void stagesDoNotImportEachOther(JavaClasses classes) {
-        String[] stages = {"join", "quality", "output", "business"};
+        String[] stages = {"join", "quality", "output", "business", "estimation"};
         for (String stage : stages) {
             for (String other : stages) {
                 if (stage.equals(other)) continue;

@@ -142,7 +142,8 @@ class SpecLoaderTest {
     @Test
     void theBundledDemoSpecIsValid() throws Exception {
         MonitorSpec spec = Demo.bundledSpec();
-        assertEquals(7, spec.model("recommender").rules.size());
+        assertEquals(8, spec.model("recommender").rules.size());
+        assertEquals(EstimationSpec.CONFIDENCE, spec.model("recommender").estimation.score);
         assertEquals(2, spec.model("recommender").goals.size());
         assertEquals("v1", spec.model("recommender").champion);
     }

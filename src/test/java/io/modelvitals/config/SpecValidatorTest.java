@@ -56,6 +56,69 @@ class SpecValidatorTest {
     }
 
     @Test
+    void estimationSettings() {
+        assertErrors(String.join(
+                "\n",
+                "models:",
+                "  - {name: a, estimation: {}}",
+                "  - {name: b, estimation: {score: confidence, calibration: {source: baseline, file: cal.csv}}}"));
+        assertErrors(
+                String.join(
+                        "\n",
+                        "models:",
+                        "  - {name: m, task: regression, estimation: {score: logit, bins: 1, min_samples: 0,"
+                                + " calibration: {windows: 0, min_labels: 0, file: x.csv, source: fixed,"
+                                + " refresh: daily}}}",
+                        "  - {name: n, positive_class: yes, estimation: {negative_class: yes,"
+                                + " calibration: {source: baseline}}}",
+                        "  - {name: o, estimation: {calibration: {source: rolling}}}"),
+                "models[0].estimation: only for classification models",
+                "models[0].estimation.score: positive_probability or confidence, not 'logit'",
+                "models[0].estimation.bins: between 2 and 1000",
+                "models[0].estimation.min_samples: must be ≥ 1",
+                "models[0].estimation.calibration.windows: must be ≥ 1",
+                "models[0].estimation.calibration.min_labels: must be ≥ 1",
+                "models[0].estimation.calibration.file: only with source: baseline",
+                "models[0].estimation.calibration.refresh: only 'never' (each new version learns its own calibration)",
+                "models[1].estimation.negative_class: must differ from positive_class 'yes'",
+                "models[1].estimation.calibration.file: required with source: baseline",
+                "models[2].estimation.calibration.source: fixed or baseline, not 'rolling'");
+    }
+
+    @Test
+    void anEstimationBlockTakesItsDefaults() {
+        MonitorSpec spec = SpecLoader.parse("models: [{name: m, estimation: {}}, {name: n}]", "test");
+        EstimationSpec e = spec.model("m").estimation;
+        assertEquals(EstimationSpec.POSITIVE_PROBABILITY, e.score);
+        assertEquals("0", e.negativeClass);
+        assertEquals(20, e.bins);
+        assertEquals(100L, e.minSamples);
+        assertEquals(EstimationSpec.FIXED, e.calibration.source);
+        assertEquals(3, e.calibration.windows);
+        assertEquals(500L, e.calibration.minLabels);
+        assertEquals(EstimationSpec.NEVER, e.calibration.refresh);
+        assertEquals(null, spec.model("n").estimation, "off unless asked for");
+    }
+
+    @Test
+    void aCalibrationBaselineFileIsReadIntoBinCounts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("cal.csv"), "score,outcome\n0.1,0\n0.12,1\n0.95,1\n1.0,1\n");
+        MonitorSpec spec = SpecLoader.parse(
+                "models: [{name: m, estimation: {bins: 4, calibration: {file: cal.csv}}}]", "test", dir);
+        EstimationSpec.Calibration c = spec.model("m").estimation.calibration;
+        assertEquals(EstimationSpec.BASELINE, c.source);
+        // Bins of width ¼: 0.1 and 0.12 in bin 0 (one hit), 0.95 and 1.0 in bin 3 (two hits).
+        assertEquals(List.of(2L, 0L, 0L, 2L), c.baselineCounts);
+        assertEquals(List.of(1L, 0L, 0L, 2L), c.baselineHits);
+        java.nio.file.Files.writeString(dir.resolve("bad.csv"), "0.5,maybe\n");
+        SpecException e = org.junit.jupiter.api.Assertions.assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse("models: [{name: m, estimation: {calibration: {file: bad.csv}}}]", "test", dir));
+        assertTrue(e.getMessage().contains("line 1: expected 'score,outcome'"), e.getMessage());
+    }
+
+    @Test
     void anAbsencePeriodSpansAtLeastTwoHeartbeats() {
         assertEquals(1_000, AbsenceSpec.HEARTBEAT_INTERVAL_MS);
         assertErrors(

@@ -48,7 +48,13 @@ class PojoSerializationTest {
                 Feedback.class,
                 Heartbeat.class,
                 io.modelvitals.functions.AbsenceDetector.Activity.class,
-                io.modelvitals.vitals.ScoreAccumulator.class
+                io.modelvitals.vitals.ScoreAccumulator.class,
+                ScoredRecord.class,
+                EstimationSummary.class,
+                io.modelvitals.vitals.ScoreBins.class,
+                io.modelvitals.vitals.EstimationAccumulator.class,
+                io.modelvitals.vitals.SlicedEstimation.class,
+                io.modelvitals.vitals.CalibrationState.class
             })
     void serializedAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);

@@ -59,6 +59,20 @@ class DemoITCase {
         assertTrue(startsAt.isBefore(traffic.incidentStartsAt().plus(Duration.ofMinutes(40))), "starts " + startsAt);
         assertTrue(endsAt.isAfter(traffic.incidentEndsAt()), "ends " + endsAt);
         assertTrue(endsAt.isBefore(traffic.incidentEndsAt().plus(Duration.ofHours(1))), "ends " + endsAt);
+        // Quality before the labels: the challenger's accuracy estimated from its calibrated confidence falls below
+        // the goal during the incident, for windows no later than the labelled accuracy's.
+        List<JsonNode> estimateAlerts = result.alerts.stream()
+                .filter(a -> a.path("labels").path("alertname").asText().equals("estimated-accuracy-below-goal"))
+                .collect(Collectors.toList());
+        assertEquals(
+                List.of("firing", "resolved"),
+                estimateAlerts.stream().map(a -> a.path("status").asText()).collect(Collectors.toList()),
+                result.alerts.toString());
+        Instant estimateStarts =
+                Instant.parse(estimateAlerts.get(0).path("startsAt").asText());
+        assertTrue(
+                !estimateStarts.isBefore(traffic.incidentStartsAt()) && !estimateStarts.isAfter(startsAt),
+                "the estimate is seen no later than the labelled accuracy drop: " + estimateStarts + " vs " + startsAt);
         // The label-free vital: the challenger's outputs move away from the champion's while the incident lasts.
         List<JsonNode> driftAlerts = result.alerts.stream()
                 .filter(a -> a.path("labels").path("alertname").asText().equals("output-drift-vs-champion"))

@@ -1,0 +1,258 @@
+package io.modelvitals.estimation;
+
+import io.modelvitals.config.EstimationSpec;
+import io.modelvitals.config.ModelSpec;
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.config.Vitals;
+import io.modelvitals.events.EstimationSummary;
+import io.modelvitals.events.Keys;
+import io.modelvitals.events.VitalRecord;
+import io.modelvitals.pane.SegmentSlicer;
+import io.modelvitals.vitals.CalibrationState;
+import io.modelvitals.vitals.IsotonicCalibration;
+import io.modelvitals.vitals.PerformanceEstimation;
+import io.modelvitals.vitals.Proportions;
+import io.modelvitals.vitals.ScoreBins;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Confidence-based performance estimation per (model, version), all slices in one key so they share the version's
+ * calibration (docs/estimation.md). When a window of predictions closes, it is estimated from the calibrated scores
+ * (estimated_*, with intervals), before any of its labels; when its labels are final (the label horizon after its end,
+ * plus one window for the outcomes to be summed), the same metrics of its labelled predictions come out beside the
+ * estimates (realized_*), with the estimation error (estimation_error_* = estimate − realized).
+ *
+ * <p>Calibration, {@code fixed}: the outcomes of the version's first {@code windows} windows (by prediction time, the
+ * whole population) are gathered until their labels are final, then fitted (isotonic over the score bins) and kept;
+ * with fewer than {@code min_labels} the period grows by as many windows again. {@code baseline}: from the spec's file.
+ * Windows that close before the calibration is ready are not estimated.
+ *
+ * <p>Outcomes arrive in windows of arrival time, by the pane of their prediction. With sliding windows a pane is in
+ * several windows, so only the windows that tile time (start a multiple of the size) are read for outcomes: each
+ * outcome counts once.
+ */
+public class PerformanceEstimator extends KeyedProcessFunction<String, EstimationSummary, VitalRecord> {
+    private final MonitorSpec spec;
+    private transient ValueState<CalibrationState> calibration;
+    /** slice, window start → the window's predictions (an estimated window waiting for its labels). */
+    private transient MapState<String, ScoreBins> windows;
+    /** slice, prediction pane start → the outcomes of its predictions so far. */
+    private transient MapState<String, ScoreBins> outcomes;
+
+    private transient Map<String, IsotonicCalibration> baselines;
+
+    public PerformanceEstimator(MonitorSpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        // Timers drop windows and panes once their labels are final; the TTL (processing time) is the safety net for a
+        // watermark that stops, and forgets the calibration of versions that stopped serving.
+        long longest = Duration.ofDays(14).toMillis();
+        for (ModelSpec m : spec.monitored())
+            if (m.estimation != null) longest = Math.max(longest, 3 * (m.labelHorizonMs() + 2 * m.windowSizeMs()));
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofMillis(longest))
+                .updateTtlOnReadAndWrite()
+                .cleanupIncrementally(10, false)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build();
+        ValueStateDescriptor<CalibrationState> calibrationDescriptor =
+                new ValueStateDescriptor<>("estimation-calibration", TypeInformation.of(CalibrationState.class));
+        MapStateDescriptor<String, ScoreBins> windowsDescriptor =
+                new MapStateDescriptor<>("estimation-windows", Types.STRING, TypeInformation.of(ScoreBins.class));
+        MapStateDescriptor<String, ScoreBins> outcomesDescriptor =
+                new MapStateDescriptor<>("estimation-outcomes", Types.STRING, TypeInformation.of(ScoreBins.class));
+        calibrationDescriptor.enableTimeToLive(ttl);
+        windowsDescriptor.enableTimeToLive(ttl);
+        outcomesDescriptor.enableTimeToLive(ttl);
+        calibration = getRuntimeContext().getState(calibrationDescriptor);
+        windows = getRuntimeContext().getMapState(windowsDescriptor);
+        outcomes = getRuntimeContext().getMapState(outcomesDescriptor);
+        baselines = new HashMap<>();
+    }
+
+    private static boolean fixed(EstimationSpec e) {
+        return EstimationSpec.FIXED.equals(e.calibration.source);
+    }
+
+    /** When a period's (or window's) outcomes are all in: its labels final, and one tiling window to sum them. */
+    private static long finalAt(ModelSpec m, long end) {
+        return end + m.labelHorizonMs() + m.windowSizeMs() - 1;
+    }
+
+    @Override
+    public void processElement(EstimationSummary s, Context ctx, Collector<VitalRecord> out) throws Exception {
+        ModelSpec m = spec.modelOrDefaults(s.model);
+        EstimationSpec e = m.estimation;
+        if (e == null) return;
+        long size = m.windowSizeMs(), slide = m.windowSlideMs();
+        CalibrationState cal = calibration.value();
+        if (fixed(e) && cal == null) {
+            cal = new CalibrationState();
+            cal.referenceStart = s.windowStart;
+            cal.referenceEnd = s.windowStart + e.calibration.windows * size;
+            ctx.timerService().registerEventTimeTimer(finalAt(m, cal.referenceEnd));
+        }
+        boolean calibrationChanged = false;
+        if (Math.floorMod(s.windowStart, size) == 0) {
+            for (Map.Entry<Long, ScoreBins> o : s.accumulator.outcomes.entrySet()) {
+                long pane = o.getKey();
+                if (cal != null
+                        && !cal.ready
+                        && SegmentSlicer.ALL.equals(s.slice)
+                        && pane >= cal.referenceStart
+                        && pane < cal.referenceEnd) {
+                    cal.outcomes.merge(o.getValue());
+                    calibrationChanged = true;
+                }
+                String key = Keys.of(s.slice, Long.toString(pane));
+                ScoreBins known = outcomes.get(key);
+                outcomes.put(key, known == null ? copy(o.getValue()) : known.merge(o.getValue()));
+                ctx.timerService().registerEventTimeTimer(finalAt(m, pane + size));
+            }
+        }
+        if (fixed(e) && (calibrationChanged || calibration.value() == null)) calibration.update(cal);
+
+        ScoreBins predictions = s.accumulator.predictions;
+        IsotonicCalibration fitted = ready(m, cal);
+        if (fitted == null || predictions.total() < e.minSamples) return;
+        for (PerformanceEstimation.Value v : PerformanceEstimation.estimate(
+                ScoredPredictions.binary(m), m.positiveClass, e.negativeClass, predictions, fitted, Proportions.Z95)) {
+            out.collect(record(
+                    s.model,
+                    s.version,
+                    s.slice,
+                    s.windowStart,
+                    s.windowEnd,
+                    "estimated_",
+                    v,
+                    v.value,
+                    v.lower,
+                    v.upper));
+        }
+        windows.put(Keys.of(s.slice, Long.toString(s.windowStart)), predictions);
+        ctx.timerService().registerEventTimeTimer(finalAt(m, s.windowEnd));
+    }
+
+    /** The calibration in force, or null while it is being learned. */
+    private IsotonicCalibration ready(ModelSpec m, CalibrationState cal) {
+        EstimationSpec e = m.estimation;
+        if (!fixed(e)) {
+            return baselines.computeIfAbsent(
+                    m.name,
+                    k -> IsotonicCalibration.fit(
+                            e.calibration.baselineCounts.stream()
+                                    .mapToLong(Long::longValue)
+                                    .toArray(),
+                            e.calibration.baselineHits.stream()
+                                    .mapToLong(Long::longValue)
+                                    .toArray()));
+        }
+        if (cal == null || !cal.ready) return null;
+        long[][] bins = cal.outcomes.byBin(e.bins);
+        return IsotonicCalibration.fit(bins[0], bins[1]);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<VitalRecord> out) throws Exception {
+        String[] key = Keys.split(ctx.getCurrentKey());
+        ModelSpec m = spec.modelOrDefaults(key[0]);
+        EstimationSpec e = m.estimation;
+        if (e == null) return;
+        long size = m.windowSizeMs(), slide = m.windowSlideMs();
+        CalibrationState cal = calibration.value();
+        if (fixed(e) && cal != null && !cal.ready && finalAt(m, cal.referenceEnd) <= timestamp) {
+            if (cal.outcomes.total() >= e.calibration.minLabels) {
+                cal.ready = true;
+            } else {
+                // Too few labels to trust: learn from the next windows too.
+                cal.referenceEnd += e.calibration.windows * size;
+                ctx.timerService().registerEventTimeTimer(finalAt(m, cal.referenceEnd));
+            }
+            calibration.update(cal);
+        }
+        IsotonicCalibration fitted = ready(m, cal);
+        List<String> done = new ArrayList<>();
+        for (Map.Entry<String, ScoreBins> w : windows.entries()) {
+            String[] sliceStart = Keys.split(w.getKey());
+            long start = Long.parseLong(sliceStart[1]), end = start + size;
+            if (finalAt(m, end) > timestamp) continue;
+            done.add(w.getKey());
+            if (fitted == null) continue;
+            ScoreBins labelled = new ScoreBins();
+            for (long pane = start; pane < end; pane += slide) {
+                ScoreBins o = outcomes.get(Keys.of(sliceStart[0], Long.toString(pane)));
+                if (o != null) labelled.merge(o);
+            }
+            if (labelled.total() < e.minSamples) continue;
+            boolean binary = ScoredPredictions.binary(m);
+            Map<String, PerformanceEstimation.Value> estimates = new HashMap<>();
+            for (PerformanceEstimation.Value v : PerformanceEstimation.estimate(
+                    binary, m.positiveClass, e.negativeClass, w.getValue(), fitted, Proportions.Z95)) {
+                estimates.put(v.key(), v);
+            }
+            for (PerformanceEstimation.Value r :
+                    PerformanceEstimation.realized(binary, m.positiveClass, e.negativeClass, labelled, e.bins)) {
+                if (PerformanceEstimation.CONFUSION.equals(r.metric)) continue;
+                out.collect(record(
+                        key[0], key[1], sliceStart[0], start, end, Vitals.REALIZED_PREFIX, r, r.value, null, null));
+                PerformanceEstimation.Value est = estimates.get(r.key());
+                if (est == null) continue;
+                out.collect(record(
+                        key[0],
+                        key[1],
+                        sliceStart[0],
+                        start,
+                        end,
+                        Vitals.ESTIMATION_ERROR_PREFIX,
+                        r,
+                        est.value - r.value,
+                        est.lower - r.value,
+                        est.upper - r.value));
+            }
+        }
+        for (String k : done) windows.remove(k);
+        List<String> stale = new ArrayList<>();
+        for (String k : outcomes.keys()) {
+            if (finalAt(m, Long.parseLong(Keys.split(k)[1]) + size) <= timestamp) stale.add(k);
+        }
+        for (String k : stale) outcomes.remove(k);
+    }
+
+    private static ScoreBins copy(ScoreBins b) {
+        return new ScoreBins().merge(b);
+    }
+
+    private static VitalRecord record(
+            String model,
+            String version,
+            String slice,
+            long start,
+            long end,
+            String prefix,
+            PerformanceEstimation.Value v,
+            double value,
+            Double lower,
+            Double upper) {
+        VitalRecord r = new VitalRecord(model, version, slice, prefix + v.metric, v.cls, value, v.n, start, end);
+        r.predictedCls = v.predictedCls;
+        r.ciLower = lower;
+        r.ciUpper = upper;
+        return r;
+    }
+}

@@ -1,0 +1,42 @@
+package io.modelvitals.events;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the estimation stage aggregates: a scored prediction (at its prediction time), or its outcome once its label
+ * came (at the join's time of the pair), reduced to its predicted class, score bin and, for an outcome, whether it
+ * was a hit.
+ */
+public class ScoredRecord implements PaneRecord {
+    public String model;
+    public String version;
+    public Map<String, String> segment;
+    /** Set by the segment slicer. */
+    public List<String> slices;
+    /** Where it counts: a prediction's time, or an outcome's arrival (the pair's time). */
+    public long ts;
+
+    public long predictionTs;
+    public String predictedClass;
+    public int bin;
+    /** Null for a prediction; for an outcome, whether it was the positive class (or right, for a confidence). */
+    public Boolean hit;
+
+    public ScoredRecord() {}
+
+    @Override
+    public String model() {
+        return model;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public long time() {
+        return ts;
+    }
+}
