@@ -23,6 +23,9 @@ public final class Vitals {
     public static final String LOG_LOSS = "log_loss";
     public static final String BRIER_SCORE = "brier_score";
     public static final String EXPECTED_CALIBRATION_ERROR = "expected_calibration_error";
+    /** Kumar et al.'s debiased ℓ2 calibration error: about 0 for a calibrated model at any n (the one to alert on). */
+    public static final String CALIBRATION_ERROR_DEBIASED = "calibration_error_debiased";
+
     public static final String TOP_K_ACCURACY = "top_k_accuracy";
     public static final String LABEL_COVERAGE = "label_coverage";
     public static final String LABEL_DELAY_P50_MS = "label_delay_p50_ms";
@@ -161,6 +164,7 @@ public final class Vitals {
             LOG_LOSS,
             BRIER_SCORE,
             EXPECTED_CALIBRATION_ERROR,
+            CALIBRATION_ERROR_DEBIASED,
             TOP_K_ACCURACY,
             PREDICTIONS_PER_SECOND,
             ERROR_RATE,
