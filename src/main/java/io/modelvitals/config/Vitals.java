@@ -67,6 +67,10 @@ public final class Vitals {
     public static final String VALUE_KS_STATISTIC = "value_ks_statistic";
     public static final String VALUE_KS_P_VALUE = "value_ks_p_value";
     public static final String VALUE_WASSERSTEIN = "value_wasserstein";
+    /** 1 when the classes drifted by the default decision (chi-square up to 1,000 samples, else Jensen-Shannon), else 0. */
+    public static final String CLASS_DRIFT = "class_drift";
+    /** 1 when the values drifted by the default decision (KS up to 1,000 samples, else normalized Wasserstein), else 0. */
+    public static final String VALUE_DRIFT = "value_drift";
 
     // Business KPIs (the record's class is the KPI's name).
     public static final String KPI = "kpi";
@@ -100,7 +104,15 @@ public final class Vitals {
     public static final Set<String> BY_KPI = Set.of(KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE, DISCREPANCY);
 
     /** Vitals that carry a p-value, for {@code gate: significance}. */
-    public static final Set<String> WITH_P_VALUE = Set.of(KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE);
+    public static final Set<String> WITH_P_VALUE = Set.of(
+            KPI_DIFFERENCE,
+            KPI_RELATIVE_DIFFERENCE,
+            CLASS_PSI,
+            CLASS_JS_DISTANCE,
+            VALUE_PSI,
+            VALUE_JS_DISTANCE,
+            CLASS_DRIFT,
+            VALUE_DRIFT);
 
     /** Vitals that are about one class and need a rule's {@code class}. */
     public static final Set<String> PER_CLASS = Set.of(PRECISION, RECALL, F1, CLASS_COUNT, CLASS_SHARE);
@@ -114,7 +126,9 @@ public final class Vitals {
             VALUE_JS_DISTANCE,
             VALUE_KS_STATISTIC,
             VALUE_KS_P_VALUE,
-            VALUE_WASSERSTEIN);
+            VALUE_WASSERSTEIN,
+            CLASS_DRIFT,
+            VALUE_DRIFT);
 
     /** Every vital a rule can watch (confusion cells and histogram bins are for reading, not alerting). */
     public static final Set<String> ALL = Set.of(
@@ -149,6 +163,8 @@ public final class Vitals {
             VALUE_KS_STATISTIC,
             VALUE_KS_P_VALUE,
             VALUE_WASSERSTEIN,
+            CLASS_DRIFT,
+            VALUE_DRIFT,
             KPI,
             KPI_DIFFERENCE,
             KPI_RELATIVE_DIFFERENCE,
