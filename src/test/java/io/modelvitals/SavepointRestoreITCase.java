@@ -839,7 +839,8 @@ class SavepointRestoreITCase {
             "value_js_distance",
             "value_ks_statistic",
             "value_ks_p_value",
-            "value_wasserstein");
+            "value_wasserstein",
+            "value_drift");
     static final double QUANTILE_FACTOR = 2;
     /** Floating-point sums merged in arrival order (two subtasks' partials) differ in the last bits between runs. */
     static final double RELATIVE_TOLERANCE = 1e-9;

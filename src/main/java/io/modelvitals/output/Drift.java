@@ -241,7 +241,7 @@ public final class Drift {
         SplittableRandom random = new SplittableRandom(seed(a, b));
         long ni = Math.max(1, Math.round(n)), mi = Math.max(1, Math.round(m));
         double[] ra = new double[k], rb = new double[k];
-        Sequential mc = new Sequential(observed);
+        Sequential mc = new Sequential(observed, least < MIN_EXPECTED);
         while (mc.more()) {
             multinomial(random, ni, pooled, ra);
             multinomial(random, mi, pooled, rb);
@@ -274,7 +274,7 @@ public final class Drift {
         SplittableRandom random = new SplittableRandom(seed(current, referenceShares));
         long ni = Math.max(1, Math.round(n));
         double[] ra = new double[k];
-        Sequential mc = new Sequential(observed);
+        Sequential mc = new Sequential(observed, least < MIN_EXPECTED);
         while (mc.more()) {
             multinomial(random, ni, q, ra);
             mc.add(goodnessOfFit(ra, referenceShares, q));
@@ -325,13 +325,17 @@ public final class Drift {
         final int[] stoppedAt = new int[3];
         int replicates;
 
-        Sequential(double[] observed) {
+        /** Whether the chi-square needs the simulation (else only PSI and JS decide when to stop). */
+        final boolean chiSquare;
+
+        Sequential(double[] observed, boolean chiSquare) {
             this.observed = observed;
+            this.chiSquare = chiSquare;
         }
 
         boolean more() {
             if (replicates >= REPLICATES) return false;
-            for (int s = 0; s < 3; s++) if (stoppedAt[s] == 0) return true;
+            for (int s = chiSquare ? 0 : 1; s < 3; s++) if (stoppedAt[s] == 0) return true;
             return false;
         }
 
@@ -371,7 +375,21 @@ public final class Drift {
     }
 
     /** A multinomial draw of n over the shares, as a chain of conditional binomials, into {@code out}. */
-    static void multinomial(SplittableRandom random, long n, double[] shares, double[] out) {
+    public static void multinomial(SplittableRandom random, long n, double[] shares, double[] out) {
+        if (n <= 1000) {
+            // Small n: one categorical draw per value, faster than a chain of binomial inversions.
+            Arrays.fill(out, 0);
+            double[] cumulative = new double[shares.length];
+            double c = 0;
+            for (int i = 0; i < shares.length; i++) cumulative[i] = c += shares[i];
+            for (long v = 0; v < n; v++) {
+                double u = random.nextDouble() * c;
+                int i = 0;
+                while (i < cumulative.length - 1 && u >= cumulative[i]) i++;
+                out[i]++;
+            }
+            return;
+        }
         long left = n;
         double mass = 1;
         for (int i = 0; i < shares.length; i++) {
