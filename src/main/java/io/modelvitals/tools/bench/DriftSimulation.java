@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * against a clean reference window (the {@code fixed} setting). Not a test: run it and read the table
  * (docs/drift.md has the figures and the command).
  *
- * <p>Usage: {@code DriftSimulation [windows=10000] [trials=200] [sizes=60,300,18000,100000]}.
+ * <p>Usage: {@code DriftSimulation [windows=10000] [trials=100] [sizes=60,300,18000,100000]}.
  */
 public final class DriftSimulation {
     /** Class shares of the clean traffic: a rare class of 3% so that small windows meet small expected counts. */
@@ -31,7 +31,7 @@ public final class DriftSimulation {
 
     public static void main(String[] args) {
         int windows = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-        int trials = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int trials = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int[] sizes = args.length > 2
                 ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
                 : new int[] {60, 300, 18_000, 100_000};
@@ -89,7 +89,7 @@ public final class DriftSimulation {
     }
 
     /** The longest run of shifted windows a trial watches before it counts as not detected. */
-    static final int CAP = 50;
+    static final int CAP = 20;
 
     /** Windows until the first alert, per trial, against one clean reference window; CAP + 1 when none. */
     static int[] detection(
