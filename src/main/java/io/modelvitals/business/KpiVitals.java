@@ -48,7 +48,8 @@ public final class KpiVitals {
     /**
      * A challenger against the champion in the same window and slice, for each KPI both have: the
      * difference (challenger − champion) and the relative difference. For a proportion, the difference
-     * carries its 95% (Wald) interval and both carry the two-sided p-value of the pooled two-proportion
+     * carries its 95% Newcombe hybrid score interval (built from the two
+     * Wilson intervals, so it behaves at 0/n and small n where the Wald interval claims certainty) and both carry the two-sided p-value of the pooled two-proportion
      * z-test. n is the smaller of the two denominators.
      */
     public static List<VitalRecord> compare(KpiSummary champion, KpiSummary challenger, List<KpiSpec> kpis) {
@@ -67,9 +68,10 @@ public final class KpiVitals {
 
             VitalRecord diff = comparison(challenger, Vitals.KPI_DIFFERENCE, k.name, p1 - p0, n, p);
             if (proportion) {
-                double half = Proportions.Z95 * Math.sqrt(p1 * (1 - p1) / d1 + p0 * (1 - p0) / d0);
-                diff.ciLower = p1 - p0 - half;
-                diff.ciUpper = p1 - p0 + half;
+                double[] ci = Proportions.newcombe(
+                        Math.round(n1), Math.round(d1), Math.round(n0), Math.round(d0), Proportions.Z95);
+                diff.ciLower = ci[0];
+                diff.ciUpper = ci[1];
             }
             out.add(diff);
             if (p0 != 0) out.add(comparison(challenger, Vitals.KPI_RELATIVE_DIFFERENCE, k.name, (p1 - p0) / p0, n, p));

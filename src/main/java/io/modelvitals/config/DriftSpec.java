@@ -26,7 +26,57 @@ public class DriftSpec implements Serializable {
 
     public Baseline baseline;
 
+    /**
+     * The significance level of class_drift and value_drift (and the level the docs' rules use); unset:
+     * 0.001, for at most one false alert per 1,000 clean windows.
+     */
+    public Double alpha;
+    /**
+     * Up to this many samples on the smaller side, class_drift and value_drift are tests (chi-square, KS);
+     * above, distances (Jensen-Shannon, normalized Wasserstein) that must also be beyond noise. Unset: 1000,
+     * Evidently's switch.
+     */
+    public Long testMaxSamples;
+    /** Jensen-Shannon distance (base 2) above which classes drifted, for large samples; unset: 0.12. */
+    public Double jsThreshold;
+    /** Wasserstein-1 over the reference's standard deviation above which values drifted; unset: 0.1. */
+    public Double wassersteinThreshold;
+
     public DriftSpec() {}
+
+    public static final double DEFAULT_ALPHA = 0.001;
+    public static final long DEFAULT_TEST_MAX_SAMPLES = 1000;
+    /** Evidently's 0.1 is on SciPy's Jensen-Shannon distance with natural logs; in base 2 it is 0.1 / √ln2. */
+    public static final double DEFAULT_JS_THRESHOLD = 0.12;
+
+    public static final double DEFAULT_WASSERSTEIN_THRESHOLD = 0.1;
+
+    public double alpha() {
+        return alpha != null ? alpha : DEFAULT_ALPHA;
+    }
+
+    public long testMaxSamples() {
+        return testMaxSamples != null ? testMaxSamples : DEFAULT_TEST_MAX_SAMPLES;
+    }
+
+    public double jsThreshold() {
+        return jsThreshold != null ? jsThreshold : DEFAULT_JS_THRESHOLD;
+    }
+
+    public double wassersteinThreshold() {
+        return wassersteinThreshold != null ? wassersteinThreshold : DEFAULT_WASSERSTEIN_THRESHOLD;
+    }
+
+    /** The problems of the drift-test options, each prefixed with {@code at}. */
+    public List<String> problems(String at) {
+        List<String> out = new java.util.ArrayList<>();
+        if (alpha != null && !(alpha > 0 && alpha < 1)) out.add(at + ".alpha: a significance level in (0, 1)");
+        if (testMaxSamples != null && testMaxSamples < 0) out.add(at + ".test_max_samples: must be ≥ 0");
+        if (jsThreshold != null && !(jsThreshold > 0 && jsThreshold <= 1)) out.add(at + ".js_threshold: in (0, 1]");
+        if (wassersteinThreshold != null && !(wassersteinThreshold > 0 && Double.isFinite(wassersteinThreshold)))
+            out.add(at + ".wasserstein_threshold: a positive number");
+        return out;
+    }
 
     /** The training baseline: class shares, and for numeric outputs bin edges with counts or a sample. */
     public static class Baseline implements Serializable {

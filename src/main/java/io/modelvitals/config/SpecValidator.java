@@ -474,6 +474,7 @@ final class SpecValidator {
         if (d.minSamples < 1) errors.add(at + ".min_samples: must be ≥ 1");
         if (d.previousWindowsBack < 1) errors.add(at + ".previous_windows_back: must be ≥ 1");
         if (d.fixedWindows < 1) errors.add(at + ".fixed_windows: must be ≥ 1");
+        errors.addAll(d.problems(at));
         if (d.histogramEdges != null) increasing(errors, at + ".histogram_edges", d.histogramEdges);
         if (d.baseline != null) validateBaseline(errors, at + ".baseline", d.baseline);
     }

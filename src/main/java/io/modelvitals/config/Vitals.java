@@ -23,6 +23,9 @@ public final class Vitals {
     public static final String LOG_LOSS = "log_loss";
     public static final String BRIER_SCORE = "brier_score";
     public static final String EXPECTED_CALIBRATION_ERROR = "expected_calibration_error";
+    /** Kumar et al.'s debiased ℓ2 calibration error: about 0 for a calibrated model at any n (the one to alert on). */
+    public static final String CALIBRATION_ERROR_DEBIASED = "calibration_error_debiased";
+
     public static final String TOP_K_ACCURACY = "top_k_accuracy";
     public static final String LABEL_COVERAGE = "label_coverage";
     public static final String LABEL_DELAY_P50_MS = "label_delay_p50_ms";
@@ -64,6 +67,10 @@ public final class Vitals {
     public static final String VALUE_KS_STATISTIC = "value_ks_statistic";
     public static final String VALUE_KS_P_VALUE = "value_ks_p_value";
     public static final String VALUE_WASSERSTEIN = "value_wasserstein";
+    /** 1 when the classes drifted by the default decision (chi-square up to 1,000 samples, else Jensen-Shannon), else 0. */
+    public static final String CLASS_DRIFT = "class_drift";
+    /** 1 when the values drifted by the default decision (KS up to 1,000 samples, else normalized Wasserstein), else 0. */
+    public static final String VALUE_DRIFT = "value_drift";
 
     // Business KPIs (the record's class is the KPI's name).
     public static final String KPI = "kpi";
@@ -116,7 +123,15 @@ public final class Vitals {
     public static final Set<String> BY_KPI = Set.of(KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE, DISCREPANCY);
 
     /** Vitals that carry a p-value, for {@code gate: significance}. */
-    public static final Set<String> WITH_P_VALUE = Set.of(KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE);
+    public static final Set<String> WITH_P_VALUE = Set.of(
+            KPI_DIFFERENCE,
+            KPI_RELATIVE_DIFFERENCE,
+            CLASS_PSI,
+            CLASS_JS_DISTANCE,
+            VALUE_PSI,
+            VALUE_JS_DISTANCE,
+            CLASS_DRIFT,
+            VALUE_DRIFT);
 
     /** Vitals that are about one class and need a rule's {@code class}. */
     public static final Set<String> PER_CLASS = Set.of(
@@ -144,7 +159,9 @@ public final class Vitals {
             VALUE_JS_DISTANCE,
             VALUE_KS_STATISTIC,
             VALUE_KS_P_VALUE,
-            VALUE_WASSERSTEIN);
+            VALUE_WASSERSTEIN,
+            CLASS_DRIFT,
+            VALUE_DRIFT);
 
     /** Every vital a rule can watch (confusion cells and histogram bins are for reading, not alerting). */
     public static final Set<String> ALL = Set.of(
@@ -179,6 +196,8 @@ public final class Vitals {
             VALUE_KS_STATISTIC,
             VALUE_KS_P_VALUE,
             VALUE_WASSERSTEIN,
+            CLASS_DRIFT,
+            VALUE_DRIFT,
             KPI,
             KPI_DIFFERENCE,
             KPI_RELATIVE_DIFFERENCE,
@@ -194,6 +213,7 @@ public final class Vitals {
             LOG_LOSS,
             BRIER_SCORE,
             EXPECTED_CALIBRATION_ERROR,
+            CALIBRATION_ERROR_DEBIASED,
             TOP_K_ACCURACY,
             PREDICTIONS_PER_SECOND,
             ERROR_RATE,

@@ -18,6 +18,22 @@ public interface Distribution {
     /** Sorted points where the CDF steps or bends; the statistics evaluate CDFs there. */
     double[] support();
 
+    /** The largest error of {@link #cdf} at 99% confidence: 0 for exact CDFs, the sketch's rank error otherwise. */
+    default double rankError() {
+        return 0;
+    }
+
+    /**
+     * The sample size the drift tests use: n for an exact CDF; for a sketch, 1 / (1/n + 4ε²) with ε its
+     * {@link #rankError}, so that the sketch's rank error counts as one more sampling error of a sample of
+     * 1 / (4ε²) values (≈ 1,400 for KLL k = 200): a rank error of ε is then one standard deviation of an
+     * empirical CDF at its median, conservative since ε is a 99% bound (≈ 2.6 standard deviations).
+     */
+    default double effectiveN() {
+        double e = rankError();
+        return e == 0 ? n() : 1 / (1.0 / n() + 4 * e * e);
+    }
+
     /** The CDF at each of the ascending {@code points}. */
     default double[] cdf(double[] points) {
         double[] out = new double[points.length];
@@ -45,6 +61,10 @@ public interface Distribution {
 
             public double[] support() {
                 return distinct(sketch.retained());
+            }
+
+            public double rankError() {
+                return sketch.rankErrorBound();
             }
         };
     }

@@ -93,21 +93,19 @@ public class OutputDriftFunction extends KeyedProcessFunction<String, OutputSumm
         for (OutputSummary s : window.values()) {
             List<VitalRecord> records = new ArrayList<>();
             if (drift.references.contains(DriftSpec.BASELINE)) {
-                records.addAll(
-                        OutputVitals.drift(s, DriftSpec.BASELINE, DriftReference.of(drift.baseline), drift.minSamples));
+                records.addAll(OutputVitals.drift(s, DriftSpec.BASELINE, DriftReference.of(drift.baseline), drift));
             }
             if (drift.references.contains(DriftSpec.PREVIOUS)) {
                 OutputSummary previous = history.get(s.version + "|" + (end - back));
                 if (previous != null) {
-                    records.addAll(OutputVitals.drift(
-                            s, DriftSpec.PREVIOUS, DriftReference.of(previous.accumulator), drift.minSamples));
+                    records.addAll(
+                            OutputVitals.drift(s, DriftSpec.PREVIOUS, DriftReference.of(previous.accumulator), drift));
                 }
             }
             if (drift.references.contains(DriftSpec.FIXED)) {
                 FixedReference f = fixed.get(s.version);
                 if (f != null && f.windows >= drift.fixedWindows) {
-                    records.addAll(
-                            OutputVitals.drift(s, DriftSpec.FIXED, DriftReference.of(f.accumulator), drift.minSamples));
+                    records.addAll(OutputVitals.drift(s, DriftSpec.FIXED, DriftReference.of(f.accumulator), drift));
                 } else if (f == null || end >= f.nextWindowEnd) {
                     // The next window that does not overlap the captured ones: a night without traffic
                     // only delays the capture.
@@ -120,7 +118,7 @@ public class OutputDriftFunction extends KeyedProcessFunction<String, OutputSumm
             }
             if (drift.references.contains(DriftSpec.CHAMPION) && !s.version.equals(champion)) {
                 records.addAll(OutputVitals.drift(
-                        s, DriftSpec.CHAMPION, DriftReference.of(window.get(champion).accumulator), drift.minSamples));
+                        s, DriftSpec.CHAMPION, DriftReference.of(window.get(champion).accumulator), drift));
             }
             records.forEach(out::collect);
         }

@@ -138,12 +138,24 @@ public final class OutputVitals {
         return mantissa + exponent;
     }
 
-    /**
-     * The drift vitals of {@code current} against {@code reference}. A statistic is skipped when either
-     * side has fewer than {@code minSamples} values of its kind (classes or numeric).
-     */
+    /** {@link #drift(OutputSummary, String, DriftReference, DriftSpec)} with the default drift tests. */
     public static List<VitalRecord> drift(
             OutputSummary current, String referenceName, DriftReference reference, long minSamples) {
+        DriftSpec spec = new DriftSpec();
+        spec.minSamples = minSamples;
+        return drift(current, referenceName, reference, spec);
+    }
+
+    /**
+     * The drift vitals of {@code current} against {@code reference}. A statistic is skipped when either
+     * side has fewer than {@code min_samples} values of its kind (classes or numeric). PSI and JS carry
+     * their null p-value (the record's {@code pValue}); class_drift and value_drift are the default
+     * decisions (1 drifted, 0 not): a test up to {@code test_max_samples} on the smaller side, above it
+     * a distance past its threshold that is also beyond noise, both at {@code alpha}.
+     */
+    public static List<VitalRecord> drift(
+            OutputSummary current, String referenceName, DriftReference reference, DriftSpec spec) {
+        long minSamples = spec.minSamples != null ? spec.minSamples : 100;
         List<VitalRecord> out = new ArrayList<>();
         OutputAccumulator acc = current.accumulator;
         long classified =
@@ -155,8 +167,8 @@ public final class OutputVitals {
             java.util.TreeSet<String> classes = new java.util.TreeSet<>(acc.classCounts.keySet());
             classes.addAll(referenceCounts.keySet());
             if (reference.shares != null) classes.addAll(reference.shares.keySet());
-            long[] cur = new long[classes.size()];
-            long[] ref = new long[classes.size()];
+            double[] cur = new double[classes.size()];
+            double[] ref = new double[classes.size()];
             double[] q = new double[classes.size()];
             int i = 0;
             for (String c : classes) {
@@ -165,34 +177,65 @@ public final class OutputVitals {
                 q[i] = reference.shares != null ? reference.shares.getOrDefault(c, 0.0) : 0;
                 i++;
             }
-            double[] p = Drift.shares(cur);
-            if (reference.shares == null) q = Drift.shares(ref);
-            out.add(driftRecord(current, Vitals.CLASS_PSI, referenceName, Drift.psi(p, q), classified));
-            out.add(driftRecord(
-                    current, Vitals.CLASS_JS_DISTANCE, referenceName, Drift.jensenShannonDistance(p, q), classified));
-            double pValue = reference.shares == null ? Drift.chiSquarePValue(cur, ref) : Drift.chiSquarePValue(cur, q);
-            if (!Double.isNaN(pValue))
-                out.add(driftRecord(current, Vitals.CLASS_CHI2_P_VALUE, referenceName, pValue, classified));
+            double[] p = shares(cur);
+            if (reference.shares == null) q = shares(ref);
+            Drift.NullTest noise =
+                    reference.shares == null ? Drift.nullTest(cur, ref) : Drift.nullTestAgainstShares(cur, q);
+            double js = Drift.jensenShannonDistance(p, q);
+            out.add(driftRecord(current, Vitals.CLASS_PSI, referenceName, Drift.psi(p, q), classified, noise.psi));
+            out.add(driftRecord(current, Vitals.CLASS_JS_DISTANCE, referenceName, js, classified, noise.js));
+            if (!Double.isNaN(noise.chiSquare)) {
+                out.add(driftRecord(current, Vitals.CLASS_CHI2_P_VALUE, referenceName, noise.chiSquare, classified));
+                boolean test = Math.min(classified, reference.classN) <= spec.testMaxSamples();
+                double pValue = test ? noise.chiSquare : noise.js;
+                boolean drifted = pValue < spec.alpha() && (test || js >= spec.jsThreshold());
+                out.add(driftRecord(current, Vitals.CLASS_DRIFT, referenceName, drifted ? 1 : 0, classified, pValue));
+            }
         }
         Distribution numeric = reference.numeric;
         if (acc.numericCount >= minSamples && numeric != null && numeric.n() >= minSamples) {
             Distribution cur = Distribution.of(acc.numeric);
             double[] edges = reference.binEdges != null ? innerEdges(reference.binEdges) : Drift.decileEdges(numeric);
             double[][] shares = Drift.binShares(cur, numeric, edges);
+            // The null levels count each side's bins as its effective sample: a sketch's shares are only
+            // as good as its rank error.
+            Drift.NullTest noise =
+                    Drift.nullTest(scale(shares[0], cur.effectiveN()), scale(shares[1], numeric.effectiveN()));
             long n = acc.numericCount;
-            out.add(driftRecord(current, Vitals.VALUE_PSI, referenceName, Drift.psi(shares[0], shares[1]), n));
+            out.add(driftRecord(
+                    current, Vitals.VALUE_PSI, referenceName, Drift.psi(shares[0], shares[1]), n, noise.psi));
             out.add(driftRecord(
                     current,
                     Vitals.VALUE_JS_DISTANCE,
                     referenceName,
                     Drift.jensenShannonDistance(shares[0], shares[1]),
-                    n));
+                    n,
+                    noise.js));
             double[] ksAndW1 = Drift.ksAndWasserstein(cur, numeric);
             double d = ksAndW1[0];
+            double ksP = Drift.ksPValue(d, cur, numeric);
             out.add(driftRecord(current, Vitals.VALUE_KS_STATISTIC, referenceName, d, n));
-            out.add(driftRecord(current, Vitals.VALUE_KS_P_VALUE, referenceName, Drift.ksPValue(d, n, numeric.n()), n));
+            out.add(driftRecord(current, Vitals.VALUE_KS_P_VALUE, referenceName, ksP, n));
             out.add(driftRecord(current, Vitals.VALUE_WASSERSTEIN, referenceName, ksAndW1[1], n));
+            boolean test = Math.min(n, numeric.n()) <= spec.testMaxSamples();
+            // Above test_max_samples: normalized Wasserstein past its threshold, and beyond noise by KS. A
+            // reference without spread (or an unknown one) leaves the KS test alone.
+            double normed = reference.numericStd > 0 ? ksAndW1[1] / reference.numericStd : Double.NaN;
+            boolean far = test || Double.isNaN(normed) || normed >= spec.wassersteinThreshold();
+            out.add(driftRecord(current, Vitals.VALUE_DRIFT, referenceName, ksP < spec.alpha() && far ? 1 : 0, n, ksP));
         }
+        return out;
+    }
+
+    private static double[] shares(double[] counts) {
+        double total = 0;
+        for (double c : counts) total += c;
+        return scale(counts, 1 / total);
+    }
+
+    private static double[] scale(double[] x, double f) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) out[i] = x[i] * f;
         return out;
     }
 
@@ -208,6 +251,14 @@ public final class OutputVitals {
     private static VitalRecord driftRecord(OutputSummary s, String vital, String reference, double value, long n) {
         VitalRecord v = record(s, vital, null, value, n);
         v.reference = reference;
+        return v;
+    }
+
+    /** A drift record with the p-value of its statistic under "no drift" (NaN: none, left null). */
+    private static VitalRecord driftRecord(
+            OutputSummary s, String vital, String reference, double value, long n, double pValue) {
+        VitalRecord v = driftRecord(s, vital, reference, value, n);
+        if (!Double.isNaN(pValue)) v.pValue = pValue;
         return v;
     }
 }

@@ -76,6 +76,7 @@ public final class QualityVitals {
             emit.value(Vitals.LOG_LOSS, null, scores.logLossSum / n, n);
             emit.value(Vitals.BRIER_SCORE, null, scores.brierSum / n, n);
             emit.value(Vitals.EXPECTED_CALIBRATION_ERROR, null, scores.expectedCalibrationError(), n);
+            emit.value(Vitals.CALIBRATION_ERROR_DEBIASED, null, scores.debiasedCalibrationError(), n);
             double[] auc = scores.rocAuc();
             if (auc != null) {
                 emit.value(Vitals.ROC_AUC, null, auc[0], n);

@@ -22,4 +22,20 @@ public final class Proportions {
         double half = z / denominator * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
         return new double[] {Math.max(0.0, center - half), Math.min(1.0, center + half)};
     }
+
+    /**
+     * Newcombe's hybrid score interval for the difference p1 − p2 of two independent proportions
+     * (Newcombe 1998, Statistics in Medicine 17:873, method 10): from each proportion's Wilson interval
+     * (l_i, u_i), lower = d − √((p1 − l1)² + (u2 − p2)²) and upper = d + √((u1 − p1)² + (p2 − l2)²).
+     * Unlike the Wald interval it does not collapse when a proportion is 0 or 1.
+     */
+    public static double[] newcombe(long x1, long n1, long x2, long n2, double z) {
+        double p1 = (double) x1 / n1, p2 = (double) x2 / n2;
+        double[] w1 = wilson(x1, n1, z), w2 = wilson(x2, n2, z);
+        double d = p1 - p2;
+        return new double[] {
+            d - Math.sqrt((p1 - w1[0]) * (p1 - w1[0]) + (w2[1] - p2) * (w2[1] - p2)),
+            d + Math.sqrt((w1[1] - p1) * (w1[1] - p1) + (p2 - w2[0]) * (p2 - w2[0]))
+        };
+    }
 }

@@ -116,4 +116,24 @@ public class ScoreAccumulator {
         }
         return sum / n;
     }
+
+    /**
+     * The debiased estimator of the ℓ2 calibration error of Kumar, Liang and Ma (2019, "Verified
+     * Uncertainty Calibration", NeurIPS, §5): √max(0, Σ_b (n_b / n) · [(ȳ_b − s̄_b)² − ȳ_b(1 − ȳ_b) / (n_b − 1)]),
+     * with ȳ_b the observed positive rate and s̄_b the mean score of bin b. Subtracting each bin's
+     * estimated sampling variance makes the sum unbiased for the squared error, so a calibrated model
+     * reads about 0 at any n, where the plug-in ECE reads about 0.1 at n = 100. A bin with one score
+     * has no variance estimate and adds nothing.
+     */
+    public double debiasedCalibrationError() {
+        double sum = 0;
+        for (Map.Entry<Integer, Long> e : calibrationCount.entrySet()) {
+            long nb = e.getValue();
+            if (nb < 2) continue;
+            double rate = (double) calibrationPositives.getOrDefault(e.getKey(), 0L) / nb;
+            double gap = rate - calibrationScoreSum.getOrDefault(e.getKey(), 0.0) / nb;
+            sum += nb * (gap * gap - rate * (1 - rate) / (nb - 1));
+        }
+        return Math.sqrt(Math.max(0, sum / n));
+    }
 }

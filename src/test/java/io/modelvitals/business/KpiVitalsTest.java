@@ -2,6 +2,7 @@ package io.modelvitals.business;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelvitals.config.KpiSpec;
 import io.modelvitals.config.MonitorSpec;
@@ -10,6 +11,7 @@ import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.vitals.KpiAccumulator;
+import io.modelvitals.vitals.Proportions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -118,12 +120,62 @@ class KpiVitalsTest {
         assertEquals(expectedP, diff.pValue, 1e-12);
         // The same test as a 2×2 chi-square without continuity correction (chi² = z²), straight from Commons Math.
         assertEquals(new ChiSquareTest().chiSquareTest(new long[][] {{36, 84}, {60, 60}}), diff.pValue, 1e-9);
-        // Wald interval: −0.2 ± 1.959964 · sqrt(0.3·0.7/120 + 0.5·0.5/120) = −0.2 ± 0.121349.
-        assertEquals(-0.321349, diff.ciLower, 1e-6);
-        assertEquals(-0.078651, diff.ciUpper, 1e-6);
+        // Newcombe's hybrid score interval (method 10) from the Wilson intervals of 36/120 and 60/120,
+        // computed independently (Python, Newcombe's formula, z = 1.959964): [−0.315505, −0.076104].
+        assertEquals(-0.315505, diff.ciLower, 1e-6);
+        assertEquals(-0.076104, diff.ciUpper, 1e-6);
         VitalRecord relative = v.get("kpi_relative_difference/take_rate");
         assertEquals(-0.4, relative.value, 1e-12);
         assertEquals(diff.pValue, relative.pValue);
+    }
+
+    /**
+     * Newcombe (1998), "Interval estimation for the difference between independent proportions: comparison of
+     * eleven methods", Statistics in Medicine 17:873–890, Table II, method 10 (score interval from Wilson
+     * intervals, no continuity correction): the published 95% limits, to the four decimals printed there.
+     */
+    @Test
+    void newcombeHybridScoreIntervalMatchesNewcombesTableII() {
+        long[][] examples = {
+            {56, 70, 48, 80},
+            {9, 10, 3, 10},
+            {6, 7, 2, 7},
+            {5, 56, 0, 29},
+            {0, 10, 0, 20},
+            {0, 10, 0, 10},
+            {10, 10, 0, 20},
+            {10, 10, 0, 10}
+        };
+        double[][] published = {
+            {0.0524, 0.3339},
+            {0.1705, 0.8090},
+            {0.0582, 0.8062},
+            {-0.0381, 0.1926},
+            {-0.1611, 0.2775},
+            {-0.2775, 0.2775},
+            {0.6791, 1.0000},
+            {0.6075, 1.0000}
+        };
+        for (int i = 0; i < examples.length; i++) {
+            long[] e = examples[i];
+            double[] ci = Proportions.newcombe(e[0], e[1], e[2], e[3], Proportions.Z95);
+            assertEquals(published[i][0], ci[0], 5e-5, "lower, example " + (char) ('a' + i));
+            assertEquals(published[i][1], ci[1], 5e-5, "upper, example " + (char) ('a' + i));
+        }
+    }
+
+    @Test
+    void zeroOutOfAHundredAgainstTwoPercentIsNoEvidence() {
+        // The issue's case: 0/100 against 100/5000. Fisher's exact two-sided p = 0.2675 (SciPy 1.17
+        // fisher_exact([[0, 100], [100, 4900]])), so the interval must contain 0: Newcombe gives
+        // [−0.0243, 0.0172] (the Wald interval was [−0.024, −0.016]).
+        List<VitalRecord> out =
+                KpiVitals.compare(summary("v1", takeRate(100, 5000)), summary("v2", takeRate(0, 100)), KPIS);
+        VitalRecord diff = byName(out).get("kpi_difference/take_rate");
+        assertEquals(-0.02, diff.value, 1e-12);
+        assertEquals(-0.0243, diff.ciLower, 5e-5);
+        assertEquals(0.0172, diff.ciUpper, 5e-5);
+        assertTrue(diff.ciLower < 0 && diff.ciUpper > 0);
     }
 
     @Test

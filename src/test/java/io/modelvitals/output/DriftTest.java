@@ -55,21 +55,216 @@ class DriftTest {
 
     @Test
     void chiSquareWithAClassTheReferenceNeverSaw() {
-        // Against shares: the unseen class gets ε, so 20 observations there are overwhelming evidence.
-        assertTrue(Drift.chiSquarePValue(new long[] {40, 40, 20}, new double[] {0.5, 0.5, 0.0}) < 1e-10);
-        // Against a reference sample: the test of homogeneity handles the zero itself.
+        // Against shares, the unseen class has the share ε (1e-4, renormalized) and an expected count far
+        // below 5, so the p-value is Monte Carlo. 20 rows of it in 100: no replicate of 4,999 comes close,
+        // so p is its floor 1/5,000.
+        assertEquals(
+                1.0 / (Drift.REPLICATES + 1),
+                Drift.chiSquarePValue(new long[] {40, 40, 20}, new double[] {0.5, 0.5, 0.0}),
+                1e-15);
+        // One row of it in 100: the exact multinomial p-value (enumerated below) is about 0.01, the chance of
+        // seeing a class of share ε at all in 100 draws, not the χ² approximation's 1e-6 region.
+        long[] oneRow = {50, 49, 1};
+        double[] shares = {0.5, 0.5, 0.0};
+        double exact = exactGoodnessOfFitPValue(oneRow, shares);
+        assertEquals(1 - Math.pow(1 - 1e-4 / 1.0001, 100), exact, 2e-4, "dominated by P(unseen class ≥ 1)");
+        assertEquals(exact, Drift.chiSquarePValue(oneRow, shares), monteCarloTolerance(exact));
+        assertTrue(new ChiSquareTest().chiSquareTest(new double[] {0.49995, 0.49995, 0.0001}, oneRow) < 1e-6);
+    }
+
+    @Test
+    void smallExpectedCountsAgainstASampleGetTheExactBootstrapPValue() {
+        // Homogeneity of {10, 10, 5} and {20, 20, 0}: the third class expects 25·5/65 < 5 in the current
+        // window, so the p-value is Monte Carlo under the pooled shares. Enumerating every pair of
+        // multinomial outcomes under those shares gives the exact value it estimates.
         long[] current = {10, 10, 5};
         long[] reference = {20, 20, 0};
+        double exact = exactHomogeneityPValue(current, reference);
+        assertEquals(exact, Drift.chiSquarePValue(current, reference), monteCarloTolerance(exact));
+        // A class absent from both sides is dropped, not an error, and gives the same p-value.
         assertEquals(
-                new ChiSquareTest().chiSquareTestDataSetsComparison(current, reference),
                 Drift.chiSquarePValue(current, reference),
-                1e-12);
-        // A class absent from both sides is dropped, not an error.
-        assertEquals(
-                new ChiSquareTest().chiSquareTestDataSetsComparison(current, reference),
                 Drift.chiSquarePValue(new long[] {10, 0, 10, 5}, new long[] {20, 0, 20, 0}),
-                1e-12);
+                1e-15);
         assertTrue(Double.isNaN(Drift.chiSquarePValue(new long[] {5, 0}, new long[] {7, 0})), "one class: no test");
+        // Large expected counts: the asymptotic test, as Commons Math computes it.
+        long[] big = {60, 70, 70}, bigReference = {150, 120, 130};
+        assertEquals(
+                new ChiSquareTest().chiSquareTestDataSetsComparison(big, bigReference),
+                Drift.chiSquarePValue(big, bigReference),
+                1e-12);
+    }
+
+    @Test
+    void monteCarloPValuesAreTheSameOnEveryRun() {
+        long[] current = {10, 10, 5};
+        long[] reference = {20, 20, 0};
+        Drift.NullTest first = Drift.nullTest(Drift.toDouble(current), Drift.toDouble(reference));
+        Drift.NullTest second = Drift.nullTest(Drift.toDouble(current), Drift.toDouble(reference));
+        assertTrue(first.monteCarlo);
+        assertEquals(first.chiSquare, second.chiSquare, 0.0);
+        assertEquals(first.psi, second.psi, 0.0);
+        assertEquals(first.js, second.js, 0.0);
+    }
+
+    /**
+     * Under "no drift" the null p-values of PSI and JS are (about) uniform: in 2,000 seeded pairs of windows
+     * of 3,000 values in 10 equal bins (every expected count 300: the asymptotic χ²(9) law), the share
+     * below 0.05 is 0.05 within 3.5 standard errors (±0.017). At 100 values per window (decile bins, 10
+     * expected per bin: the issue's case, where PSI averages about 9 · 2/100 = 0.18 on identical
+     * distributions) the p-values are Monte Carlo and hold too; PSI's χ² approximation would give about
+     * 0.072 there (simulated with NumPy/SciPy, 200,000 pairs), outside the tolerance.
+     */
+    @Test
+    void psiAndJsNullPValuesHoldTheirLevel() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        double[] equal = new double[10];
+        Arrays.fill(equal, 0.1);
+        for (int n : new int[] {3000, 100}) {
+            int windows = 2000, psiBelow = 0, jsBelow = 0;
+            double psiSum = 0;
+            double[] a = new double[10], b = new double[10];
+            for (int w = 0; w < windows; w++) {
+                Drift.multinomial(random, n, equal, a);
+                Drift.multinomial(random, n, equal, b);
+                Drift.NullTest t = Drift.nullTest(a, b);
+                psiSum += Drift.psi(Drift.shares(toLong(a)), Drift.shares(toLong(b)));
+                if (t.psi < 0.05) psiBelow++;
+                if (t.js < 0.05) jsBelow++;
+            }
+            double sd = Math.sqrt(0.05 * 0.95 / windows);
+            assertEquals(0.05, (double) psiBelow / windows, 3.5 * sd, "PSI at n = " + n);
+            assertEquals(0.05, (double) jsBelow / windows, 3.5 * sd, "JS at n = " + n);
+            // E[PSI] ≈ (B − 1)(1/n + 1/m): 0.006 at 3,000, 0.18 at 100.
+            assertEquals(9 * 2.0 / n, psiSum / windows, 0.25 * 9 * 2.0 / n);
+        }
+    }
+
+    @Test
+    void multinomialDrawsHaveTheirMeanAndVariance() {
+        // Binomial(n, p) moments, for the exact branch (mean < 50) and the normal branch.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (double[] c : new double[][] {{60, 0.05}, {100_000, 0.3}}) {
+            long n = (long) c[0];
+            double p = c[1], sum = 0, squares = 0;
+            int draws = 20_000;
+            for (int i = 0; i < draws; i++) {
+                long x = Drift.binomial(random, n, p);
+                sum += x;
+                squares += (double) x * x;
+            }
+            double mean = sum / draws, variance = squares / draws - mean * mean;
+            double sdOfMean = Math.sqrt(n * p * (1 - p) / draws);
+            assertEquals(n * p, mean, 4 * sdOfMean);
+            assertEquals(n * p * (1 - p), variance, 0.05 * n * p * (1 - p));
+        }
+    }
+
+    @Test
+    void ksPValueOfLargeSketchesHoldsItsLevel() {
+        // Two sketched windows of 20,000 values of one distribution, 100 times. With the true n the p-value
+        // was below 0.05 in about 31% of such windows (issue 17); with the effective n bounded by the rank
+        // error, a valid p-value is below 0.05 in at most 5% (here: at most 10 of 100).
+        Random r = new Random(23);
+        int below = 0;
+        for (int w = 0; w < 100; w++) {
+            Distribution x = Distribution.of(sketch(normal(r, 20_000, 0.0)));
+            Distribution y = Distribution.of(sketch(normal(r, 20_000, 0.0)));
+            double eps = org.apache.datasketches.kll.KllSketch.getNormalizedRankError(200, false);
+            assertEquals(1 / (1 / 20_000.0 + 4 * eps * eps), x.effectiveN(), 1e-6);
+            if (Drift.ksPValue(Drift.ksStatistic(x, y), x, y) < 0.05) below++;
+        }
+        assertTrue(below <= 10, below + " of 100 below 0.05");
+    }
+
+    /**
+     * Four standard errors of a Monte Carlo p-value: sequential (h / l, relative error about 1/√h) above
+     * h / R, else binomial over R replicates.
+     */
+    private static double monteCarloTolerance(double p) {
+        double sequential = p / Math.sqrt(Drift.SEQUENTIAL_H), fixed = Math.sqrt(p * (1 - p) / Drift.REPLICATES);
+        return 4 * (p > (double) Drift.SEQUENTIAL_H / Drift.REPLICATES ? sequential : fixed);
+    }
+
+    /** The exact p-value of the goodness-of-fit χ² (shares smoothed with ε), by enumerating every outcome of 3 classes. */
+    private static double exactGoodnessOfFitPValue(long[] observed, double[] rawShares) {
+        double[] q = Drift.smoothed(rawShares);
+        int n = (int) Arrays.stream(observed).sum();
+        double obs = goodnessChi(observed[0], observed[1], observed[2], n, q), p = 0;
+        for (int x = 0; x <= n; x++) {
+            for (int y = 0; x + y <= n; y++) {
+                int z = n - x - y;
+                if (goodnessChi(x, y, z, n, q) >= obs * (1 - 1e-9)) p += Math.exp(logMultinomial(n, x, y, z, q));
+            }
+        }
+        return p;
+    }
+
+    private static double goodnessChi(double x, double y, double z, int n, double[] q) {
+        double[] o = {x, y, z};
+        double chi = 0;
+        for (int i = 0; i < 3; i++) chi += (o[i] - n * q[i]) * (o[i] - n * q[i]) / (n * q[i]);
+        return chi;
+    }
+
+    /** The exact parametric p-value of the homogeneity χ² of two 3-class samples under their pooled shares. */
+    private static double exactHomogeneityPValue(long[] a, long[] b) {
+        int n = (int) Arrays.stream(a).sum(), m = (int) Arrays.stream(b).sum();
+        double[] pooled = new double[3];
+        for (int i = 0; i < 3; i++) pooled[i] = (double) (a[i] + b[i]) / (n + m);
+        double obs = homogeneityChi(a, b), p = 0;
+        // log-probabilities of every outcome of each side, then every pair
+        java.util.List<long[]> as = outcomes(n), bs = outcomes(m);
+        double[] pa = as.stream()
+                .mapToDouble(o -> logMultinomial(n, o[0], o[1], o[2], pooled))
+                .toArray();
+        double[] pb = bs.stream()
+                .mapToDouble(o -> logMultinomial(m, o[0], o[1], o[2], pooled))
+                .toArray();
+        for (int i = 0; i < as.size(); i++) {
+            if (pa[i] == Double.NEGATIVE_INFINITY) continue;
+            for (int j = 0; j < bs.size(); j++) {
+                if (pb[j] == Double.NEGATIVE_INFINITY) continue;
+                if (homogeneityChi(as.get(i), bs.get(j)) >= obs * (1 - 1e-9)) p += Math.exp(pa[i] + pb[j]);
+            }
+        }
+        return p;
+    }
+
+    private static java.util.List<long[]> outcomes(int n) {
+        java.util.List<long[]> out = new java.util.ArrayList<>();
+        for (int x = 0; x <= n; x++) for (int y = 0; x + y <= n; y++) out.add(new long[] {x, y, n - x - y});
+        return out;
+    }
+
+    private static double homogeneityChi(long[] a, long[] b) {
+        double n = Arrays.stream(a).sum(), m = Arrays.stream(b).sum(), chi = 0;
+        for (int i = 0; i < a.length; i++) {
+            double t = a[i] + b[i];
+            if (t == 0) continue;
+            double ea = n * t / (n + m), eb = m * t / (n + m);
+            chi += (a[i] - ea) * (a[i] - ea) / ea + (b[i] - eb) * (b[i] - eb) / eb;
+        }
+        return chi;
+    }
+
+    private static double logMultinomial(int n, double x, double y, double z, double[] q) {
+        double[] o = {x, y, z};
+        double lp = logFactorial(n);
+        for (int i = 0; i < 3; i++) {
+            if (o[i] > 0 && q[i] == 0) return Double.NEGATIVE_INFINITY;
+            lp -= logFactorial((int) o[i]);
+            if (o[i] > 0) lp += o[i] * Math.log(q[i]);
+        }
+        return lp;
+    }
+
+    private static double logFactorial(int k) {
+        return org.apache.commons.math3.special.Gamma.logGamma(k + 1.0);
+    }
+
+    private static long[] toLong(double[] x) {
+        return Arrays.stream(x).mapToLong(Math::round).toArray();
     }
 
     private static double[] normal(Random r, int n, double mean) {

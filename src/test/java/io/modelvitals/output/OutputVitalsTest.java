@@ -139,6 +139,45 @@ class OutputVitalsTest {
         List<VitalRecord> same = OutputVitals.drift(summary(current), "baseline", DriftReference.of(baseline), 100);
         assertEquals(0.0, find(same, Vitals.CLASS_PSI, null, "baseline").value, 1e-12);
         assertEquals(1.0, find(same, Vitals.CLASS_CHI2_P_VALUE, null, "baseline").value, 1e-9);
+        // At most 1,000 samples the default decision is the chi-square test at alpha 0.001.
+        VitalRecord drifted = find(v, Vitals.CLASS_DRIFT, null, "previous");
+        assertEquals(1.0, drifted.value);
+        assertEquals(find(v, Vitals.CLASS_CHI2_P_VALUE, null, "previous").value, drifted.pValue, 0.0);
+        assertEquals(0.0, find(same, Vitals.CLASS_DRIFT, null, "baseline").value);
+    }
+
+    @Test
+    void aboveAThousandSamplesClassDriftNeedsADistanceBeyondNoise() {
+        // 5,000 predictions against declared shares 0.5/0.5: a distance decision (Evidently's switch at 1,000).
+        DriftSpec.Baseline baseline = new DriftSpec.Baseline();
+        baseline.classShares = Map.of("a", 1.0, "b", 1.0);
+        OutputAccumulator small = new OutputAccumulator(), large = new OutputAccumulator();
+        for (int i = 0; i < 5000; i++) {
+            OutputAggregator.fold(small, sample(i < 2750 ? "a" : "b", null)); // 0.55 / 0.45
+            OutputAggregator.fold(large, sample(i < 4000 ? "a" : "b", null)); // 0.80 / 0.20
+        }
+        List<VitalRecord> v = OutputVitals.drift(summary(small), "baseline", DriftReference.of(baseline), 100);
+        // χ² = 2 · 250² / 2500 = 50 with 1 df: far beyond noise, yet JS distance = 0.0425 < 0.12: no drift.
+        assertEquals(
+                1 - new org.apache.commons.math3.distribution.ChiSquaredDistribution(1).cumulativeProbability(50),
+                find(v, Vitals.CLASS_CHI2_P_VALUE, null, "baseline").value,
+                1e-15);
+        double js = Drift.jensenShannonDistance(new double[] {0.55, 0.45}, new double[] {0.5, 0.5});
+        assertTrue(js < 0.12);
+        assertEquals(0.0, find(v, Vitals.CLASS_DRIFT, null, "baseline").value);
+        // 0.8 / 0.2: JS distance 0.270 ≥ 0.12 and its null p (8 ln2 · 5000 · JS² ≈ 2,027 on χ²(1)) ≈ 0: drift.
+        List<VitalRecord> w = OutputVitals.drift(summary(large), "baseline", DriftReference.of(baseline), 100);
+        double jsLarge = Drift.jensenShannonDistance(new double[] {0.8, 0.2}, new double[] {0.5, 0.5});
+        assertTrue(jsLarge > 0.12);
+        VitalRecord jsRecord = find(w, Vitals.CLASS_JS_DISTANCE, null, "baseline");
+        assertEquals(jsLarge, jsRecord.value, 1e-12);
+        assertEquals(
+                1
+                        - new org.apache.commons.math3.distribution.ChiSquaredDistribution(1)
+                                .cumulativeProbability(8 * Math.log(2) * 5000 * jsLarge * jsLarge),
+                jsRecord.pValue,
+                1e-15);
+        assertEquals(1.0, find(w, Vitals.CLASS_DRIFT, null, "baseline").value);
     }
 
     @Test
@@ -176,6 +215,10 @@ class OutputVitalsTest {
         assertEquals(ks.kolmogorovSmirnovTest(x, y), find(v, Vitals.VALUE_KS_P_VALUE, null, "baseline").value, 1e-9);
         assertTrue(find(v, Vitals.VALUE_WASSERSTEIN, null, "baseline").value > 0.1);
         assertTrue(find(v, Vitals.VALUE_PSI, null, "baseline").value > 0);
+        // At most 1,000 samples value_drift is the KS test at alpha 0.001, with the p-value as Commons Math has it.
+        VitalRecord drift = find(v, Vitals.VALUE_DRIFT, null, "baseline");
+        assertEquals(ks.kolmogorovSmirnovTest(x, y) < 0.001 ? 1.0 : 0.0, drift.value);
+        assertEquals(ks.kolmogorovSmirnovTest(x, y), drift.pValue, 1e-9);
     }
 
     @Test
