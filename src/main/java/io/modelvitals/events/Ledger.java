@@ -33,10 +33,17 @@ public final class Ledger {
 
     public static final String ACCUMULATOR_PREFIX = "ledger|";
 
+    private static final String[] CELLS = {IN, COUNTED, DUPLICATES, DEAD_LETTERS, LATE_AFTER_COUNTING};
+
     private final RuntimeContext context;
     private final MetricGroup ledger;
-    /** Per topic, per partition, per cell: counters are created on first use and kept. */
-    private final Map<String, Map<Integer, Map<String, Cell>>> cells = new HashMap<>();
+    /** Per topic, per partition, per cell (in {@link #CELLS} order): created on first use and kept. */
+    private final Map<String, Map<Integer, Cell[]>> cells = new HashMap<>();
+    /** The partition of the last record: a subtask mostly reads one or two, so most lookups stop here. */
+    private String lastTopic;
+
+    private int lastPartition;
+    private Cell[] last;
 
     private record Cell(Counter metric, LongCounter accumulator) {}
 
@@ -50,20 +57,33 @@ public final class Ledger {
         return ACCUMULATOR_PREFIX + topic + "|" + partition + "|" + cell;
     }
 
-    /** One more record of {@code origin}'s topic and partition in {@code cell}; no origin counts under {@link #NO_ORIGIN}. */
+    /**
+     * One more record of {@code origin}'s topic and partition in {@code cell} (one of the constants above); no origin
+     * counts under {@link #NO_ORIGIN}.
+     */
     public void add(String cell, Origin origin) {
         String topic = origin == null || origin.topic == null ? NO_ORIGIN : origin.topic;
         int partition = origin == null ? 0 : origin.partition;
-        Cell c = cells.computeIfAbsent(topic, t -> new HashMap<>())
-                .computeIfAbsent(partition, p -> new HashMap<>())
-                .computeIfAbsent(
-                        cell,
-                        name -> new Cell(
-                                ledger.addGroup("topic", topic)
-                                        .addGroup("partition", String.valueOf(partition))
-                                        .counter(name),
-                                context.getLongCounter(accumulatorName(topic, partition, name))));
-        c.metric().inc();
-        c.accumulator().add(1L);
+        if (last == null || partition != lastPartition || !topic.equals(lastTopic)) {
+            last = cells.computeIfAbsent(topic, t -> new HashMap<>())
+                    .computeIfAbsent(partition, p -> new Cell[CELLS.length]);
+            lastTopic = topic;
+            lastPartition = partition;
+        }
+        int i = index(cell);
+        if (last[i] == null) {
+            last[i] = new Cell(
+                    ledger.addGroup("topic", topic)
+                            .addGroup("partition", String.valueOf(partition))
+                            .counter(cell),
+                    context.getLongCounter(accumulatorName(topic, partition, cell)));
+        }
+        last[i].metric().inc();
+        last[i].accumulator().add(1L);
+    }
+
+    private static int index(String cell) {
+        for (int i = 0; i < CELLS.length; i++) if (CELLS[i].equals(cell)) return i;
+        throw new IllegalArgumentException("not a ledger cell: " + cell);
     }
 }
