@@ -25,6 +25,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -92,6 +94,8 @@ class HostileInputITCase {
             "      - {name: impressions_per_prediction, numerator: {events: [impression]}, denominator: {events: [prediction]}}",
             "");
 
+    private static final Pattern TS = Pattern.compile("\"ts\":(\\d+)");
+
     private final Random random = new Random(11);
 
     /** What the test expects of one record it writes. */
@@ -126,11 +130,23 @@ class HostileInputITCase {
             partitions.get(partition).add(p);
         }
 
-        /** Hostile records at random places among what is there, which keeps its order. */
+        /**
+         * Hostile records at random places among what is there, which keeps its order. A record's {@code TS} takes the
+         * time of the record before it: only the records the test means to be ahead of their stream are.
+         */
         void mix(List<Planted> bad, Random random) {
             for (Planted p : bad) {
                 List<Planted> to = partitions.get(random.nextInt(2));
-                to.add(random.nextInt(to.size() + 1), p);
+                int at = random.nextInt(to.size() + 1);
+                long ts = T0;
+                for (int i = at - 1; i >= 0; i--) {
+                    Matcher m = TS.matcher(to.get(i).value());
+                    if (to.get(i).reason() == null && m.find()) {
+                        ts = Long.parseLong(m.group(1));
+                        break;
+                    }
+                }
+                to.add(at, new Planted(p.value().replace("TS", Long.toString(ts)), p.reason(), p.duplicate()));
             }
         }
 
@@ -180,7 +196,7 @@ class HostileInputITCase {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void everyHostileRecordIsDeadLetteredOnceAndEveryValidOneCounted() throws Exception {
         MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(SPEC, "test"), KAFKA.kafka());
         Topic predictions = new Topic(spec.kafka.topics.predictions);
@@ -291,7 +307,7 @@ class HostileInputITCase {
             int copies = i % 3 == 0 ? 3 : 1;
             for (int c = 0; c < copies; c++) {
                 badLabels.add(Planted.unusable(
-                        "{\"prediction_id\":\"" + id + "\",\"ts\":" + (ts + i) + ",\"label\":\"cat\"}",
+                        "{\"prediction_id\":\"" + id + "\",\"ts\":TS,\"label\":\"cat\"}",
                         "orphan label: no prediction with prediction_id '" + unescape(id) + "'"));
             }
         }
@@ -310,7 +326,7 @@ class HostileInputITCase {
                 500,
                 "unattributed business event",
                 i -> "{\"event_id\":\"g-" + i + "\",\"prediction_id\":\"ghost-" + i
-                        + "\",\"type\":\"impression\",\"ts\":" + (ts + i) + "}"));
+                        + "\",\"type\":\"impression\",\"ts\":TS}"));
         predictions.mix(badPredictions, random);
         labels.mix(badLabels, random);
         events.mix(badEvents, random);
@@ -321,13 +337,13 @@ class HostileInputITCase {
         env.configure(noRestarts);
         env.setParallelism(2);
         KafkaJob.define(env, spec, false);
+        // Written before the job starts: it reads a backlog, as after an outage. Every record is on time for its
+        // partition (except those meant to be ahead), so the watermark of none can pass a record still to come.
+        labels.produce();
+        events.produce();
+        predictions.produce();
         JobClient job = env.executeAsync("hostile input it");
         try {
-            // Labels and events first: they wait in the join for their predictions, whereas produced after the
-            // predictions they could find the watermark past them (their topics looking idle meanwhile).
-            labels.produce();
-            events.produce();
-            predictions.produce();
             // Once the traffic's windows are out, the watermark is far past 2001: a prediction from then is late.
             await(
                     spec.kafka.topics.vitals,
@@ -389,6 +405,11 @@ class HostileInputITCase {
                         reason.startsWith(expected) || reason.contains(expected),
                         origin + ": '" + reason + "', expected '" + expected + "'");
             }
+            List<String> missing = new ArrayList<>();
+            unusable.forEach((origin, reason) -> {
+                if (!seen.containsKey(origin)) missing.add(origin + " " + reason);
+            });
+            assertEquals(List.of(), missing.subList(0, Math.min(20, missing.size())), missing.size() + " missing");
             assertEquals(unusable.keySet(), seen.keySet(), "every unusable record dead-lettered");
             assertTrue(seen.values().stream().allMatch(n -> n == 1), "and each once");
             assertEquals(unusable.size(), deadLetters.size());
@@ -508,7 +529,16 @@ class HostileInputITCase {
         }
     }
 
+    /** Until the topic has {@code count} records, or has not grown for 30 s (then the assertions say what is missing). */
     private static void awaitCount(String topic, int count) throws InterruptedException {
-        while (KafkaTestSupport.readCommitted(KAFKA.kafka(), topic).size() < count) Thread.sleep(300);
+        int last = -1, still = 0;
+        while (true) {
+            int n = KafkaTestSupport.readCommitted(KAFKA.kafka(), topic).size();
+            if (n >= count) return;
+            still = n == last ? still + 1 : 0;
+            if (still >= 100) return;
+            last = n;
+            Thread.sleep(300);
+        }
     }
 }
