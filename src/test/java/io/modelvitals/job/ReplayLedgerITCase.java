@@ -126,6 +126,11 @@ class ReplayLedgerITCase {
                 // A server whose clock runs ten minutes ahead: valid, counted, and it must not make the others late.
                 predictions.counts("{\"prediction_id\":\"ahead-" + i + "\",\"model\":\"m\",\"version\":\"v1\",\"ts\":"
                         + (ts + 10 * MINUTE) + ",\"label\":\"cat\"}");
+                // Its label and click too: every input has a clock ahead, so none holds the others' watermark back.
+                labels.counts("{\"prediction_id\":\"ahead-" + i + "\",\"ts\":" + (ts + 10 * MINUTE + 1_000)
+                        + ",\"label\":\"cat\"}");
+                events.counts("{\"event_id\":\"ca-" + i + "\",\"prediction_id\":\"ahead-" + i
+                        + "\",\"type\":\"click\",\"ts\":" + (ts + 10 * MINUTE + 300) + "}");
             }
             if (i % 20 == 9) {
                 // An orphan label, three times; every tenth with an id that is a lone low surrogate.
