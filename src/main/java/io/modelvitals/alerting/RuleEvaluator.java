@@ -9,11 +9,13 @@ import io.modelvitals.config.SpecLoader;
 import io.modelvitals.config.Vitals;
 import io.modelvitals.events.ControlRecord;
 import io.modelvitals.events.DeadLetter;
+import io.modelvitals.events.Ledger;
 import io.modelvitals.events.RuleCheck;
 import io.modelvitals.events.SideOutputs;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.pane.SegmentSlicer;
 import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -48,10 +50,20 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
         evaluate(v, model, runtime != null ? runtime.rules : model.rules, out);
     }
 
+    /** Rule sets are an input too: the reporting subtask keeps their ledger (in, then counted or dead-lettered). */
+    private transient Ledger ledger;
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        ledger = new Ledger(getRuntimeContext());
+    }
+
     @Override
     public void processBroadcastElement(ControlRecord c, Context ctx, Collector<RuleCheck> out) throws Exception {
         // Every subtask sees every rule set; one of them reports a rejected one.
         boolean reporter = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+        if (reporter) ledger.add(Ledger.IN, c.origin);
         if (c.text == null) {
             if (reporter)
                 ctx.output(
@@ -61,6 +73,7 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
         try {
             RuleSet set = SpecLoader.parseRuleSet(c.text, spec);
             ctx.getBroadcastState(RULE_SETS).put(set.model, set);
+            if (reporter) ledger.add(Ledger.COUNTED, c.origin);
         } catch (RuntimeException e) {
             // Whatever is wrong with a rule set, the job keeps running on the rules in force.
             if (reporter) {

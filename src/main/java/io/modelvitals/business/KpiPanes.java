@@ -35,7 +35,7 @@ public final class KpiPanes {
                         "Late attributed events",
                         e -> new DeadLetter(
                                 "late: its KPI pane had already closed when this " + e.type + " was attributed",
-                                null,
+                                e.origin,
                                 OutputJson.describe(e),
                                 "utf8"),
                         "late-kpi-partials",

@@ -22,6 +22,8 @@ public class AttributedEvent implements PaneRecord {
     public String type;
     public Double value;
     public String eventId;
+    /** The input it comes from (the event; for type prediction the prediction), for a late dead letter. */
+    public Origin origin;
 
     public AttributedEvent() {}
 

@@ -8,6 +8,11 @@ public class DeadLetter {
     public String payload;
     /** "utf8" or "base64"; null when there is no payload. */
     public String payloadEncoding;
+    /**
+     * The record had already counted (the join took it) when a result of it missed a window whose pane had closed: a
+     * partial loss, in the ledger as {@link Ledger#LATE_AFTER_COUNTING} rather than as a dead letter.
+     */
+    public boolean afterCounting;
 
     public DeadLetter() {}
 

@@ -38,6 +38,8 @@ public class JoinResult implements PaneRecord {
     public long labelTs;
     /** For EXPIRED: whether a label was joined within the horizon. */
     public boolean labeled;
+    /** The input it comes from (the label; for EXPIRED the prediction), for a dead letter if it comes too late. */
+    public Origin origin;
 
     public JoinResult() {}
 

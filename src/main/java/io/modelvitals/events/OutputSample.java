@@ -19,6 +19,8 @@ public class OutputSample implements PaneRecord {
     public Double latencyMs;
     /** The server failed to predict: counted for the error rate and latency only. */
     public boolean error;
+    /** The prediction's origin, for a dead letter if it comes too late. */
+    public Origin origin;
 
     public OutputSample() {}
 

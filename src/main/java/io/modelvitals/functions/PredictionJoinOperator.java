@@ -2,6 +2,7 @@ package io.modelvitals.functions;
 
 import io.modelvitals.events.BusinessEvent;
 import io.modelvitals.events.Label;
+import io.modelvitals.events.Origin;
 import io.modelvitals.events.Prediction;
 import java.util.List;
 
@@ -22,6 +23,13 @@ public final class PredictionJoinOperator {
         public Label pendingLabel;
         /** Further copies of the pending label, counted as duplicates once the prediction arrives. */
         public int pendingDuplicates;
+        /**
+         * Where each of those copies came from, in order: each one is a duplicate or, if the prediction never comes, a
+         * dead letter of its own (null in state written before December 2026).
+         */
+        public List<Origin> pendingDuplicateOrigins;
+        /** The prediction arrived with an {@code error}: what comes back about it is dead-lettered as such. */
+        public boolean failed;
 
         public boolean labeled;
         /** A label past the horizon has been seen: further labels are duplicates, whatever the arrival order. */

@@ -149,7 +149,7 @@ public final class OutputJson {
         } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
+        return Utf8.escapeLoneSurrogates(text.toString()).getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] alertBytes(AlertRecord a) {
@@ -162,7 +162,7 @@ public final class OutputJson {
 
     public static String line(ObjectNode node) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return Utf8.escapeLoneSurrogates(MAPPER.writeValueAsString(node));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package io.modelvitals.job;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.DeadLetter;
@@ -10,6 +11,7 @@ import io.modelvitals.io.InputParser;
 import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.JobSources;
 import io.modelvitals.io.JsonLinesInputFormat;
+import io.modelvitals.io.LedgerJson;
 import io.modelvitals.io.OutputJson;
 import java.io.IOException;
 import java.net.URI;
@@ -21,6 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.file.src.FileSource;
@@ -43,11 +46,14 @@ public final class ReplayJob {
         public final List<String> vitals;
         public final List<String> alerts;
         public final List<String> deadLetters;
+        /** Where every input record ended (LedgerJson), from the job's accumulators. */
+        public final ObjectNode ledger;
 
-        Outputs(List<String> vitals, List<String> alerts, List<String> deadLetters) {
+        Outputs(List<String> vitals, List<String> alerts, List<String> deadLetters, ObjectNode ledger) {
             this.vitals = vitals;
             this.alerts = alerts;
             this.deadLetters = deadLetters;
+            this.ledger = ledger;
         }
 
         public void writeTo(Path dir) throws IOException {
@@ -55,6 +61,7 @@ public final class ReplayJob {
             Files.write(dir.resolve("vitals.jsonl"), vitals, StandardCharsets.UTF_8);
             Files.write(dir.resolve("alerts.jsonl"), alerts, StandardCharsets.UTF_8);
             Files.write(dir.resolve("dead-letters.jsonl"), deadLetters, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("ledger.json"), LedgerJson.text(ledger), StandardCharsets.UTF_8);
         }
     }
 
@@ -98,9 +105,9 @@ public final class ReplayJob {
                 drain(sinks.deadLetters, d -> OutputJson.line(OutputJson.deadLetter(d)));
         // Drain first: the iterators end once the job has finished and every result is fetched; the
         // local cluster goes away right after the job result, taking unfetched results with it.
-        Outputs outputs = new Outputs(vitals.get(), alerts.get(), deadLetters.get());
-        client.getJobExecutionResult().get();
-        return outputs;
+        List<String> v = vitals.get(), a = alerts.get(), d = deadLetters.get();
+        JobExecutionResult result = client.getJobExecutionResult().get();
+        return new Outputs(v, a, d, LedgerJson.of(result.getAllAccumulatorResults()));
     }
 
     /**

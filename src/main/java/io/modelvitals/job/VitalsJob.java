@@ -34,6 +34,7 @@ import io.modelvitals.events.ScoredRecord;
 import io.modelvitals.events.SideOutputs;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.io.AlwaysIdleWatermarks;
+import io.modelvitals.io.CorroboratedWatermarks;
 import io.modelvitals.io.DeadLetterBlindWatermarks;
 import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.JobSources;
@@ -82,10 +83,17 @@ public final class VitalsJob {
         env.configure(conf);
     }
 
-    /** Bounded out-of-orderness per partition, idleness, and dead letters invisible to both. */
+    /**
+     * Bounded out-of-orderness per partition that a clock running ahead cannot move on its own (CorroboratedWatermarks),
+     * idleness, and dead letters invisible to both.
+     */
     static WatermarkStrategy<InputRecord> watermarks(MonitorSpec spec) {
-        WatermarkStrategy<InputRecord> events = WatermarkStrategy.<InputRecord>forBoundedOutOfOrderness(
-                        Durations.parse(spec.job.maxOutOfOrderness))
+        long outOfOrderness = Durations.parse(spec.job.maxOutOfOrderness).toMillis();
+        WatermarkStrategy<InputRecord> events = WatermarkStrategy.<InputRecord>forGenerator(
+                        ctx -> new CorroboratedWatermarks<>(
+                                outOfOrderness,
+                                ctx.getInputActivityClock(),
+                                ctx.getMetricGroup().counter("recordsAheadOfStream")))
                 .withIdleness(Durations.parse(spec.job.idleness));
         return WatermarkStrategy.<InputRecord>forGenerator(
                         ctx -> new DeadLetterBlindWatermarks(events.createWatermarkGenerator(ctx)))
@@ -141,25 +149,29 @@ public final class VitalsJob {
         Inputs in = new Inputs();
         in.predictions = env.fromSource(sources.predictions, watermarks, "Predictions")
                 .uid("source-predictions")
-                .process(new ValidRecordRouter<>(r -> r.prediction), TypeInformation.of(Prediction.class))
+                .process(
+                        new ValidRecordRouter<>(r -> r.prediction, p -> p.origin), TypeInformation.of(Prediction.class))
                 .uid("valid-predictions")
                 .name("Valid predictions");
         in.labels = env.fromSource(sources.labels, watermarks, "Labels")
                 .uid("source-labels")
-                .process(new ValidRecordRouter<>(r -> r.label), TypeInformation.of(Label.class))
+                .process(new ValidRecordRouter<>(r -> r.label, l -> l.origin), TypeInformation.of(Label.class))
                 .uid("valid-labels")
                 .name("Valid labels");
         deadLetters.add(in.predictions.getSideOutput(SideOutputs.DEAD_LETTERS));
         deadLetters.add(in.labels.getSideOutput(SideOutputs.DEAD_LETTERS));
+        in.withKpis = sources.businessEvents != null && spec.hasKpis();
         if (sources.businessEvents != null) {
+            // Without KPIs the events go no further: the router counts them as it takes them (the input ledger).
             in.businessEvents = env.fromSource(sources.businessEvents, watermarks, "Business events")
                     .uid("source-business-events")
-                    .process(new ValidRecordRouter<>(r -> r.businessEvent), TypeInformation.of(BusinessEvent.class))
+                    .process(
+                            new ValidRecordRouter<>(r -> r.businessEvent, e -> e.origin, !in.withKpis),
+                            TypeInformation.of(BusinessEvent.class))
                     .uid("valid-business-events")
                     .name("Valid business events");
             deadLetters.add(in.businessEvents.getSideOutput(SideOutputs.DEAD_LETTERS));
         }
-        in.withKpis = in.businessEvents != null && spec.hasKpis();
         return in;
     }
 

@@ -9,6 +9,7 @@ import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.BusinessEvent;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.Feedback;
+import io.modelvitals.events.Origin;
 import io.modelvitals.events.Prediction;
 import io.modelvitals.events.SideOutputs;
 import io.modelvitals.functions.PredictionJoinOperator.JoinState;
@@ -27,6 +28,9 @@ import org.apache.flink.metrics.MetricGroup;
  * than {@link PredictionJoinOperator#MAX_EVENTS_PER_KEY} events per prediction are dead-lettered. An event that names
  * its model and version instead is keyed by its own event_id ({@link Feedback#key}), counted once, and remembered
  * for one attribution window (by the operator, which keeps its state).
+ *
+ * <p>Events of a failed prediction (with {@code error}) are dead-lettered as such. Every event ends in the input
+ * ledger: counted (attributed, or direct) or a dead letter.
  *
  * <p>Works on the key's state as the operator hands it over; the operator reads and stores it.
  */
@@ -68,7 +72,7 @@ final class EventAttribution {
             st.attributionEnd = saturatedAdd(p.ts, model.attributionWindowMs());
             join.emit(
                     SideOutputs.ATTRIBUTED_EVENTS,
-                    attributedEvent(p, AttributedEvent.PREDICTION, null, p.predictionId, p.ts));
+                    attributedEvent(p, AttributedEvent.PREDICTION, null, p.predictionId, p.ts, p.origin));
             if (st.pendingEvents != null) {
                 for (BusinessEvent e : st.pendingEvents) attribute(st, e);
                 st.pendingEvents = null;
@@ -84,6 +88,10 @@ final class EventAttribution {
      * whether the event was taken, and so the state is to be stored; a refused event leaves it as it was.
      */
     boolean event(JoinState st, BusinessEvent e) throws Exception {
+        if (st.failed) {
+            join.emit(SideOutputs.DEAD_LETTERS, ofFailed(e));
+            return false;
+        }
         if (st.eventsClosed) {
             join.emit(
                     SideOutputs.DEAD_LETTERS,
@@ -144,6 +152,7 @@ final class EventAttribution {
         }
         if (model.kpis.isEmpty()) {
             withoutKpis.inc();
+            join.counted(e.origin); // in that metric
             return null;
         }
         return model;
@@ -155,7 +164,24 @@ final class EventAttribution {
         version.model = e.model;
         version.version = e.version;
         attributed.inc();
-        join.emit(SideOutputs.ATTRIBUTED_EVENTS, attributedEvent(version, e.type, e.value, e.eventId, e.ts));
+        join.counted(e.origin);
+        join.emit(SideOutputs.ATTRIBUTED_EVENTS, attributedEvent(version, e.type, e.value, e.eventId, e.ts, e.origin));
+    }
+
+    /** The key's prediction has just arrived with an error: events that waited for it are refused. */
+    void predictionFailed(JoinState st, String predictionId) {
+        if (st.pendingEvents == null) return;
+        for (BusinessEvent e : st.pendingEvents) join.emit(SideOutputs.DEAD_LETTERS, ofFailed(e));
+        st.pendingEvents = null;
+    }
+
+    private static DeadLetter ofFailed(BusinessEvent e) {
+        return new DeadLetter(
+                "business event of a failed prediction: prediction '" + e.predictionId
+                        + "' arrived with an error, so there is no model output to attribute it to",
+                e.origin,
+                null,
+                null);
     }
 
     void duplicate(BusinessEvent e) {
@@ -213,11 +239,12 @@ final class EventAttribution {
             return;
         }
         attributed.inc();
+        join.counted(e.origin);
         // Counted at the later of the two times, like a label: an event a little ahead of its prediction's clock
         // still counts.
         join.emit(
                 SideOutputs.ATTRIBUTED_EVENTS,
-                attributedEvent(st.prediction, e.type, e.value, e.eventId, Math.max(e.ts, st.prediction.ts)));
+                attributedEvent(st.prediction, e.type, e.value, e.eventId, Math.max(e.ts, st.prediction.ts), e.origin));
     }
 
     private void unattributed(BusinessEvent e, String why) {
@@ -225,8 +252,10 @@ final class EventAttribution {
                 SideOutputs.DEAD_LETTERS, new DeadLetter("unattributed business event: " + why, e.origin, null, null));
     }
 
-    private static AttributedEvent attributedEvent(Prediction p, String type, Double value, String eventId, long ts) {
+    private static AttributedEvent attributedEvent(
+            Prediction p, String type, Double value, String eventId, long ts, Origin origin) {
         AttributedEvent a = new AttributedEvent();
+        a.origin = origin;
         a.model = p.model;
         a.version = p.version;
         a.segment = p.segment;

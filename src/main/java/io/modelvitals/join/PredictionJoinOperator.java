@@ -8,6 +8,8 @@ import io.modelvitals.events.BusinessEvent;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.Feedback;
 import io.modelvitals.events.JoinResult;
+import io.modelvitals.events.Ledger;
+import io.modelvitals.events.Origin;
 import io.modelvitals.events.Prediction;
 import io.modelvitals.events.SideOutputs;
 import io.modelvitals.functions.PredictionJoinOperator.JoinState;
@@ -62,6 +64,9 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
     private transient LabelMatching labels;
     private transient EventAttribution events;
     private transient Counter predictionErrors;
+    /** Where valid records end: counted, or counted as duplicates (dead letters are counted at their sink). */
+    private transient Ledger ledger;
+
     private transient Interner<String> strings;
     private transient Interner<Map<String, String>> segments;
     /** The time of the element or deadline being handled: the time of what it emits. */
@@ -120,6 +125,7 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
         strings = new Interner<>(10_000);
         segments = new Interner<>(10_000, m -> Collections.unmodifiableMap(new HashMap<>(m)));
         predictionErrors = getMetricGroup().counter("predictionErrors");
+        ledger = new Ledger(getRuntimeContext());
         labels = new LabelMatching(this, buckets, spec);
         events = new EventAttribution(this, buckets, spec, getMetricGroup());
     }
@@ -128,13 +134,15 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
     public void processElement1(StreamRecord<Prediction> record) throws Exception {
         Prediction p = record.getValue();
         outputTs = record.getTimestamp();
-        if (p.error != null) {
+        ModelSpec model = spec.model(p.model);
+        if (p.error != null && model != null) {
             // A failed prediction has no output to judge: not joined, only counted by the operational vitals.
             predictionErrors.inc();
-            if (spec.model(p.model) != null) emit(SideOutputs.ACCEPTED_PREDICTIONS, p);
+            counted(p.origin);
+            emit(SideOutputs.ACCEPTED_PREDICTIONS, p);
+            failed(p, model);
             return;
         }
-        ModelSpec model = spec.model(p.model);
         if (model == null) {
             emit(
                     SideOutputs.DEAD_LETTERS,
@@ -175,10 +183,12 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
             return;
         }
         if (st == null) st = new JoinState();
+        st.failed = false; // a retry that succeeded: what comes back is about this one
         st.prediction = trimmed(p);
         st.horizonEnd = saturatedAdd(p.ts, model.labelHorizonMs());
         st.graceMs = model.lateLabelGraceMs();
         // Every accepted prediction, once: the output-distribution vitals count these, not raw duplicates.
+        counted(p.origin);
         emit(SideOutputs.ACCEPTED_PREDICTIONS, p);
         events.predictionArrived(st, model);
         labels.predictionArrived(st);
@@ -186,6 +196,35 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
         // grace or the attribution window, whichever ends later.
         buckets.schedule(st, st.horizonEnd);
         state.update(st);
+    }
+
+    /**
+     * Remembers a failed prediction until nothing can come back about it any more, so that its labels and events are
+     * dead-lettered as what they are rather than as orphans. An id already taken keeps what it has.
+     */
+    private void failed(Prediction p, ModelSpec model) throws Exception {
+        long lastUse = Math.max(
+                saturatedAdd(saturatedAdd(p.ts, model.labelHorizonMs()), model.lateLabelGraceMs()),
+                model.kpis.isEmpty() ? 0 : saturatedAdd(p.ts, model.attributionWindowMs()));
+        if (lastUse <= bucketTimers.currentWatermark()) return;
+        JoinState st = current();
+        if (st != null && (st.prediction != null || st.failed)) return;
+        if (st == null) st = new JoinState();
+        st.failed = true;
+        labels.predictionFailed(st, p.predictionId);
+        events.predictionFailed(st, p.predictionId);
+        buckets.schedule(st, Math.max(st.timer, lastUse));
+        state.update(st);
+    }
+
+    /** A valid record ends here, counted (the input ledger). */
+    void counted(Origin origin) {
+        ledger.add(Ledger.COUNTED, origin);
+    }
+
+    /** A valid record ends here, counted as a duplicate (the input ledger). */
+    void duplicate(Origin origin) {
+        ledger.add(Ledger.DUPLICATES, origin);
     }
 
     @Override
@@ -300,7 +339,7 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
         output.collect(tag, new StreamRecord<>(value, outputTs));
     }
 
-    /** What the join keeps of a prediction: what the quality vitals need, not its origin, latency or error. */
+    /** What the join keeps of a prediction: what the quality vitals need and its origin, not its latency or error. */
     private Prediction trimmed(Prediction p) {
         Prediction t = new Prediction();
         t.predictionId = p.predictionId;
@@ -313,6 +352,9 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
         t.score = p.score;
         t.scores = p.scores;
         t.segment = segments.intern(p.segment);
+        // Its expiry's late dead letter, if any, must say where it came from.
+        if (p.origin != null)
+            t.origin = new Origin(strings.intern(p.origin.topic), p.origin.partition, p.origin.offset);
         return t;
     }
 }

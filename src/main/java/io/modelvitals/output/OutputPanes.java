@@ -36,7 +36,7 @@ public final class OutputPanes {
                         "Late predictions",
                         s -> new DeadLetter(
                                 "late: its pane had already closed when this prediction arrived",
-                                null,
+                                s.origin,
                                 OutputJson.describe(s),
                                 "utf8"),
                         "late-output-partials",

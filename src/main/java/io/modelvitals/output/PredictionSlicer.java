@@ -35,6 +35,7 @@ public class PredictionSlicer extends SegmentSlicer<Prediction, OutputSample> {
         s.numeric = p.value != null ? p.value : p.score;
         s.latencyMs = p.latencyMs;
         s.error = p.error != null;
+        s.origin = p.origin;
         return s;
     }
 }

@@ -116,20 +116,30 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
                         TypeInformation.of(outType))
                 .uid(secondUid)
                 .name(secondName);
+        MapFunction<IN, DeadLetter> asDeadLetter = late.asDeadLetter();
         DataStream<DeadLetter> lateRecordsAsDeadLetters = partials.getSideOutput(lateRecords)
-                .map(late.asDeadLetter())
+                .map(r -> {
+                    DeadLetter d = asDeadLetter.map(r);
+                    // Every record here was counted by the join first: it misses this window, not every vital.
+                    d.afterCounting = true;
+                    return d;
+                })
                 .returns(DeadLetter.class)
                 .uid(late.recordsId())
                 .name(late.recordsName());
         SerializableFunction<A, String> contents = late.contents();
         DataStream<DeadLetter> latePartialsAsDeadLetters = windows.getSideOutput(latePartials)
-                .map(p -> new DeadLetter(
-                        "late partial: a subtask's pane of " + p.model + "/" + p.version + "/" + p.slice + " ("
-                                + contents.apply(p.accumulator) + ") came after window [" + p.windowStart + ", "
-                                + p.windowEnd + ") was computed",
-                        null,
-                        null,
-                        null))
+                .map(p -> {
+                    DeadLetter d = new DeadLetter(
+                            "late partial: a subtask's pane of " + p.model + "/" + p.version + "/" + p.slice + " ("
+                                    + contents.apply(p.accumulator) + ") came after window [" + p.windowStart + ", "
+                                    + p.windowEnd + ") was computed",
+                            null,
+                            null,
+                            null);
+                    d.afterCounting = true; // many records, each already counted: in the ledger without an origin
+                    return d;
+                })
                 .returns(DeadLetter.class)
                 .uid(late.partialsId())
                 .name(late.partialsName());

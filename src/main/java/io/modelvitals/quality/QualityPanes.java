@@ -35,7 +35,7 @@ public final class QualityPanes {
                         "Late join results",
                         r -> new DeadLetter(
                                 "late: its pane had already closed when this join result arrived",
-                                null,
+                                r.origin,
                                 OutputJson.describe(r),
                                 "utf8"),
                         "late-quality-partials",

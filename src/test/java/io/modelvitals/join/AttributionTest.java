@@ -141,6 +141,19 @@ class AttributionTest {
     }
 
     @Test
+    void eventsOfAFailedPredictionAreDeadLetteredAsSuchInEitherOrder() throws Exception {
+        send(event("e1", "p1", "click", 900));
+        Prediction failed = prediction("p1", "rec", 1_000);
+        failed.label = null;
+        failed.error = "model server timeout";
+        predict(failed);
+        send(event("e2", "p1", "impression", 1_100));
+        assertEquals(List.of(), attributed(), "a failed prediction is not in the KPIs, nor are its events");
+        assertEquals(2, deadLetters().size(), deadLetters().toString());
+        assertTrue(deadLetters().stream().allMatch(r -> r.startsWith("business event of a failed prediction: ")));
+    }
+
+    @Test
     void duplicateEventIdsCountOnceInEitherOrder() throws Exception {
         send(event("e1", "p1", "click", 1_500));
         send(event("e1", "p1", "click", 1_500)); // before the prediction

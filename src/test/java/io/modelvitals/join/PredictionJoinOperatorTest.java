@@ -314,12 +314,73 @@ class PredictionJoinOperatorTest {
     }
 
     @Test
-    void aFailedPredictionIsNotJoinedAndKeepsNoState() throws Exception {
+    void aFailedPredictionIsNotJoinedAndItsLabelsSaySo() throws Exception {
         Prediction failed = prediction("p1", 1_000, null);
         failed.error = "timeout";
         harness.processElement1(failed, 1_000);
+        harness.processElement2(Feedback.of(label("p1", 2_000, "cat")), 2_000);
+        harness.processElement2(Feedback.of(label("p1", 3_000, "cat")), 3_000);
+        assertEquals(0, results().size(), "nothing to judge");
+        assertEquals(2, deadLetters().size(), "each copy, once");
+        for (DeadLetter d : deadLetters()) assertTrue(d.reason.startsWith("label of a failed prediction"), d.reason);
+        assertEquals(new Origin("labels", 1, 2_000), deadLetters().get(0).origin);
+        assertEquals(new Origin("labels", 1, 3_000), deadLetters().get(1).origin);
+        // Remembered until a label could no longer count: the horizon and the grace.
+        passDeadline(1_000 + HORIZON + GRACE);
         assertEquals(0, results().size());
         assertNoState();
+    }
+
+    @Test
+    void labelsThatWaitedForAPredictionThatFailedAreDeadLetteredAsSuch() throws Exception {
+        harness.processElement2(Feedback.of(label("p1", 500, "cat")), 500);
+        harness.processElement2(Feedback.of(label("p1", 600, "cat")), 600);
+        Prediction failed = prediction("p1", 1_000, null);
+        failed.error = "timeout";
+        harness.processElement1(failed, 1_000);
+        assertEquals(2, deadLetters().size());
+        for (DeadLetter d : deadLetters()) assertTrue(d.reason.startsWith("label of a failed prediction"), d.reason);
+        assertEquals(
+                List.of(new Origin("labels", 1, 500), new Origin("labels", 1, 600)),
+                deadLetters().stream().map(d -> d.origin).collect(Collectors.toList()));
+        passDeadline(1_000 + HORIZON + GRACE);
+        assertEquals(2, deadLetters().size(), "and nothing more when its deadline passes");
+        assertNoState();
+    }
+
+    @Test
+    void everyCopyOfAnOrphanLabelIsDeadLetteredWithItsOwnOrigin() throws Exception {
+        harness.processElement2(Feedback.of(label("ghost", 1_000, "cat")), 1_000);
+        harness.processElement2(Feedback.of(label("ghost", 1_100, "cat")), 1_100);
+        harness.processElement2(Feedback.of(label("ghost", 1_200, "cat")), 1_200);
+        passDeadline(1_000 + HORIZON);
+        assertEquals(0, results().size());
+        assertEquals(
+                List.of(new Origin("labels", 1, 1_000), new Origin("labels", 1, 1_100), new Origin("labels", 1, 1_200)),
+                deadLetters().stream().map(d -> d.origin).collect(Collectors.toList()));
+        for (DeadLetter d : deadLetters()) assertTrue(d.reason.startsWith("orphan label"), d.reason);
+        assertNoState();
+    }
+
+    @Test
+    void copiesOfALabelThatWaitedAreDuplicatesWithTheirOwnOrigins() throws Exception {
+        harness.processElement2(Feedback.of(label("p1", 1_000, "cat")), 1_000);
+        harness.processElement2(Feedback.of(label("p1", 1_100, "cat")), 1_100);
+        harness.processElement1(prediction("p1", 900, "cat"), 1_200);
+        assertEquals(
+                List.of(JoinResult.PAIR, JoinResult.DUPLICATE_LABEL),
+                results().stream().map(r -> r.kind).collect(Collectors.toList()));
+        assertEquals(new Origin("labels", 1, 1_000), results().get(0).origin);
+        assertEquals(new Origin("labels", 1, 1_100), results().get(1).origin);
+        assertEquals(List.of(), deadLetters());
+    }
+
+    @Test
+    void anExpiryCarriesItsPredictionsOrigin() throws Exception {
+        harness.processElement1(prediction("p1", 1_000, "cat"), 1_000);
+        passDeadline(1_000 + HORIZON);
+        assertEquals(JoinResult.EXPIRED, results().get(0).kind);
+        assertEquals(new Origin("predictions", 0, 1_000), results().get(0).origin);
     }
 
     @Test

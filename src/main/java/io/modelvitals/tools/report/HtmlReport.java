@@ -14,12 +14,18 @@ public final class HtmlReport {
     private HtmlReport() {}
 
     public static String render(List<String> vitalLines, List<String> alertLines) {
+        return render(vitalLines, alertLines, null);
+    }
+
+    /** @param ledgerJson replay's ledger.json, shown as a table at the end (null: none) */
+    public static String render(List<String> vitalLines, List<String> alertLines, String ledgerJson) {
         String template;
         try (InputStream in = HtmlReport.class.getResourceAsStream("/report/report.html")) {
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return template.replace("{{DATA}}", ReportData.json(ReportData.build(vitalLines, alertLines)));
+        return template.replace("{{DATA}}", ReportData.json(ReportData.build(vitalLines, alertLines)))
+                .replace("</body>", LedgerSection.html(ledgerJson) + "</body>");
     }
 }

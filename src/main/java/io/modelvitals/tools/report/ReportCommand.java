@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * {@code report}: the HTML report from replay's output directory (vitals.jsonl, alerts.jsonl), or from
+ * {@code report}: the HTML report from replay's output directory (vitals.jsonl, alerts.jsonl, ledger.json), or from
  * the vitals and alerts topics of the spec's Kafka (read_committed), for windows ending in a range.
  */
 public final class ReportCommand {
@@ -28,8 +28,11 @@ public final class ReportCommand {
     public static void command(Args flags) throws Exception {
         Path out = Path.of(flags.get("out", "report.html"));
         List<String> vitals, alerts;
+        String ledger = null;
         if (flags.has("dir")) {
             Path dir = Path.of(flags.required("dir"));
+            if (Files.exists(dir.resolve("ledger.json")))
+                ledger = Files.readString(dir.resolve("ledger.json"), StandardCharsets.UTF_8);
             vitals = Files.readAllLines(dir.resolve("vitals.jsonl"), StandardCharsets.UTF_8);
             alerts = Files.exists(dir.resolve("alerts.jsonl"))
                     ? Files.readAllLines(dir.resolve("alerts.jsonl"), StandardCharsets.UTF_8)
@@ -46,7 +49,7 @@ public final class ReportCommand {
             throw new IllegalArgumentException(
                     "report needs --dir DIR (replay's output) or --spec FILE (its Kafka topics)");
         }
-        Files.writeString(out, HtmlReport.render(vitals, alerts), StandardCharsets.UTF_8);
+        Files.writeString(out, HtmlReport.render(vitals, alerts, ledger), StandardCharsets.UTF_8);
         System.out.printf(
                 "report: %,d vitals and %,d alert records → %s%n", vitals.size(), alerts.size(), out.toAbsolutePath());
     }

@@ -30,10 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HtmlReportTest {
     private static ReplayJob.Outputs replay;
+    private static long predictionLines;
 
     @BeforeAll
     static void replayKnownStreams(@TempDir Path dir) throws Exception {
         KnownStreams.writeFiles(dir);
+        predictionLines = java.nio.file.Files.readAllLines(dir.resolve("predictions.jsonl")).stream()
+                .filter(l -> !l.isBlank())
+                .count();
         replay = ReplayJob.runLocal(
                 SpecLoader.parse(KnownStreams.SPEC, "test"),
                 dir.resolve("predictions.jsonl"),
@@ -48,6 +52,18 @@ class HtmlReportTest {
                 .matcher(html);
         assertTrue(m.find(), "the data is inline");
         return new ObjectMapper().readTree(m.group(1));
+    }
+
+    @Test
+    void theReportShowsTheInputLedger() {
+        String html = HtmlReport.render(replay.vitals, replay.alerts, io.modelvitals.io.LedgerJson.text(replay.ledger));
+        assertTrue(html.contains("<h2>Input ledger</h2>"), "the section is there");
+        assertTrue(html.contains("holds for every input."), "and the identity holds");
+        assertTrue(
+                html.contains("<tr><td>predictions.jsonl</td><td>0</td><td>" + String.format("%,d", predictionLines)
+                        + "</td>"),
+                "every line of the predictions file came in");
+        assertTrue(!HtmlReport.render(replay.vitals, replay.alerts).contains("Input ledger"), "no ledger, no section");
     }
 
     @Test
