@@ -35,7 +35,7 @@ public final class ModelVitals {
             "  report    --dir DIR | --spec FILE [--bootstrap-servers HOST:PORT] [--from ISO] [--to ISO]  [--out report.html]",
             "            one self-contained HTML page of the vitals and alerts: from replay's output, or from the topics",
             "  watch     --bootstrap-servers HOST:PORT [--topics vitals,alerts,dead-letters] [--since 1h]",
-            "            [--kafka-properties FILE]",
+            "            [--kafka-properties FILE] [--exit-at-end]",
             "            the live console of any deployment: a row per model/version and window, alerts between",
             "  forward   --bootstrap-servers HOST:PORT --alertmanager URL[,URL...] [--topic alerts]",
             "            [--group-id model-vitals-forwarder] [--kafka-properties FILE] [--resend-interval 1m]",

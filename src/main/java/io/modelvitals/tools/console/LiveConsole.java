@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
@@ -74,15 +74,15 @@ public final class LiveConsole {
 
     /**
      * Reads the consumer (read_committed, subscribed or assigned to the vitals, alerts and dead-letter
-     * topics) until {@code running} turns false, then prints what is still held back.
+     * topics) while {@code running} says so, then prints what is still held back.
      */
     public void follow(
             KafkaConsumer<String, String> consumer,
             String vitalsTopic,
             String alertsTopic,
             String deadLettersTopic,
-            AtomicBoolean running) {
-        while (running.get()) {
+            BooleanSupplier running) {
+        while (running.getAsBoolean()) {
             for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                 JsonNode node = parse(record.value());
                 if (node == null) continue;

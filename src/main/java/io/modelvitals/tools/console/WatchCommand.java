@@ -24,7 +24,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * {@code watch}: the demo's live console for any running deployment. Reads the vitals, alerts and
  * dead-letter topics read_committed (what the job has committed, never an aborted transaction), from the
  * records of the last {@code --since} on, without a consumer group: watching commits nothing and disturbs
- * no one. Runs until interrupted, then prints the rows still held back.
+ * no one. Runs until interrupted (or, with {@code --exit-at-end}, until it has read what was committed when
+ * it started), then prints the rows still held back.
  */
 public final class WatchCommand {
     private WatchCommand() {}
@@ -46,7 +47,19 @@ public final class WatchCommand {
                 Thread.currentThread().interrupt();
             }
         }));
-        watch(props, topics, System.currentTimeMillis() - since.toMillis(), running, System.out);
+        watch(
+                props,
+                topics,
+                System.currentTimeMillis() - since.toMillis(),
+                flags.has("exit-at-end"),
+                running,
+                System.out);
+    }
+
+    private static boolean caughtUp(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet())
+            if (consumer.position(e.getKey()) < e.getValue()) return false;
+        return true;
     }
 
     /** vitals,alerts[,dead-letters]: the spec's default names where the flag is empty. */
@@ -70,9 +83,17 @@ public final class WatchCommand {
         return props;
     }
 
-    /** Follows the topics from the first record at or after {@code fromMillis} until {@code running} is false. */
+    /**
+     * Follows the topics from the first record at or after {@code fromMillis} until {@code running} is false,
+     * or, with {@code exitAtEnd}, until it has read everything committed when it started.
+     */
     public static void watch(
-            Properties props, List<String> topics, long fromMillis, AtomicBoolean running, PrintStream out) {
+            Properties props,
+            List<String> topics,
+            long fromMillis,
+            boolean exitAtEnd,
+            AtomicBoolean running,
+            PrintStream out) {
         LiveConsole console = new LiveConsole(out, new LiveConsole.Listener() {});
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -93,7 +114,12 @@ public final class WatchCommand {
                 consumer.seek(tp, o == null ? ends.get(tp) : o.offset());
             }
             console.printHeader();
-            console.follow(consumer, topics.get(0), topics.get(1), topics.size() > 2 ? topics.get(2) : null, running);
+            console.follow(
+                    consumer,
+                    topics.get(0),
+                    topics.get(1),
+                    topics.size() > 2 ? topics.get(2) : null,
+                    () -> running.get() && !(exitAtEnd && caughtUp(consumer, ends)));
         }
         out.flush();
     }

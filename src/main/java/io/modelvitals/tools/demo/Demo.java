@@ -116,7 +116,7 @@ public final class Demo {
                         try (KafkaConsumer<String, String> consumer =
                                 outputConsumer(kafka.bootstrapServers(), "demo-console")) {
                             consumer.subscribe(List.of(topics.vitals, topics.alerts, topics.deadLetters));
-                            console.follow(consumer, topics.vitals, topics.alerts, topics.deadLetters, running);
+                            console.follow(consumer, topics.vitals, topics.alerts, topics.deadLetters, running::get);
                         }
                     },
                     "demo-console");
