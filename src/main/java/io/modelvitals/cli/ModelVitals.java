@@ -10,7 +10,7 @@ import io.modelvitals.job.ReplayJob;
 import java.nio.file.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** The command line: run, replay, demo, simulate, benchmark, report, forward. See the README for every flag. */
+/** The command line: run, replay, demo, simulate, benchmark, report, watch, forward. See the README for every flag. */
 public final class ModelVitals {
     private static final String USAGE = String.join(
             "\n",
@@ -34,6 +34,9 @@ public final class ModelVitals {
             "            throughput, state and alert latency on an embedded broker (docs/benchmarks.md)",
             "  report    --dir DIR | --spec FILE [--bootstrap-servers HOST:PORT] [--from ISO] [--to ISO]  [--out report.html]",
             "            one self-contained HTML page of the vitals and alerts: from replay's output, or from the topics",
+            "  watch     --bootstrap-servers HOST:PORT [--topics vitals,alerts,dead-letters] [--since 1h]",
+            "            [--kafka-properties FILE] [--exit-at-end]",
+            "            the live console of any deployment: a row per model/version and window, alerts between",
             "  forward   --bootstrap-servers HOST:PORT --alertmanager URL[,URL...] [--topic alerts]",
             "            [--group-id model-vitals-forwarder] [--kafka-properties FILE] [--resend-interval 1m]",
             "            [--metrics-port 9250 (0: off)] [--metrics-address 0.0.0.0]",
@@ -66,6 +69,9 @@ public final class ModelVitals {
                     break;
                 case "report":
                     io.modelvitals.tools.report.ReportCommand.command(flags);
+                    break;
+                case "watch":
+                    io.modelvitals.tools.console.WatchCommand.command(flags);
                     break;
                 case "forward":
                     io.modelvitals.forward.ForwardCommand.command(flags);

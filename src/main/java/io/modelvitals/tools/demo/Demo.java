@@ -1,13 +1,13 @@
 package io.modelvitals.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelvitals.config.Args;
 import io.modelvitals.config.Durations;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
 import io.modelvitals.job.KafkaJob;
 import io.modelvitals.tools.EmbeddedKafka;
+import io.modelvitals.tools.console.LiveConsole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -24,7 +24,6 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,10 +36,25 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class Demo {
     /** What the demo saw on the output topics. */
-    public static final class Result {
+    public static final class Result implements LiveConsole.Listener {
         public final List<JsonNode> alerts = Collections.synchronizedList(new ArrayList<>());
         public volatile long vitals;
         public volatile long deadLetters;
+
+        @Override
+        public void vital(JsonNode vital) {
+            vitals++;
+        }
+
+        @Override
+        public void alert(JsonNode alert) {
+            alerts.add(alert);
+        }
+
+        @Override
+        public void deadLetter(JsonNode deadLetter) {
+            deadLetters++;
+        }
     }
 
     private Demo() {}
@@ -96,8 +110,16 @@ public final class Demo {
             KafkaJob.define(env, spec, false);
             JobClient job = env.executeAsync("model-vitals demo");
 
-            DemoConsole console = new DemoConsole(out, result);
-            Thread reader = new Thread(() -> console.follow(kafka.bootstrapServers(), spec, running), "demo-console");
+            LiveConsole console = new LiveConsole(out, result);
+            Thread reader = new Thread(
+                    () -> {
+                        try (KafkaConsumer<String, String> consumer =
+                                outputConsumer(kafka.bootstrapServers(), "demo-console")) {
+                            consumer.subscribe(List.of(topics.vitals, topics.alerts, topics.deadLetters));
+                            console.follow(consumer, topics.vitals, topics.alerts, topics.deadLetters, running::get);
+                        }
+                    },
+                    "demo-console");
             reader.setDaemon(true);
             reader.start();
 
@@ -202,13 +224,5 @@ public final class Demo {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         return new KafkaConsumer<>(props);
-    }
-
-    static JsonNode parse(ObjectMapper mapper, ConsumerRecord<String, String> record) {
-        try {
-            return mapper.readTree(record.value());
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * {@code report}: the HTML report from replay's output directory (vitals.jsonl, alerts.jsonl, ledger.json), or from
- * the vitals and alerts topics of the spec's Kafka (read_committed), for windows ending in a range.
+ * the vitals and alerts topics of the spec's Kafka (read_committed), for windows ending in a range. The
+ * spec, when given, also says each vital's min_samples (windows with fewer are drawn faded).
  */
 public final class ReportCommand {
     private ReportCommand() {}
@@ -29,6 +30,7 @@ public final class ReportCommand {
         Path out = Path.of(flags.get("out", "report.html"));
         List<String> vitals, alerts;
         String ledger = null;
+        MonitorSpec spec = flags.has("spec") ? SpecLoader.load(Path.of(flags.required("spec"))) : null;
         if (flags.has("dir")) {
             Path dir = Path.of(flags.required("dir"));
             if (Files.exists(dir.resolve("ledger.json")))
@@ -37,8 +39,7 @@ public final class ReportCommand {
             alerts = Files.exists(dir.resolve("alerts.jsonl"))
                     ? Files.readAllLines(dir.resolve("alerts.jsonl"), StandardCharsets.UTF_8)
                     : List.of();
-        } else if (flags.has("spec")) {
-            MonitorSpec spec = SpecLoader.load(Path.of(flags.required("spec")));
+        } else if (spec != null) {
             String servers = flags.get("bootstrap-servers", spec.kafka.bootstrapServers);
             long from =
                     flags.has("from") ? Instant.parse(flags.required("from")).toEpochMilli() : Long.MIN_VALUE;
@@ -49,7 +50,14 @@ public final class ReportCommand {
             throw new IllegalArgumentException(
                     "report needs --dir DIR (replay's output) or --spec FILE (its Kafka topics)");
         }
-        Files.writeString(out, HtmlReport.render(vitals, alerts, ledger), StandardCharsets.UTF_8);
+        Files.writeString(
+                out,
+                HtmlReport.render(
+                        vitals,
+                        alerts,
+                        spec == null ? ReportData.MinSamples.DEFAULT : ReportData.MinSamples.of(spec),
+                        ledger),
+                StandardCharsets.UTF_8);
         System.out.printf(
                 "report: %,d vitals and %,d alert records → %s%n", vitals.size(), alerts.size(), out.toAbsolutePath());
     }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelvitals.config.GoalSpec;
+import io.modelvitals.config.ModelSpec;
+import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.config.RuleSpec;
+import io.modelvitals.config.Vitals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -67,10 +72,46 @@ public final class ReportData {
             "value_ks_p_value",
             "value_wasserstein");
 
+    /** The spec's default min_samples of a rule (SpecDefaults), used where no spec is given. */
+    public static final long DEFAULT_MIN_SAMPLES = 100;
+
+    /**
+     * The fewest samples a window of (model, vital) needs before the page draws it at full strength: the
+     * smallest min_samples among the spec's rules and goals on that vital, the drift spec's for drift
+     * statistics, else the default.
+     */
+    @FunctionalInterface
+    public interface MinSamples {
+        MinSamples DEFAULT = (model, vital) -> Vitals.WITHOUT_SAMPLES.contains(vital) ? 0 : DEFAULT_MIN_SAMPLES;
+
+        long of(String model, String vital);
+
+        static MinSamples of(MonitorSpec spec) {
+            return (model, vital) -> {
+                if (Vitals.WITHOUT_SAMPLES.contains(vital)) return 0;
+                ModelSpec m = spec.modelOrDefaults(model);
+                Long least = null;
+                for (RuleSpec r : m.rules == null ? List.<RuleSpec>of() : m.rules)
+                    if (vital.equals(r.vital) && r.minSamples != null)
+                        least = least == null ? r.minSamples : Math.min(least, r.minSamples);
+                for (GoalSpec g : m.goals == null ? List.<GoalSpec>of() : m.goals)
+                    if (vital.equals(g.vital) && g.minSamples != null)
+                        least = least == null ? g.minSamples : Math.min(least, g.minSamples);
+                if (least == null && DRIFT_STATISTICS.contains(vital) && m.drift != null && m.drift.minSamples != null)
+                    least = m.drift.minSamples;
+                return least == null ? DEFAULT_MIN_SAMPLES : least;
+            };
+        }
+    }
+
     private ReportData() {}
 
-    /** The report's data as one JSON object: {generated, models: [...]}. */
     public static ObjectNode build(List<String> vitalLines, List<String> alertLines) {
+        return build(vitalLines, alertLines, MinSamples.DEFAULT);
+    }
+
+    /** The report's data as one JSON object: {models: [...], summary: {...}}. */
+    public static ObjectNode build(List<String> vitalLines, List<String> alertLines, MinSamples minSamples) {
         Map<String, List<JsonNode>> vitalsByModel = new TreeMap<>();
         for (String line : vitalLines) {
             JsonNode v = parse(line);
@@ -93,11 +134,15 @@ public final class ReportData {
         ArrayNode out = root.putArray("models");
         for (String model : models)
             out.add(model(
-                    model, vitalsByModel.getOrDefault(model, List.of()), alertsByModel.getOrDefault(model, List.of())));
+                    model,
+                    vitalsByModel.getOrDefault(model, List.of()),
+                    alertsByModel.getOrDefault(model, List.of()),
+                    minSamples));
+        root.set("summary", summary(out));
         return root;
     }
 
-    private static ObjectNode model(String name, List<JsonNode> vitals, List<JsonNode> alerts) {
+    private static ObjectNode model(String name, List<JsonNode> vitals, List<JsonNode> alerts, MinSamples minSamples) {
         ObjectNode m = MAPPER.createObjectNode();
         m.put("name", name);
         Set<String> versions = new TreeSet<>();
@@ -152,6 +197,8 @@ public final class ReportData {
         versions.forEach(vs::add);
         m.put("from", first == Long.MAX_VALUE ? 0 : first);
         m.put("to", last == Long.MIN_VALUE ? 0 : last);
+        ObjectNode min = m.putObject("minSamples");
+        for (String key : series.keySet()) min.put(key, minSamples.of(name, key.substring(0, key.indexOf('|'))));
         ObjectNode s = m.putObject("series");
         series.forEach((key, byVersion) -> {
             ObjectNode o = s.putObject(key);
@@ -214,6 +261,88 @@ public final class ReportData {
             }
         }
         return m;
+    }
+
+    /**
+     * What a reader wants first: each alert episode (how long it fired; one still firing counts up to the
+     * latest window's end), and per model and version whether it is healthy (never alerted in the range),
+     * recovered (every episode resolved) or firing, with its time under alert (overlapping episodes once).
+     */
+    static ObjectNode summary(ArrayNode models) {
+        long from = Long.MAX_VALUE, to = Long.MIN_VALUE;
+        for (JsonNode m : models) {
+            if (m.path("to").asLong() == 0) continue;
+            from = Math.min(from, m.path("from").asLong());
+            to = Math.max(to, m.path("to").asLong());
+        }
+        List<ObjectNode> episodes = new ArrayList<>();
+        Map<String, List<long[]>> periods = new TreeMap<>();
+        Map<String, Boolean> open = new TreeMap<>();
+        for (JsonNode m : models) {
+            String model = m.path("name").asText();
+            for (JsonNode v : m.path("versions")) {
+                periods.putIfAbsent(model + "\u0000" + v.asText(), new ArrayList<>());
+                open.putIfAbsent(model + "\u0000" + v.asText(), false);
+            }
+            for (JsonNode a : m.path("alerts")) {
+                long start =
+                        java.time.Instant.parse(a.path("startsAt").asText()).toEpochMilli();
+                boolean firing = !a.hasNonNull("endsAt");
+                long end = firing
+                        ? Math.max(start, to)
+                        : java.time.Instant.parse(a.path("endsAt").asText()).toEpochMilli();
+                ObjectNode e = MAPPER.createObjectNode();
+                e.put("model", model);
+                e.put("version", a.path("version").asText());
+                e.put("alertname", a.path("alertname").asText());
+                e.put("severity", a.path("severity").asText());
+                e.put("vital", a.path("vital").asText());
+                e.put("segment", a.path("segment").asText());
+                e.put("startsAt", a.path("startsAt").asText());
+                if (firing) e.putNull("endsAt");
+                else e.put("endsAt", a.path("endsAt").asText());
+                e.put("firing", firing);
+                e.put("durationMs", end - start);
+                episodes.add(e);
+                String key = model + "\u0000" + a.path("version").asText();
+                periods.computeIfAbsent(key, k -> new ArrayList<>()).add(new long[] {start, end});
+                open.merge(key, firing, Boolean::logicalOr);
+            }
+        }
+        episodes.sort((a, b) -> (a.path("startsAt").asText() + a.path("model").asText())
+                .compareTo(b.path("startsAt").asText() + b.path("model").asText()));
+        ObjectNode s = MAPPER.createObjectNode();
+        s.put("from", from == Long.MAX_VALUE ? 0 : from);
+        s.put("to", to == Long.MIN_VALUE ? 0 : to);
+        ArrayNode alerts = s.putArray("alerts");
+        episodes.forEach(alerts::add);
+        ArrayNode versions = s.putArray("versions");
+        periods.forEach((key, list) -> {
+            String[] mv = key.split("\u0000", 2);
+            ObjectNode v = versions.addObject();
+            v.put("model", mv[0]);
+            v.put("version", mv[1]);
+            v.put("status", list.isEmpty() ? "healthy" : open.get(key) ? "firing" : "recovered");
+            v.put("alerts", list.size());
+            v.put("firingMs", union(list));
+        });
+        return s;
+    }
+
+    /** The length of the union of [start, end] periods. */
+    private static long union(List<long[]> periods) {
+        List<long[]> sorted = new ArrayList<>(periods);
+        sorted.sort((a, b) -> Long.compare(a[0], b[0]));
+        long total = 0, curStart = Long.MIN_VALUE, curEnd = Long.MIN_VALUE;
+        for (long[] p : sorted) {
+            if (p[0] > curEnd) {
+                if (curEnd > curStart) total += curEnd - curStart;
+                curStart = p[0];
+                curEnd = p[1];
+            } else curEnd = Math.max(curEnd, p[1]);
+        }
+        if (curEnd > curStart) total += curEnd - curStart;
+        return total;
     }
 
     private static boolean drawn(String vital) {

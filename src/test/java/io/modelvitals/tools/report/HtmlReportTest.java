@@ -89,16 +89,101 @@ class HtmlReportTest {
         assertEquals("accuracy-low", alerts.get(0).path("alertname").asText());
         assertEquals("2026-01-01T00:02:00Z", alerts.get(0).path("startsAt").asText());
         assertEquals("2026-01-01T00:04:00Z", alerts.get(0).path("endsAt").asText());
-        // Self-contained: nothing is fetched (the one URL is the SVG namespace, an identifier).
+        // Self-contained: nothing is fetched; the one URL is uPlot's banner comment, and uPlot itself is inline.
         assertFalse(html.matches("(?s).*(src|href)=\"?https?:.*"), "no external resources");
         assertEquals(
-                List.of("http://www.w3.org/2000/svg"),
+                List.of("https://github.com/leeoniya/uPlot"),
                 Pattern.compile("https?://[^\"'\\s)]+")
                         .matcher(html)
                         .results()
                         .map(r -> r.group())
                         .distinct()
                         .collect(Collectors.toList()));
+        assertTrue(html.contains("var uPlot=function()"), "uPlot's script is inline");
+        assertTrue(html.contains(".uplot"), "and its styles");
+    }
+
+    /**
+     * Three versions of a model called fraud-detector, alerts written by hand: v1 never alerts (healthy); v2
+     * has two episodes 10:00→10:30 and 10:20→11:00 (recovered; under alert 10:00→11:00 = 60 min, the overlap
+     * counted once); v3 fires at 10:40 and is still firing at the last window's end, 12:00 (80 min so far).
+     */
+    @Test
+    void theSummarySaysWhatFiredForHowLongAndWhichVersionsAreHealthy() throws Exception {
+        long t10 = java.time.Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
+        List<String> vitals = new java.util.ArrayList<>();
+        for (String version : List.of("v1", "v2", "v3"))
+            for (int w = 0; w <= 12; w++) // windows of 10 minutes ending 10:00 … 12:00
+            vitals.add(String.format(
+                    java.util.Locale.ROOT,
+                    "{\"model\":\"fraud-detector\",\"version\":\"%s\",\"segment\":\"all\",\"vital\":\"accuracy\","
+                            + "\"value\":0.9,\"ci_lower\":0.85,\"ci_upper\":0.95,\"n\":%d,"
+                            + "\"window_start\":%d,\"window_end\":%d}",
+                    version,
+                    50 + 10 * w,
+                    t10 + (w - 1) * 600_000L,
+                    t10 + w * 600_000L));
+        List<String> alerts = List.of(
+                alert("firing", "a", "v2", "2026-03-01T10:00:00Z", null, t10),
+                alert("firing", "b", "v2", "2026-03-01T10:20:00Z", null, t10 + 1_200_000),
+                alert("resolved", "a", "v2", "2026-03-01T10:00:00Z", "2026-03-01T10:30:00Z", t10 + 1_800_000),
+                alert("firing", "c", "v3", "2026-03-01T10:40:00Z", null, t10 + 2_400_000),
+                alert("resolved", "b", "v2", "2026-03-01T10:20:00Z", "2026-03-01T11:00:00Z", t10 + 3_600_000));
+        JsonNode data = data(HtmlReport.render(vitals, alerts));
+        JsonNode summary = data.path("summary");
+        assertEquals(t10 - 600_000, summary.path("from").asLong(), "the first window's start");
+        assertEquals(t10 + 7_200_000, summary.path("to").asLong(), "the last window's end, 12:00");
+
+        JsonNode versions = summary.path("versions");
+        assertEquals(3, versions.size());
+        assertEquals("fraud-detector|v1|healthy|0|0", row(versions.get(0)));
+        assertEquals("fraud-detector|v2|recovered|2|" + 60 * 60_000, row(versions.get(1)));
+        assertEquals("fraud-detector|v3|firing|1|" + 80 * 60_000, row(versions.get(2)));
+
+        JsonNode fired = summary.path("alerts");
+        assertEquals(3, fired.size(), "three episodes, in the order they started");
+        assertEquals("a|v2|false|" + 30 * 60_000, episode(fired.get(0)));
+        assertEquals("b|v2|false|" + 40 * 60_000, episode(fired.get(1)));
+        assertEquals("c|v3|true|" + 80 * 60_000, episode(fired.get(2)));
+        assertTrue(fired.get(2).path("endsAt").isNull());
+
+        // Without a spec every window below the default min_samples (100) is faded: here n = 50 … 170.
+        assertEquals(
+                ReportData.DEFAULT_MIN_SAMPLES,
+                data.path("models").get(0).path("minSamples").path("accuracy||").asLong());
+    }
+
+    private static String row(JsonNode v) {
+        return v.path("model").asText() + "|" + v.path("version").asText() + "|"
+                + v.path("status").asText() + "|" + v.path("alerts").asInt() + "|"
+                + v.path("firingMs").asLong();
+    }
+
+    private static String episode(JsonNode a) {
+        return a.path("alertname").asText() + "|" + a.path("version").asText() + "|"
+                + a.path("firing").asBoolean() + "|" + a.path("durationMs").asLong();
+    }
+
+    private static String alert(String status, String name, String version, String startsAt, String endsAt, long end) {
+        return "{\"status\":\"" + status + "\",\"labels\":{\"alertname\":\"" + name
+                + "\",\"model\":\"fraud-detector\",\"segment\":\"all\",\"severity\":\"warning\",\"version\":\""
+                + version + "\",\"vital\":\"accuracy\"},\"annotations\":{\"summary\":\"" + name + "\"},\"startsAt\":\""
+                + startsAt + "\"" + (endsAt == null ? "" : ",\"endsAt\":\"" + endsAt + "\"") + ",\"fingerprint\":\""
+                + name
+                + "\",\"window_end\":" + end + "}";
+    }
+
+    /** The spec's rule on accuracy says min_samples 4; vitals without a rule keep the default 100. */
+    @Test
+    void minSamplesComeFromTheSpecsRules() throws Exception {
+        JsonNode model = data(HtmlReport.render(
+                        replay.vitals,
+                        replay.alerts,
+                        ReportData.MinSamples.of(SpecLoader.parse(KnownStreams.SPEC, "test"))))
+                .path("models")
+                .get(0);
+        assertEquals(4, model.path("minSamples").path("accuracy||").asLong());
+        assertEquals(100, model.path("minSamples").path("label_coverage||").asLong());
     }
 
     @Test
@@ -124,13 +209,35 @@ class HtmlReportTest {
         Path chromium = Path.of("/usr/bin/chromium");
         assumeTrue(Files.isExecutable(chromium), "Debian's chromium is not installed (apt-get install chromium)");
         Path full = dir.resolve("full.html");
-        Files.writeString(full, HtmlReport.render(replay.vitals, replay.alerts));
+        Files.writeString(
+                full,
+                HtmlReport.render(
+                        replay.vitals,
+                        replay.alerts,
+                        ReportData.MinSamples.of(SpecLoader.parse(KnownStreams.SPEC, "test"))));
         String dom = dump(chromium, full, dir);
         assertTrue(dom.contains("data-status=\"rendered\""), "the script ran to the end without an error");
-        assertTrue(Pattern.compile("data-chart=\"Accuracy\"").matcher(dom).find());
-        assertTrue(count(dom, "class=\"series\"") >= 10, "lines drawn: " + count(dom, "class=\"series\""));
-        assertTrue(count(dom, "class=\"alert-span\"") >= 1, "the alert period is shaded");
-        assertEquals(1, count(dom, "<tbody><tr>"), "one row in the alerts table");
+        assertTrue(dom.contains("<pre id=\"errors\" hidden=\"\"></pre>"), "no error shown");
+        int charts = count(dom, "class=\"uplot ");
+        assertTrue(charts >= 5, "uPlot charts: " + charts);
+        // Every chart's canvas holds ink in its first series' colour: uPlot drew the line, not just the axes.
+        Matcher ink = Pattern.compile("data-chart=\"([^\"]+)\"[^>]*data-series-ink=\"(\\d+)\"")
+                .matcher(dom);
+        int inked = 0;
+        while (ink.find()) {
+            assertTrue(Integer.parseInt(ink.group(2)) > 30, "a series drawn: " + ink.group());
+            inked++;
+        }
+        assertEquals(charts, inked, "each chart reported its drawing");
+        Matcher accuracy = Pattern.compile("<div class=\"card\" data-chart=\"Accuracy\"[^>]*>")
+                .matcher(dom);
+        assertTrue(accuracy.find(), "the accuracy chart");
+        // n = 5 per window: the spec's min_samples of 4 for accuracy leaves it solid, the default 100 fades
+        // the label coverage (its legend names the faded line).
+        assertFalse(section(dom, "Accuracy").contains("n &lt; "), "accuracy windows have enough samples");
+        assertTrue(section(dom, "Label coverage").contains("v1 n &lt; 100"), "label coverage is faded");
+        assertTrue(dom.contains("status-recovered"), "the summary: v1 alerted and recovered");
+        assertEquals(1, count(dom, "<table class=\"alerts\">"), "the alerts table");
 
         List<String> labelFree = replay.vitals.stream()
                 .filter(l -> l.contains("\"vital\":\"prediction_count\"") || l.contains("\"vital\":\"class_share\""))
@@ -141,6 +248,15 @@ class HtmlReportTest {
         assertTrue(partialDom.contains("data-status=\"rendered\""));
         assertTrue(partialDom.contains("No labels yet"), "says what is missing");
         assertTrue(partialDom.contains("No alerts."));
+        assertTrue(partialDom.contains("status-healthy"), "a version without alerts is healthy");
+    }
+
+    /** The DOM of one chart card, from its opening tag to the next card. */
+    private static String section(String dom, String chart) {
+        int start = dom.indexOf("data-chart=\"" + chart + "\"");
+        assertTrue(start >= 0, "chart " + chart);
+        int end = dom.indexOf("class=\"card\"", start);
+        return dom.substring(start, end < 0 ? dom.length() : end);
     }
 
     private static int count(String s, String what) {

@@ -1,31 +1,48 @@
-package io.modelvitals.tools.demo;
+package io.modelvitals.tools.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelvitals.config.MonitorSpec;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
- * The demo's live view: one row per model version and window (whole population) once the window's
- * vitals are committed, and a line per alert as it fires or resolves.
+ * The live view of the output topics, for the demo and for {@code watch} on any deployment: one row per
+ * model version and window (whole population) once the window's vitals are committed, and a line per
+ * alert as it fires or resolves, printed after the rows of the window that raised it. The columns hold for
+ * any spec: the model's main quality vital (accuracy, else the first regression error present) with its
+ * interval, label coverage and delay, output drift against the champion, and every KPI by name.
  */
-final class DemoConsole {
+public final class LiveConsole {
+    /** What the console saw, for callers that count (the demo's summary and tests). */
+    public interface Listener {
+        default void vital(JsonNode vital) {}
+
+        default void alert(JsonNode alert) {}
+
+        default void deadLetter(JsonNode deadLetter) {}
+    }
+
+    /** The quality vital a row shows: the first of these the window has. */
+    static final List<String> QUALITY = List.of("accuracy", "mae", "rmse", "roc_auc", "log_loss");
+
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final String ROW = "%-11s  %-22s %7s  %-27s %8s %9s %9s  %s%n";
 
     private final PrintStream out;
-    private final Demo.Result result;
+    private final Listener listener;
     private final ObjectMapper mapper = new ObjectMapper();
     /** (window end, model/version) → vital → record; printed when a later window of that version shows up. */
     private final TreeMap<String, Map<String, JsonNode>> pending = new TreeMap<>();
@@ -36,47 +53,66 @@ final class DemoConsole {
 
     private final TreeMap<String, JsonNode> queuedAlerts = new TreeMap<>();
 
-    DemoConsole(PrintStream out, Demo.Result result) {
+    public LiveConsole(PrintStream out, Listener listener) {
         this.out = out;
-        this.result = result;
+        this.listener = listener;
     }
 
-    void printHeader() {
+    public void printHeader() {
         out.printf(
-                "%-11s  %-16s %7s  %-22s %8s %8s %9s %9s %10s%n",
+                Locale.ROOT,
+                ROW,
                 "window end",
                 "model/version",
                 "labeled",
-                "accuracy [95% CI]",
-                "macro-F1",
+                "quality [95% CI]",
                 "coverage",
                 "delay p50",
-                "take-rate",
-                "PSI vs v1");
+                "PSI champ",
+                "KPIs");
     }
 
-    void follow(String bootstrapServers, MonitorSpec spec, AtomicBoolean running) {
-        try (KafkaConsumer<String, String> consumer = Demo.outputConsumer(bootstrapServers, "demo-console")) {
-            consumer.subscribe(
-                    List.of(spec.kafka.topics.vitals, spec.kafka.topics.alerts, spec.kafka.topics.deadLetters));
-            while (running.get()) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    JsonNode node = Demo.parse(mapper, record);
-                    if (node == null) continue;
-                    if (record.topic().equals(spec.kafka.topics.vitals)) vital(node);
-                    else if (record.topic().equals(spec.kafka.topics.alerts)) alert(node);
-                    else result.deadLetters++;
-                }
+    /**
+     * Reads the consumer (read_committed, subscribed or assigned to the vitals, alerts and dead-letter
+     * topics) while {@code running} says so, then prints what is still held back.
+     */
+    public void follow(
+            KafkaConsumer<String, String> consumer,
+            String vitalsTopic,
+            String alertsTopic,
+            String deadLettersTopic,
+            BooleanSupplier running) {
+        while (running.getAsBoolean()) {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                JsonNode node = parse(record.value());
+                if (node == null) continue;
+                if (record.topic().equals(vitalsTopic)) vital(node);
+                else if (record.topic().equals(alertsTopic)) alert(node);
+                else if (record.topic().equals(deadLettersTopic)) listener.deadLetter(node);
             }
-            pending.keySet().forEach(k -> printRow(k, pending.get(k)));
-            pending.clear();
-            queuedAlerts.values().forEach(this::printAlert);
-            queuedAlerts.clear();
+        }
+        flush();
+    }
+
+    /** Prints every row and alert still held back (at the end: no later window will come). */
+    public void flush() {
+        pending.keySet().forEach(k -> printRow(k, pending.get(k)));
+        pending.clear();
+        queuedAlerts.values().forEach(this::printAlert);
+        queuedAlerts.clear();
+    }
+
+    private JsonNode parse(String value) {
+        if (value == null) return null;
+        try {
+            return mapper.readTree(value);
+        } catch (IOException e) {
+            return null;
         }
     }
 
-    private void vital(JsonNode v) {
-        result.vitals++;
+    public void vital(JsonNode v) {
+        listener.vital(v);
         if (!"all".equals(v.path("segment").asText())) return;
         String version = v.path("model").asText() + "/" + v.path("version").asText();
         long windowEnd = v.path("window_end").asLong();
@@ -102,53 +138,59 @@ final class DemoConsole {
     }
 
     private void printRow(String key, Map<String, JsonNode> vitals) {
-        String[] parts = key.split("\\|");
+        String[] parts = key.split("\\|", 2);
         printed.merge(parts[1], Long.parseLong(parts[0]), Math::max);
         Instant end = Instant.ofEpochMilli(Long.parseLong(parts[0]));
-        JsonNode accuracy = vitals.get("accuracy|");
-        JsonNode f1 = vitals.get("macro_f1|");
+        String qualityName = null;
+        for (String q : QUALITY)
+            if (vitals.containsKey(q + "|")) {
+                qualityName = q;
+                break;
+            }
+        JsonNode quality = qualityName == null ? null : vitals.get(qualityName + "|");
         JsonNode coverage = vitals.get("label_coverage|");
         JsonNode delay = vitals.get("label_delay_p50_ms|");
         JsonNode labeled = vitals.get("labeled_count|");
-        JsonNode drift = vitals.get("class_psi|champion");
-        JsonNode takeRate = vitals.get("kpi|take_rate");
-        if (accuracy == null && coverage == null) return; // only late or duplicate-label counts: nothing to show
+        JsonNode drift = vitals.containsKey("class_psi|champion")
+                ? vitals.get("class_psi|champion")
+                : vitals.get("value_psi|champion");
+        List<String> kpis = new ArrayList<>();
+        vitals.forEach((k, v) -> {
+            if (k.startsWith("kpi|") && !v.has("reference"))
+                kpis.add(v.path("class").asText() + " " + number(v.path("value").asDouble()));
+        });
+        if (quality == null && coverage == null) return; // only late or duplicate-label counts: nothing to show
         out.printf(
                 Locale.ROOT,
-                "%-11s  %-16s %7s  %-22s %8s %8s %9s %9s %10s%n",
+                ROW,
                 TIME.format(end),
                 parts[1],
                 labeled == null ? "-" : String.valueOf(labeled.path("value").asLong()),
-                accuracy == null
-                        ? "-"
-                        : String.format(
-                                Locale.ROOT,
-                                "%.3f [%.3f, %.3f]",
-                                accuracy.path("value").asDouble(),
-                                accuracy.path("ci_lower").asDouble(),
-                                accuracy.path("ci_upper").asDouble()),
-                f1 == null
-                        ? "-"
-                        : String.format(Locale.ROOT, "%.3f", f1.path("value").asDouble()),
-                coverage == null
-                        ? "-"
-                        : String.format(
-                                Locale.ROOT, "%.3f", coverage.path("value").asDouble()),
+                quality == null ? "-" : quality(qualityName, quality),
+                coverage == null ? "-" : number(coverage.path("value").asDouble()),
                 delay == null
                         ? "-"
                         : String.format(
                                 Locale.ROOT, "%.1f min", delay.path("value").asDouble() / 60000),
-                takeRate == null
-                        ? "-"
-                        : String.format(
-                                Locale.ROOT, "%.3f", takeRate.path("value").asDouble()),
-                drift == null
-                        ? ""
-                        : String.format(Locale.ROOT, "%.3f", drift.path("value").asDouble()));
+                drift == null ? "" : number(drift.path("value").asDouble()),
+                String.join(", ", kpis));
     }
 
-    private void alert(JsonNode a) {
-        result.alerts.add(a);
+    /** 0.812 [0.790, 0.830] for accuracy; other vitals say their name: mae 1.23 [1.10, 1.36]. */
+    static String quality(String name, JsonNode v) {
+        String value = number(v.path("value").asDouble());
+        if (v.has("ci_lower"))
+            value += " [" + number(v.path("ci_lower").asDouble()) + ", "
+                    + number(v.path("ci_upper").asDouble()) + "]";
+        return name.equals("accuracy") ? value : name + " " + value;
+    }
+
+    static String number(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    public void alert(JsonNode a) {
+        listener.alert(a);
         // Held until the rows of its window are out, so the alert reads after the numbers that raised it.
         queuedAlerts.put(String.format("%015d|%06d", a.path("window_end").asLong(), queuedAlerts.size()), a);
         printDueAlerts();
