@@ -22,7 +22,11 @@ public class OutputAggregator extends SlicedAggregator<OutputSample, OutputAccum
     public OutputAggregator(MonitorSpec spec) {
         for (ModelSpec m : spec.models) {
             if (m.drift != null && m.drift.histogramEdges != null)
-                edges.put(m.name, m.drift.histogramEdges.stream().mapToDouble(Double::doubleValue).toArray());
+                edges.put(
+                        m.name,
+                        m.drift.histogramEdges.stream()
+                                .mapToDouble(Double::doubleValue)
+                                .toArray());
         }
     }
 

@@ -62,8 +62,7 @@ public final class OutputVitals {
             double[] edges = histogramEdges(acc, drift);
             double previous = 0;
             if (edges == null) return out; // a range too wide for doubles: no histogram
-            boolean exact = (drift != null && drift.histogramEdges != null
-                            || (acc.min >= 0 && acc.max <= 1))
+            boolean exact = (drift != null && drift.histogramEdges != null || (acc.min >= 0 && acc.max <= 1))
                     && acc.histogramExact(edges.length - 1);
             for (int i = 0; i + 1 < edges.length; i++) {
                 if (exact) {

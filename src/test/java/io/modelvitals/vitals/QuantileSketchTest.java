@@ -31,7 +31,8 @@ class QuantileSketchTest {
                 case "normal" -> 30 + 8 * r.nextGaussian();
                 case "mixed" -> i % 10 == 0 ? 0.0 : r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3);
                 case "wide" -> (r.nextBoolean() ? 1 : -1) * Math.pow(10, -150 + 300 * r.nextDouble());
-                default -> throw new IllegalArgumentException(kind);};
+                default -> throw new IllegalArgumentException(kind);
+            };
         }
         return x;
     }
@@ -204,6 +205,9 @@ class QuantileSketchTest {
             double v = converted.quantile(q);
             assertTrue(v >= lo && v <= hi, q + ": " + v);
         }
-        assertEquals(0, QuantileSketch.fromBytes(KllDoublesSketch.newHeapInstance(200).toByteArray()).count());
+        assertEquals(
+                0,
+                QuantileSketch.fromBytes(KllDoublesSketch.newHeapInstance(200).toByteArray())
+                        .count());
     }
 }
