@@ -142,7 +142,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       ({@link TtlClockAheadBackendFactory}: a heap backend that only changes the TTL time provider), so the
  *       committed state never expires while this test exists. {@code -Dsavepoint.check.ttl-clock-ahead-days=N}
  *       restores as if N days had passed (a manual experiment).</li>
- *   <li>Quantile sketches are randomized and floating-point sums depend on merge order: see
+ *   <li>The recording's quantile sketches are KLL (randomized, converted on restore) and floating-point sums depend on merge order: see
  *       {@link #assertSameOutputs}.</li>
  *   <li>The sinks are stateless and append to a static collection, with fixed uids in both modes (not the
  *       transactional Kafka sink, whose committer state names the recording broker's transactions).</li>
