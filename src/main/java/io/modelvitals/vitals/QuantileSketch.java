@@ -48,10 +48,12 @@ public final class QuantileSketch {
     static final byte FORMAT_V2 = 16;
 
     private long n;
-    /** All values while {@code n <= CAPACITY} (the first {@code n} entries), else null. */
+    /**
+     * All values while {@code n <= CAPACITY} (the first {@code n} entries, kept sorted so that reads never write: a
+     * heap-state snapshot may serialize this object on another thread while the task thread copies it), else null.
+     */
     private double[] values;
 
-    private boolean sorted = true;
     // Bucketed state (values == null).
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
@@ -74,8 +76,15 @@ public final class QuantileSketch {
         view = null;
         if (values != null && n + weight <= CAPACITY) {
             if (n + weight > values.length) values = Arrays.copyOf(values, CAPACITY);
-            for (long w = 0; w < weight; w++) values[(int) n++] = value;
-            sorted = n == 1 || (sorted && Double.compare(values[(int) n - 2], value) <= 0);
+            int at = 0, hi = (int) n; // after the last value ≤ this one (Arrays.sort's order)
+            while (at < hi) {
+                int mid = (at + hi) >>> 1;
+                if (Double.compare(values[mid], value) <= 0) at = mid + 1;
+                else hi = mid;
+            }
+            System.arraycopy(values, at, values, at + (int) weight, (int) n - at);
+            Arrays.fill(values, at, at + (int) weight, value);
+            n += weight;
             return;
         }
         if (values != null) toBuckets();
@@ -198,10 +207,6 @@ public final class QuantileSketch {
     }
 
     private double[] sortedValues() {
-        if (!sorted) {
-            Arrays.sort(values, 0, (int) n);
-            sorted = true;
-        }
         return values;
     }
 
