@@ -142,7 +142,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       ({@link TtlClockAheadBackendFactory}: a heap backend that only changes the TTL time provider), so the
  *       committed state never expires while this test exists. {@code -Dsavepoint.check.ttl-clock-ahead-days=N}
  *       restores as if N days had passed (a manual experiment).</li>
- *   <li>Quantile sketches are randomized and floating-point sums depend on merge order: see
+ *   <li>The recording's quantile sketches are KLL (randomized, converted on restore) and floating-point sums depend on merge order: see
  *       {@link #assertSameOutputs}.</li>
  *   <li>The sinks are stateless and append to a static collection, with fixed uids in both modes (not the
  *       transactional Kafka sink, whose committer state names the recording broker's transactions).</li>
@@ -814,9 +814,10 @@ class SavepointRestoreITCase {
     // Helpers
 
     /**
-     * Vitals read from KLL quantile sketches. DataSketches compacts them with an unseeded static {@code java.util.Random}
-     * shared by every thread, so two runs of the same job over the same input give slightly different values (the
-     * reference run differs from itself): for these, identity and n (the sketch's count) must match exactly, quantiles
+     * Vitals read from quantile sketches. The recording holds DataSketches KLL sketches (compacted at random), which
+     * the deterministic sketch converts on restore from their weighted retained items: windows across the cut carry
+     * that one-off approximation (new runs agree exactly: DeterministicSketchITCase). For these vitals, identity and
+     * n (the sketch's count) must match exactly, quantiles
      * within a factor {@link #QUANTILE_FACTOR} of the reference (a p99 read at the sketch's 1.65% rank error can be
      * the window's maximum, 1.8 times the p99 of these latencies), and the values built on the retained items
      * (histogram, value drift tests) are not compared.

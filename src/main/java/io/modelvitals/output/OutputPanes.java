@@ -24,7 +24,7 @@ public final class OutputPanes {
                 "Pre-aggregate outputs per pane",
                 "outputs",
                 "Output distribution per model, version and segment",
-                new OutputAggregator(),
+                new OutputAggregator(spec),
                 SlicedOutputs.class,
                 OutputAccumulator.class,
                 new TypeHint<PanePartial<OutputAccumulator>>() {}.getTypeInfo(),

@@ -14,9 +14,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The output distribution of a window as vitals, and its drift against references. Numeric vitals
- * come from the KLL sketch: exact up to 200 values, else within ±1.65% of rank (99% confidence);
- * histogram counts are n × the sketch's rank differences at the edges, within the same error.
+ * The output distribution of a window as vitals, and its drift against references. Quantiles come from the
+ * deterministic {@link io.modelvitals.vitals.QuantileSketch}: exact up to 200 values, else within a relative 0.5%.
+ * Histogram counts in fixed bins (the spec's edges, or deciles of [0, 1] for scores) are exact counts kept beside the
+ * sketch; only bins cut over the window's own range come from the sketch's ranks at the edges (n × rank differences,
+ * each rank within {@code rankErrorBound()}). Either way the same records give the same vitals in any run.
  */
 public final class OutputVitals {
     private static final double[] QUANTILES = {0.05, 0.25, 0.5, 0.75, 0.95};
@@ -60,7 +62,18 @@ public final class OutputVitals {
             double[] edges = histogramEdges(acc, drift);
             double previous = 0;
             if (edges == null) return out; // a range too wide for doubles: no histogram
+            boolean exact = (drift != null && drift.histogramEdges != null || (acc.min >= 0 && acc.max <= 1))
+                    && acc.histogramExact(edges.length - 1);
             for (int i = 0; i + 1 < edges.length; i++) {
+                if (exact) {
+                    out.add(record(
+                            s,
+                            Vitals.VALUE_HISTOGRAM,
+                            bin(edges[i], edges[i + 1], i + 2 == edges.length),
+                            acc.histogram[i],
+                            n));
+                    continue;
+                }
                 // Bins are [lo, hi), the last one [lo, hi]; values outside the edges are not binned.
                 double upper = i + 2 == edges.length ? acc.numeric.rank(edges[i + 1]) : rankBelow(acc, edges[i + 1]);
                 double lower = i == 0 ? rankBelow(acc, edges[0]) : previous;
@@ -115,6 +128,11 @@ public final class OutputVitals {
             hi = lo + 1;
         }
         if (!Double.isFinite(hi - lo)) return null;
+        return tenBins(lo, hi);
+    }
+
+    /** Edges of ten equal bins over [lo, hi]; the first phase counts scores in {@code tenBins(0, 1)} exactly. */
+    static double[] tenBins(double lo, double hi) {
         double[] edges = new double[11];
         for (int i = 0; i <= 10; i++) edges[i] = lo + (hi - lo) * i / 10;
         return edges;

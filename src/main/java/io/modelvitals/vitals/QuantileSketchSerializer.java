@@ -7,7 +7,12 @@ import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Writes a {@link QuantileSketch} as its length-prefixed DataSketches binary form. */
+/**
+ * Writes a {@link QuantileSketch} as its length-prefixed canonical byte form. The format is versioned inside the
+ * bytes: format 2 (the deterministic sketch) starts with {@code QuantileSketch.FORMAT_V2}; anything else is the
+ * DataSketches KLL form of format 1, which {@link QuantileSketch#fromBytes} converts once. So the serializer snapshot
+ * (whose class name is in savepoints) stays compatible as is, and old and new bytes can meet in one restore.
+ */
 public final class QuantileSketchSerializer extends TypeSerializerSingleton<QuantileSketch> {
     public static final QuantileSketchSerializer INSTANCE = new QuantileSketchSerializer();
 
@@ -67,7 +72,7 @@ public final class QuantileSketchSerializer extends TypeSerializerSingleton<Quan
         return new Snapshot();
     }
 
-    /** Serializer snapshot; the format has a single version so far. */
+    /** Serializer snapshot: one serializer reads both byte formats (see the class comment), so it has no version. */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<QuantileSketch> {
         public Snapshot() {
             super(() -> INSTANCE);

@@ -104,6 +104,38 @@ class OutputVitalsTest {
         assertEquals(2, find(v, Vitals.VALUE_HISTOGRAM, "[2, 3]", null).value, "the last bin is closed");
     }
 
+    /** Beyond the sketch's exact range, fixed bins still count exactly, however the values were split and merged. */
+    @Test
+    void histogramOnFixedBinsIsExactBeyondTheSketchesExactRange() {
+        DriftSpec drift = new DriftSpec();
+        drift.histogramEdges = List.of(10.0, 20.0, 25.0, 30.0, 35.0, 40.0, 50.0);
+        double[] edges =
+                drift.histogramEdges.stream().mapToDouble(Double::doubleValue).toArray();
+        Random r = new Random(8);
+        long[] expected = new long[6];
+        OutputAccumulator[] parts = {new OutputAccumulator(), new OutputAccumulator(), new OutputAccumulator()};
+        for (int i = 0; i < 20_000; i++) {
+            double x = Math.round((30 + 8 * r.nextGaussian()) * 2) / 2.0; // many values exactly on an edge
+            for (int b = 0; b < 6; b++)
+                if (x >= edges[b] && (x < edges[b + 1] || (b == 5 && x == edges[6]))) expected[b]++;
+            OutputAggregator.fold(parts[r.nextInt(3)], sample(null, x), edges);
+        }
+        OutputAccumulator acc =
+                new OutputAccumulator().merge(parts[2]).merge(parts[0]).merge(parts[1]);
+        assertTrue(!acc.numeric.isExact());
+        List<VitalRecord> v = OutputVitals.distribution(summary(acc), drift);
+        String[] bins = {"[10, 20)", "[20, 25)", "[25, 30)", "[30, 35)", "[35, 40)", "[40, 50]"};
+        for (int b = 0; b < 6; b++) assertEquals(expected[b], find(v, Vitals.VALUE_HISTOGRAM, bins[b], null).value);
+
+        // A summary restored from a version without exact bins (histogram null) falls back to the sketch.
+        acc.histogram = null;
+        v = OutputVitals.distribution(summary(acc), drift);
+        for (int b = 0; b < 6; b++) {
+            double share = acc.numeric.rankErrorBound() * 2;
+            assertEquals(expected[b], find(v, Vitals.VALUE_HISTOGRAM, bins[b], null).value, share * 20_000 + 1);
+        }
+    }
+
     @Test
     void valuesAtTheEdgeOfDoubleRangeGiveNoHistogramRatherThanACrash() {
         OutputAccumulator acc = new OutputAccumulator();
