@@ -33,10 +33,11 @@ public class RuleSpec implements Serializable {
     public Integer referenceWindows;
     /**
      * confidence_interval: a proportion breaches only when its whole 95% interval is past the threshold;
-     * significance: a KPI difference breaches only when its two-proportion test's p-value is below alpha.
+     * significance: a vital that carries a p-value (a KPI difference, PSI/JS against their null level, the drift
+     * tests) breaches only when that p-value is below alpha.
      */
     public String gate;
-    /** The significance level of {@code gate: significance}. */
+    /** The significance level of {@code gate: significance} (default 0.001: a rule looks at every window). */
     public Double alpha;
     /** Change detection instead of a threshold: the rule fires when the detector alarms. */
     public DetectorSpec detector;
