@@ -165,7 +165,7 @@ public final class ProcessCluster implements AutoCloseable {
                         "kafka.Kafka",
                         config.toString()),
                 "kafka-out");
-        awaitLog("kafka", "Kafka Server started", Duration.ofSeconds(60));
+        awaitLog("kafka", "Kafka Server started", Duration.ofSeconds(180));
     }
 
     public void startJobManager() throws Exception {
@@ -173,7 +173,7 @@ public final class ProcessCluster implements AutoCloseable {
                 "GET_JM_RESOURCE_PARAMS",
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                 "jobmanager");
-        long deadline = System.currentTimeMillis() + 60_000;
+        long deadline = System.currentTimeMillis() + 180_000;
         while (true) {
             try {
                 get("/overview");
@@ -193,7 +193,7 @@ public final class ProcessCluster implements AutoCloseable {
                 "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                 "taskmanager-" + (++taskManagerCount));
         taskManagers.add(tm);
-        long deadline = System.currentTimeMillis() + 60_000;
+        long deadline = System.currentTimeMillis() + 180_000;
         while (get("/overview").path("taskmanagers").asInt() <= before) {
             if (System.currentTimeMillis() > deadline)
                 throw new IllegalStateException("the TaskManager did not register");
@@ -208,7 +208,7 @@ public final class ProcessCluster implements AutoCloseable {
         taskManager.destroyForcibly();
         taskManager.waitFor();
         // Until the JobManager notices (heartbeat timeout), the dead TaskManager still counts.
-        long deadline = System.currentTimeMillis() + 60_000;
+        long deadline = System.currentTimeMillis() + 180_000;
         while (get("/overview").path("taskmanagers").asInt() >= before) {
             if (System.currentTimeMillis() > deadline)
                 throw new IllegalStateException("the JobManager did not notice the kill");
