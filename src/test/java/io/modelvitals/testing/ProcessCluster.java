@@ -179,7 +179,11 @@ public final class ProcessCluster implements AutoCloseable {
                 get("/overview");
                 return;
             } catch (IOException e) {
-                if (System.currentTimeMillis() > deadline) throw e;
+                if (!jobManager.isAlive() || System.currentTimeMillis() > deadline)
+                    throw new IllegalStateException(
+                            "the JobManager did not come up (alive: " + jobManager.isAlive() + "): "
+                                    + tail("jobmanager-out") + tail("jobmanager"),
+                            e);
                 Thread.sleep(500);
             }
         }
@@ -324,6 +328,15 @@ public final class ProcessCluster implements AutoCloseable {
             if (System.currentTimeMillis() > deadline)
                 throw new IllegalStateException(name + " did not log '" + line + "'");
             Thread.sleep(300);
+        }
+    }
+
+    private String tail(String name) {
+        try {
+            String log = Files.readString(dir.resolve(name + ".log"));
+            return "\n--- " + name + ".log ---\n" + log.substring(Math.max(0, log.length() - 3000));
+        } catch (IOException e) {
+            return "\n--- no " + name + ".log";
         }
     }
 
