@@ -8,7 +8,6 @@ import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
 import io.modelvitals.job.KafkaJob;
 import io.modelvitals.job.ReplayJob;
-import io.modelvitals.job.VitalsJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.KnownStreams;
@@ -112,97 +111,5 @@ class KafkaPipelineITCase {
                 null);
         assertEquals(replay.vitals, vitals);
         assertEquals(replay.alerts, KafkaTestSupport.values(alertRecords));
-    }
-
-    /** Throws once, after {@code after} records, to make the job restart from its last checkpoint. */
-    static final class FailOnce
-            implements org.apache.flink.api.common.functions.MapFunction<
-                    io.modelvitals.events.VitalRecord, io.modelvitals.events.VitalRecord> {
-        static final java.util.concurrent.atomic.AtomicBoolean FAILED = new java.util.concurrent.atomic.AtomicBoolean();
-        static final java.util.concurrent.atomic.AtomicInteger SEEN = new java.util.concurrent.atomic.AtomicInteger();
-        private final int after;
-
-        FailOnce(int after) {
-            this.after = after;
-        }
-
-        @Override
-        public io.modelvitals.events.VitalRecord map(io.modelvitals.events.VitalRecord v) {
-            if (SEEN.incrementAndGet() > after && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure: the job restarts from its last checkpoint");
-            }
-            return v;
-        }
-    }
-
-    @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void aFailureMidStreamNeitherLosesNorRepeatsAVitalOrAnAlert(@TempDir Path dir) throws Exception {
-        MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(KnownStreams.SPEC, "test"), KAFKA.kafka());
-        KafkaTestSupport.produce(
-                KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(KnownStreams.predictions()));
-        KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(KnownStreams.labels()));
-
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        org.apache.flink.configuration.Configuration restarts = new org.apache.flink.configuration.Configuration();
-        restarts.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        restarts.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        restarts.set(
-                org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
-                java.time.Duration.ofMillis(200));
-        env.configure(restarts);
-        env.enableCheckpointing(200);
-        io.modelvitals.io.JobSinks kafkaSinks = io.modelvitals.io.KafkaIO.sinks(spec);
-        FailOnce.FAILED.set(false);
-        FailOnce.SEEN.set(0);
-        VitalsJob.defineWorkflow(
-                env, spec, io.modelvitals.io.KafkaIO.sources(spec, true), new io.modelvitals.io.JobSinks() {
-                    @Override
-                    public void vitals(
-                            org.apache.flink.streaming.api.datastream.DataStream<io.modelvitals.events.VitalRecord>
-                                    vitals) {
-                        kafkaSinks.vitals(vitals.map(new FailOnce(150))
-                                .returns(io.modelvitals.events.VitalRecord.class)
-                                .setParallelism(1));
-                    }
-
-                    @Override
-                    public void alerts(
-                            org.apache.flink.streaming.api.datastream.DataStream<io.modelvitals.events.AlertRecord>
-                                    alerts) {
-                        kafkaSinks.alerts(alerts);
-                    }
-
-                    @Override
-                    public void deadLetters(
-                            org.apache.flink.streaming.api.datastream.DataStream<io.modelvitals.events.DeadLetter>
-                                    deadLetters) {
-                        kafkaSinks.deadLetters(deadLetters);
-                    }
-                });
-        env.execute("kafka pipeline with a failure");
-        assertTrue(FailOnce.FAILED.get(), "the failure was injected");
-
-        KnownStreams.writeFiles(dir);
-        StreamExecutionEnvironment replayEnv = StreamExecutionEnvironment.getExecutionEnvironment();
-        replayEnv.setParallelism(2);
-        ReplayJob.Outputs replay = ReplayJob.run(
-                replayEnv,
-                SpecLoader.parse(KnownStreams.SPEC, "test"),
-                dir.resolve("predictions.jsonl"),
-                dir.resolve("labels.jsonl"),
-                null);
-        List<String> vitals =
-                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals));
-        assertEquals(replay.vitals, vitals, "exactly the vitals of an undisturbed run: none lost, none repeated");
-        assertEquals(
-                replay.alerts,
-                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
-        // The three broken records of KnownStreams, each once.
-        assertEquals(
-                3,
-                KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters)
-                        .size());
     }
 }

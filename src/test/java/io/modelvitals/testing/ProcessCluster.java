@@ -41,8 +41,9 @@ public final class ProcessCluster implements AutoCloseable {
     /** Everything Maven resolved for the tests: what the broker process runs on. */
     private final String classpath;
     /**
-     * What a Flink session cluster would hold: Flink, and the Kafka connector and client in its lib/ (loaded
-     * parent-first, see the config), but not the job's other dependencies, which come in the job jar.
+     * What the official Flink image holds in lib/: Flink (RocksDB state backend included) and logging, but
+     * nothing of Kafka. The Kafka connector and client come only in the job jar and load child-first, as on
+     * the compose and Kubernetes deployments; {@link #clusterJarsWith} checks it.
      */
     private final String flinkClasspath;
 
@@ -68,7 +69,9 @@ public final class ProcessCluster implements AutoCloseable {
         this.flinkClasspath = Arrays.stream(classpath.split(java.io.File.pathSeparator))
                 .filter(e -> {
                     String jarName = Path.of(e).getFileName().toString();
-                    return !(jarName.startsWith("kafka_")
+                    return !(e.contains("/org/apache/kafka/")
+                            || jarName.startsWith("kafka")
+                            || jarName.startsWith("flink-connector-kafka")
                             || jarName.startsWith("datasketches")
                             || jarName.startsWith("junit")
                             || jarName.startsWith("jackson-dataformat-yaml"));
@@ -80,6 +83,7 @@ public final class ProcessCluster implements AutoCloseable {
         int restPort = freePort();
         this.rest = "http://127.0.0.1:" + restPort;
         Files.createDirectories(dir.resolve("conf"));
+        Files.createDirectories(dir.resolve("tmp"));
         Files.writeString(
                 dir.resolve("conf/config.yaml"),
                 String.join(
@@ -107,11 +111,11 @@ public final class ProcessCluster implements AutoCloseable {
                         "heartbeat.interval: 1000",
                         "heartbeat.timeout: 5000",
                         "web.upload.dir: " + dir.resolve("uploads"),
-                        // A session cluster with the Kafka connector in lib/: Kafka's classes from there only, or the
-                        // job
-                        // jar's copies and the connector's would meet in two class loaders ("loader constraint
-                        // violation").
-                        "classloader.parent-first-patterns.additional: org.apache.kafka.",
+                        // As docker-compose.yml and deploy/k8s run it: RocksDB, with incremental checkpoints on disk.
+                        "state.backend.type: rocksdb",
+                        "execution.checkpointing.incremental: true",
+                        "state.backend.rocksdb.localdir: " + dir.resolve("rocksdb"),
+                        "io.tmp.dirs: " + dir.resolve("tmp"),
                         ""));
         Files.writeString(
                 dir.resolve("conf/log4j2.properties"),
@@ -161,7 +165,7 @@ public final class ProcessCluster implements AutoCloseable {
                         "kafka.Kafka",
                         config.toString()),
                 "kafka-out");
-        awaitLog("kafka", "Kafka Server started", Duration.ofSeconds(60));
+        awaitLog("kafka", "Kafka Server started", Duration.ofSeconds(180));
     }
 
     public void startJobManager() throws Exception {
@@ -169,13 +173,17 @@ public final class ProcessCluster implements AutoCloseable {
                 "GET_JM_RESOURCE_PARAMS",
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                 "jobmanager");
-        long deadline = System.currentTimeMillis() + 60_000;
+        long deadline = System.currentTimeMillis() + 180_000;
         while (true) {
             try {
                 get("/overview");
                 return;
             } catch (IOException e) {
-                if (System.currentTimeMillis() > deadline) throw e;
+                if (!jobManager.isAlive() || System.currentTimeMillis() > deadline)
+                    throw new IllegalStateException(
+                            "the JobManager did not come up (alive: " + jobManager.isAlive() + "): "
+                                    + tail("jobmanager-out") + tail("jobmanager"),
+                            e);
                 Thread.sleep(500);
             }
         }
@@ -189,7 +197,7 @@ public final class ProcessCluster implements AutoCloseable {
                 "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                 "taskmanager-" + (++taskManagerCount));
         taskManagers.add(tm);
-        long deadline = System.currentTimeMillis() + 60_000;
+        long deadline = System.currentTimeMillis() + 180_000;
         while (get("/overview").path("taskmanagers").asInt() <= before) {
             if (System.currentTimeMillis() > deadline)
                 throw new IllegalStateException("the TaskManager did not register");
@@ -204,12 +212,65 @@ public final class ProcessCluster implements AutoCloseable {
         taskManager.destroyForcibly();
         taskManager.waitFor();
         // Until the JobManager notices (heartbeat timeout), the dead TaskManager still counts.
-        long deadline = System.currentTimeMillis() + 60_000;
+        long deadline = System.currentTimeMillis() + 180_000;
         while (get("/overview").path("taskmanagers").asInt() >= before) {
             if (System.currentTimeMillis() > deadline)
                 throw new IllegalStateException("the JobManager did not notice the kill");
             Thread.sleep(300);
         }
+    }
+
+    /**
+     * Stops a process with SIGSTOP: it keeps its sockets and its open Kafka transactions but does nothing, so
+     * the test can look at the system as it is at the instant of a kill, then kill it ({@link #kill}) or let
+     * it go on ({@link #thaw}).
+     */
+    public void freeze(Process p) throws Exception {
+        signal(p, "STOP");
+    }
+
+    public void thaw(Process p) throws Exception {
+        signal(p, "CONT");
+    }
+
+    private void signal(Process p, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+                .redirectErrorStream(true)
+                .start();
+        if (kill.waitFor() != 0)
+            throw new IllegalStateException("kill -" + signal + " " + p.pid() + ": "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    /** The resource ids of the TaskManagers the JobManager knows (GET /taskmanagers). */
+    public List<String> taskManagerIds() throws IOException, InterruptedException {
+        List<String> ids = new ArrayList<>();
+        get("/taskmanagers")
+                .path("taskmanagers")
+                .forEach(t -> ids.add(t.path("id").asText()));
+        return ids;
+    }
+
+    /** The jars of the cluster's own classpath (its lib/) that hold an entry under the prefix, e.g. org/apache/kafka/. */
+    public List<String> clusterJarsWith(String entryPrefix) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String e : flinkClasspath.split(java.io.File.pathSeparator)) {
+            Path p = Path.of(e);
+            if (Files.isDirectory(p)) {
+                if (Files.exists(p.resolve(entryPrefix))) found.add(e);
+                continue;
+            }
+            if (!Files.isRegularFile(p)) continue;
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(p.toFile())) {
+                if (zip.stream().anyMatch(z -> z.getName().startsWith(entryPrefix))) found.add(e);
+            }
+        }
+        return found;
+    }
+
+    /** The cluster's configuration file (conf/config.yaml). */
+    public String config() throws IOException {
+        return Files.readString(dir.resolve("conf/config.yaml"));
     }
 
     private Process startFlink(String params, String mainClass, String name) throws Exception {
@@ -267,6 +328,15 @@ public final class ProcessCluster implements AutoCloseable {
             if (System.currentTimeMillis() > deadline)
                 throw new IllegalStateException(name + " did not log '" + line + "'");
             Thread.sleep(300);
+        }
+    }
+
+    private String tail(String name) {
+        try {
+            String log = Files.readString(dir.resolve(name + ".log"));
+            return "\n--- " + name + ".log ---\n" + log.substring(Math.max(0, log.length() - 3000));
+        } catch (IOException e) {
+            return "\n--- no " + name + ".log";
         }
     }
 
