@@ -39,7 +39,9 @@ import org.apache.flink.util.Collector;
  * <p>Calibration, {@code fixed}: the outcomes of the version's first {@code windows} windows (by prediction time, the
  * whole population) are gathered until their labels are final, then fitted (isotonic over the score bins) and kept;
  * with fewer than {@code min_labels} the period grows by as many windows again. {@code baseline}: from the spec's file.
- * Windows that close before the calibration is ready are not estimated.
+ * Windows that end before the calibration is ready are not estimated; one that ends later but closes first (the
+ * watermark jumping past both) waits for it. estimation_error_* compares the realized value with the estimate of the
+ * same labelled predictions.
  *
  * <p>Outcomes arrive in windows of arrival time, by the pane of their prediction. With sliding windows a pane is in
  * several windows, so only the windows that tile time (start a multiple of the size) are read for outcomes: each
@@ -52,6 +54,12 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
     private transient MapState<String, ScoreBins> windows;
     /** slice, prediction pane start → the outcomes of its predictions so far. */
     private transient MapState<String, ScoreBins> outcomes;
+    /**
+     * slice, window start → the predictions of a window that closed while the calibration was being learned. A window
+     * ending after the calibration is ready can still close first when the watermark jumps past both in one step
+     * (the window's result precedes the watermark that fires the calibration's timer): it waits here for that timer.
+     */
+    private transient MapState<String, ScoreBins> pending;
 
     private transient Map<String, IsotonicCalibration> baselines;
 
@@ -77,12 +85,16 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
                 new MapStateDescriptor<>("estimation-windows", Types.STRING, TypeInformation.of(ScoreBins.class));
         MapStateDescriptor<String, ScoreBins> outcomesDescriptor =
                 new MapStateDescriptor<>("estimation-outcomes", Types.STRING, TypeInformation.of(ScoreBins.class));
+        MapStateDescriptor<String, ScoreBins> pendingDescriptor =
+                new MapStateDescriptor<>("estimation-pending", Types.STRING, TypeInformation.of(ScoreBins.class));
         calibrationDescriptor.enableTimeToLive(ttl);
         windowsDescriptor.enableTimeToLive(ttl);
         outcomesDescriptor.enableTimeToLive(ttl);
+        pendingDescriptor.enableTimeToLive(ttl);
         calibration = getRuntimeContext().getState(calibrationDescriptor);
         windows = getRuntimeContext().getMapState(windowsDescriptor);
         outcomes = getRuntimeContext().getMapState(outcomesDescriptor);
+        pending = getRuntimeContext().getMapState(pendingDescriptor);
         baselines = new HashMap<>();
     }
 
@@ -129,24 +141,37 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
         if (fixed(e) && (calibrationChanged || calibration.value() == null)) calibration.update(cal);
 
         ScoreBins predictions = s.accumulator.predictions;
+        if (predictions.total() < e.minSamples) return;
         IsotonicCalibration fitted = ready(m, cal);
-        if (fitted == null || predictions.total() < e.minSamples) return;
+        if (fitted == null) {
+            // Not ready yet: it may be by the time this window ends (its timer decides, in onTimer).
+            pending.put(Keys.of(s.slice, Long.toString(s.windowStart)), predictions);
+            ctx.timerService().registerEventTimeTimer(s.windowEnd - 1);
+            return;
+        }
+        estimateWindow(m, s.model, s.version, s.slice, s.windowStart, predictions, fitted, ctx, out);
+    }
+
+    /** Emits a window's estimates and keeps its predictions until its labels are final. */
+    private void estimateWindow(
+            ModelSpec m,
+            String model,
+            String version,
+            String slice,
+            long start,
+            ScoreBins predictions,
+            IsotonicCalibration fitted,
+            Context ctx,
+            Collector<VitalRecord> out)
+            throws Exception {
+        EstimationSpec e = m.estimation;
+        long end = start + m.windowSizeMs();
         for (PerformanceEstimation.Value v : PerformanceEstimation.estimate(
                 ScoredPredictions.binary(m), m.positiveClass, e.negativeClass, predictions, fitted, Proportions.Z95)) {
-            out.collect(record(
-                    s.model,
-                    s.version,
-                    s.slice,
-                    s.windowStart,
-                    s.windowEnd,
-                    "estimated_",
-                    v,
-                    v.value,
-                    v.lower,
-                    v.upper));
+            out.collect(record(model, version, slice, start, end, "estimated_", v, v.value, v.lower, v.upper));
         }
-        windows.put(Keys.of(s.slice, Long.toString(s.windowStart)), predictions);
-        ctx.timerService().registerEventTimeTimer(finalAt(m, s.windowEnd));
+        windows.put(Keys.of(slice, Long.toString(start)), predictions);
+        ctx.timerService().registerEventTimeTimer(finalAt(m, end));
     }
 
     /** The calibration in force, or null while it is being learned. */
@@ -187,6 +212,20 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
             calibration.update(cal);
         }
         IsotonicCalibration fitted = ready(m, cal);
+        // Windows that closed before the calibration was ready: estimated if they end after the moment it became
+        // ready (this timer's, when it is the one that made it ready), dropped once they end before any readiness.
+        List<String> resolved = new ArrayList<>();
+        for (Map.Entry<String, ScoreBins> w : pending.entries()) {
+            String[] sliceStart = Keys.split(w.getKey());
+            long start = Long.parseLong(sliceStart[1]);
+            if (fitted != null && start + size - 1 > timestamp) {
+                estimateWindow(m, key[0], key[1], sliceStart[0], start, w.getValue(), fitted, ctx, out);
+                resolved.add(w.getKey());
+            } else if (start + size - 1 <= timestamp) {
+                resolved.add(w.getKey());
+            }
+        }
+        for (String k : resolved) pending.remove(k);
         List<String> done = new ArrayList<>();
         for (Map.Entry<String, ScoreBins> w : windows.entries()) {
             String[] sliceStart = Keys.split(w.getKey());
@@ -201,9 +240,12 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
             }
             if (labelled.total() < e.minSamples) continue;
             boolean binary = ScoredPredictions.binary(m);
+            // The estimate to compare is that of the labelled predictions themselves (their score bins are counted
+            // with the outcomes): with labels for only some predictions, an estimate over all n would have too narrow
+            // an interval for the realized value of fewer, and labels selected by score would bias the comparison.
             Map<String, PerformanceEstimation.Value> estimates = new HashMap<>();
             for (PerformanceEstimation.Value v : PerformanceEstimation.estimate(
-                    binary, m.positiveClass, e.negativeClass, w.getValue(), fitted, Proportions.Z95)) {
+                    binary, m.positiveClass, e.negativeClass, labelled, fitted, Proportions.Z95)) {
                 estimates.put(v.key(), v);
             }
             for (PerformanceEstimation.Value r :

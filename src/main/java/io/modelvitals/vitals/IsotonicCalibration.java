@@ -11,10 +11,16 @@ public final class IsotonicCalibration {
     public final double[] p;
     /** The labelled predictions behind each bin's value (its pooled block's). */
     public final double[] support;
+    /**
+     * The pooled block each bin's value comes from (an empty bin: the neighbour's block it takes its value from). Bins
+     * of one block share one estimated rate, so they share its error: the interval adds it once per block.
+     */
+    public final int[] block;
 
-    private IsotonicCalibration(double[] p, double[] support) {
+    private IsotonicCalibration(double[] p, double[] support, int[] block) {
         this.p = p;
         this.support = support;
+        this.block = block;
     }
 
     public static IsotonicCalibration fit(long[] counts, long[] hits) {
@@ -38,7 +44,8 @@ public final class IsotonicCalibration {
             }
         }
         double[] p = new double[bins], support = new double[bins];
-        if (blocks == 0) return new IsotonicCalibration(p, support);
+        int[] block = new int[bins];
+        if (blocks == 0) return new IsotonicCalibration(p, support, block);
         for (int k = 0; k < blocks; k++) {
             // Up to the next block's first bin: empty bins after a block take its value.
             int end = k + 1 < blocks ? from[k + 1] - 1 : bins - 1;
@@ -46,9 +53,10 @@ public final class IsotonicCalibration {
             for (int b = start; b <= end; b++) {
                 p[b] = sum[k] / weight[k];
                 support[b] = weight[k];
+                block[b] = k;
             }
         }
-        return new IsotonicCalibration(p, support);
+        return new IsotonicCalibration(p, support, block);
     }
 
     /**

@@ -9,8 +9,10 @@ import java.util.function.ToDoubleFunction;
  * function of the hits H[c][b] per predicted class c and score bin b, the counts n[c][b] being known. Without labels
  * each H[c][b] is a sum of n[c][b] Bernoullis with the bin's calibrated probability p[b]: its expectation n·p goes into
  * the metric (expected confusion counts, then the metric from them, as NannyML does), and its variance n·p(1 − p)
- * (a Poisson-binomial's, exact) into the interval by the delta method, with the calibration's own variance added: a
- * bin's p is estimated from m labelled predictions, and its error moves every count of that bin together. With labels
+ * (exact if the predictions of a bin share its p; with unequal true rates n·p̄(1 − p̄) bounds the Poisson-binomial's
+ * Σ p_i(1 − p_i) from above) into the interval by the delta method, with the calibration's own variance added: a
+ * block of pooled bins has one p estimated from its m labelled predictions, and its error moves every count of the
+ * block's bins together. With labels
  * the same functions of the observed hits give the realized values, so estimate and outcome are computed alike.
  *
  * <p>Binary (score = probability of the positive class): accuracy, precision, recall and F1 of both classes, macro-F1,
@@ -86,14 +88,21 @@ public final class PerformanceEstimation {
             if (!Double.isFinite(value)) continue;
             double[][] g = gradient(m.f, expected, n);
             double variance = 0;
+            // The calibration's error: bins pooled into one block (or filled from it) share one estimated rate, so
+            // their effects add before squaring, Σ_blocks (Σ_{b∈block} along_b)² · Var(p_block).
+            double[] alongBlock = new double[bins];
+            int[] blockBin = new int[bins];
             for (int b = 0; b < bins; b++) {
                 double p = calibration.p[b], along = 0;
                 for (int c = 0; c < classes.size(); c++) {
                     variance += g[c][b] * g[c][b] * n[c][b] * p * (1 - p);
                     along += g[c][b] * n[c][b];
                 }
-                if (along != 0) variance += along * along * calibration.variance(b);
+                alongBlock[calibration.block[b]] += along;
+                blockBin[calibration.block[b]] = b;
             }
+            for (int k = 0; k < bins; k++)
+                if (alongBlock[k] != 0) variance += alongBlock[k] * alongBlock[k] * calibration.variance(blockBin[k]);
             double sd = Math.sqrt(variance);
             double lower = value - z * sd, upper = value + z * sd;
             lower = Math.max(0, lower);

@@ -133,4 +133,60 @@ class PerformanceEstimatorTest {
         assertEquals(1, harness.numKeyedStateEntries(), "only the version's calibration stays");
         assertEquals(0, harness.numEventTimeTimers());
     }
+
+    /** Window 0 with its labels: 1, 3, 6, 9 hits of 10 in bins 0 to 3 (the calibration of PerformanceEstimationTest). */
+    private static EstimationAccumulator calibrationWindow() {
+        EstimationAccumulator w0 = predictions();
+        ScoreBins labelled = w0.outcomesOf(0);
+        add(labelled, "0", 0, 10, 1);
+        add(labelled, "0", 1, 10, 3);
+        add(labelled, "1", 2, 10, 6);
+        add(labelled, "1", 3, 10, 9);
+        return w0;
+    }
+
+    @Test
+    void aWindowEndingAfterReadinessIsEstimatedWhenTheWatermarkJumpsPastBoth() throws Exception {
+        summary(0, calibrationWindow());
+        // One watermark step from before the readiness (240 s − 1) to past window 4's end: windows 3 and 4 close (their
+        // results come before that watermark) while the calibration is still being learned.
+        summary(3, predictions()); // ends at 240 s, when the calibration becomes ready: not estimated
+        summary(4, predictions()); // ends at 300 s, after it: estimated
+        assertTrue(out("estimated_accuracy").isEmpty());
+        harness.processWatermark(new Watermark(5 * W - 1));
+        List<VitalRecord> accuracy = out("estimated_accuracy");
+        assertEquals(1, accuracy.size(), harness.extractOutputValues().toString());
+        assertEquals(4 * W, accuracy.get(0).windowStart);
+        assertEquals(5 * W, accuracy.get(0).windowEnd);
+        assertEquals(31.0 / 40, accuracy.get(0).value, 1e-9);
+        assertEquals(4, out("estimated_confusion").size());
+        harness.processWatermark(new Watermark(30 * W));
+        assertEquals(1, out("estimated_accuracy").size());
+        assertEquals(1, harness.numKeyedStateEntries(), "only the version's calibration stays");
+        assertEquals(0, harness.numEventTimeTimers());
+    }
+
+    @Test
+    void theErrorComparesTheEstimateOfTheLabelledPredictionsOnly() throws Exception {
+        summary(0, calibrationWindow());
+        harness.processWatermark(new Watermark(4 * W - 1));
+        summary(4, predictions());
+        assertEquals(31.0 / 40, out("estimated_accuracy").get(0).value, 1e-9); // all 40 predictions
+        // Only 20 of window 4's 40 predictions get labels, the confident ones: 10 "1" in bin 3, all positive, and 10
+        // "0" in bin 0, all negative. Realized accuracy 20/20.
+        EstimationAccumulator w5 = new EstimationAccumulator();
+        add(w5.outcomesOf(4 * W), "1", 3, 10, 10);
+        add(w5.outcomesOf(4 * W), "0", 0, 10, 0);
+        summary(5, w5);
+        harness.processWatermark(new Watermark(8 * W - 1));
+        assertEquals(1.0, out("realized_accuracy").get(0).value, 1e-12);
+        // Estimate of those 20: p = 0.1 in bin 0 and 0.9 in bin 3, so 10·0.9 + 10·0.9 = 18 expected right: 0.9.
+        // Sampling variance (10·0.09 + 10·0.09)/20²; calibration, bins in blocks of their own, each moving accuracy
+        // by ±10/20 per unit of p with Laplace p̃ = 2/12 and 10/12 from 10 labels: 2·¼·(2/12)(10/12)/10.
+        double sd = Math.sqrt(1.8 / 400 + 2 * 0.25 * (2 / 12.0) * (10 / 12.0) / 10);
+        VitalRecord error = out("estimation_error_accuracy").get(0);
+        assertEquals(0.9 - 1.0, error.value, 1e-9);
+        assertEquals(0.9 - 1.959963984540054 * sd - 1.0, error.ciLower, 1e-6);
+        assertEquals(0.0, error.ciUpper, 1e-9); // the upper end 0.9 + 1.96·sd is clipped at 1
+    }
 }

@@ -94,6 +94,41 @@ class PerformanceEstimationTest {
     }
 
     @Test
+    void calibrationErrorIsSharedWithinAPooledBlock() {
+        // Bins 0 and 1 (6 and 3 hits of 10) violate monotonicity and pool into one block, p = 9/20 = 0.45 from 20
+        // labels; bin 2 (8 of 10) is the second block, p = 0.8, and the empty bin 3 takes its value: two blocks,
+        // {0, 1} and {2, 3}, each with one estimated rate and so one error.
+        IsotonicCalibration cal = IsotonicCalibration.fit(new long[] {10, 10, 10, 0}, new long[] {6, 3, 8, 0});
+        assertArrayEquals(new double[] {0.45, 0.45, 0.8, 0.8}, cal.p, 1e-12);
+        assertArrayEquals(new int[] {0, 0, 1, 1}, cal.block);
+        // 10 predictions of "0" in bin 0, of "1" in bins 1, 2 and 3.
+        ScoreBins s = new ScoreBins();
+        for (int i = 0; i < 10; i++) {
+            s.add("0", 0);
+            s.add("1", 1);
+            s.add("1", 2);
+            s.add("1", 3);
+        }
+        PerformanceEstimation.Value acc =
+                find(PerformanceEstimation.estimate(true, "1", "0", s, cal, Z), "accuracy", null);
+        // E[TP] = 10·0.45 + 20·0.8 = 20.5, E[TN] = 10·(1 − 0.45) = 5.5: accuracy 26/40.
+        assertEquals(0.65, acc.value, 1e-9);
+        // Sampling: Σ n·p(1 − p) = 20·0.45·0.55 + 20·0.8·0.2 = 8.15, over 40².
+        double sampling = 8.15 / 1600;
+        // Calibration, per block (Σ_b ∂acc/∂H_b · n_b)²·Var p: block {0, 1}: −10/40 (a hit in bin 0 is a false
+        // negative) + 10/40 = 0, the block's error cancels; block {2, 3}: 10/40 + 10/40 = ½, and Var p with Laplace
+        // p̃ = (8 + 1)/12 = 0.75 from 10 labels is 0.75·0.25/10.
+        double calibrationVar = 0.5 * 0.5 * 0.75 * 0.25 / 10;
+        double sd = Math.sqrt(sampling + calibrationVar);
+        assertEquals(0.65 - Z * sd, acc.lower, 1e-6);
+        assertEquals(0.65 + Z * sd, acc.upper, 1e-6);
+        // Bin by bin, as if independent, would have given Σ_b (¼)²·Var p_b: a different (here narrower) interval.
+        double pooled = (10 / 22.0) * (12 / 22.0) / 20;
+        double binByBin = 2 * 0.0625 * pooled + 2 * 0.0625 * 0.75 * 0.25 / 10;
+        assertFalse(Math.abs(acc.upper - (0.65 + Z * Math.sqrt(sampling + binByBin))) < 1e-4);
+    }
+
+    @Test
     void precisionIntervalIsExactForALinearMetric() {
         PerformanceEstimation.Value p =
                 find(PerformanceEstimation.estimate(true, "1", "0", predictions(), calibration(), Z), "precision", "1");
