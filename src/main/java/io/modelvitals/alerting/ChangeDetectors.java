@@ -94,10 +94,18 @@ public final class ChangeDetectors {
                 // Half a success either way keeps a flat warm-up (accuracy exactly 1) from a p0 of 1, where any
                 // error would be infinitely unlikely.
                 double eps = 0.5 / st.warmupTrials;
-                double p0 = Math.min(1 - eps, Math.max(eps, st.warmupSuccesses / st.warmupTrials));
-                double chi2 = (st.warmupSquares - p0 * st.warmupSuccesses) / (p0 * (1 - p0));
-                st.p0 = p0;
-                st.dispersion = Math.max(1, chi2 / (st.detectorN - 1));
+                double pHat = st.warmupSuccesses / st.warmupTrials;
+                st.p0 = Math.min(1 - eps, Math.max(eps, pHat));
+                // Pearson's χ² = Σ(x − n·p̂)²/(n·p̂·q̂) = (Σx²/n − p̂·Σx)/(p̂·q̂) with the unclamped p̂: with the
+                // clamped p0 a flat warm-up (Σx = Σn) gave χ²/(m − 1) ≈ mean n, dividing every later window's
+                // evidence by about n (a drop 1.0 → 0.95 at n = 1,000 took ~460 windows instead of 1). A flat
+                // warm-up (p̂ 0 or 1) shows no extra-binomial variation at all: φ = 1.
+                double phi = 1;
+                if (pHat > 0 && pHat < 1) {
+                    double chi2 = (st.warmupSquares - pHat * st.warmupSuccesses) / (pHat * (1 - pHat));
+                    phi = chi2 / (st.detectorN - 1);
+                }
+                st.dispersion = Math.max(1, Double.isFinite(phi) ? phi : 1);
             }
             return false;
         }

@@ -18,7 +18,10 @@ public interface Distribution {
     /** Sorted points where the CDF steps or bends; the statistics evaluate CDFs there. */
     double[] support();
 
-    /** The largest error of {@link #cdf} at 99% confidence: 0 for exact CDFs, the sketch's rank error otherwise. */
+    /**
+     * The most {@link #cdf} can be off, as a share: 0 for exact CDFs, else the sketch's {@link
+     * QuantileSketch#rankErrorBound()} (a hard bound, the largest share of values in one bucket, not a confidence level).
+     */
     default double rankError() {
         return 0;
     }
@@ -26,12 +29,29 @@ public interface Distribution {
     /**
      * The sample size the drift tests use: n for an exact CDF; for a sketch, 1 / (1/n + 4ε²) with ε its
      * {@link #rankError}, so that the sketch's rank error counts as one more sampling error of a sample of
-     * 1 / (4ε²) values (≈ 1,400 for KLL k = 200): a rank error of ε is then one standard deviation of an
-     * empirical CDF at its median, conservative since ε is a 99% bound (≈ 2.6 standard deviations).
+     * 1 / (4ε²) values: a rank error of ε is then one standard deviation of an empirical CDF at its median.
+     * Conservative, since ε is a hard bound on the error, not its spread. Two bucketed sketches need none of this
+     * (see {@link Drift#ksPValue(double, Distribution, Distribution)}).
      */
     default double effectiveN() {
         double e = rankError();
         return e == 0 ? n() : 1 / (1.0 / n() + 4 * e * e);
+    }
+
+    /**
+     * Whether this is a sketch past its exact range, whose CDF is exact at the boundaries of the fixed bucket grid
+     * shared by every {@link QuantileSketch} and steps nowhere else.
+     */
+    default boolean bucketed() {
+        return false;
+    }
+
+    /**
+     * Whether this is a binned baseline: its CDF is known only at its {@link #support()} (the bin edges); in between
+     * it is a model (uniform within bins), whose bias does not shrink with n, so tests evaluate it at the edges only.
+     */
+    default boolean binned() {
+        return false;
     }
 
     /** The CDF at each of the ascending {@code points}. */
@@ -65,6 +85,10 @@ public interface Distribution {
 
             public double rankError() {
                 return sketch.rankErrorBound();
+            }
+
+            public boolean bucketed() {
+                return sketch.count() > 0 && !sketch.isExact();
             }
         };
     }
@@ -111,7 +135,8 @@ public interface Distribution {
 
     /**
      * A binned baseline: counts between consecutive edges, spread uniformly within each bin (so the
-     * CDF is piecewise linear). Values outside the edges are taken to fall in the outer bins.
+     * CDF is piecewise linear). Values outside the edges are taken to fall in the outer bins. Only its values at
+     * the edges are exact: the drift statistics evaluate it there alone ({@link #binned()}).
      */
     static Distribution ofBins(double[] edges, long[] counts) {
         long total = Arrays.stream(counts).sum();
@@ -139,6 +164,10 @@ public interface Distribution {
 
             public double[] support() {
                 return edges.clone();
+            }
+
+            public boolean binned() {
+                return true;
             }
         };
     }

@@ -111,6 +111,33 @@ class ChangeDetectorsTest {
         assertEquals(1.7909849829548334, st.cusumLow, 1e-9);
     }
 
+    /**
+     * A flat warm-up (accuracy exactly 1: 30 windows of 1,000/1,000) shows no extra-binomial variation: φ = 1 (the
+     * clamped p0 = 1 − 0.5/30,000 used to give χ²/29 = 1,034.5 and ~460 windows to the alarm). p0 = 0.99998333…, p1↓ =
+     * (p0/1.5)/(1 − p0 + p0/1.5) = 0.99997500…; a window of 950/1,000 adds 950·ln(p1↓/p0) + 50·ln((1 − p1↓)/(1 − p0))
+     * = 20.2649 (by Python's math.log) > h = 9: an alarm at once, S⁻ capped at 2h = 18.
+     */
+    @Test
+    void bernoulliCusumAlarmsAtOnceAfterAFlatWarmUp() {
+        DetectorSpec d = spec(DetectorSpec.BERNOULLI_CUSUM);
+        AlertState st = new AlertState();
+        for (int i = 0; i < 30; i++) assertFalse(ChangeDetectors.alarm(d, st, 1.0, 1000));
+        assertEquals(1, st.dispersion, 0);
+        assertEquals(1 - 0.5 / 30000, st.p0, 1e-15);
+        assertTrue(ChangeDetectors.alarm(d, st, 0.95, 1000), "a drop 1.0 → 0.95 alarms on its first window");
+        assertEquals(18, st.cusumLow, 1e-9);
+    }
+
+    /** The same for a flat warm-up at 0 (label coverage 0): φ = 1, and a rise to 5% alarms at once. */
+    @Test
+    void bernoulliCusumAlarmsAtOnceAfterAFlatZeroWarmUp() {
+        DetectorSpec d = spec(DetectorSpec.BERNOULLI_CUSUM);
+        AlertState st = new AlertState();
+        for (int i = 0; i < 30; i++) assertFalse(ChangeDetectors.alarm(d, st, 0.0, 1000));
+        assertEquals(1, st.dispersion, 0);
+        assertTrue(ChangeDetectors.alarm(d, st, 0.05, 1000));
+    }
+
     @Test
     void bernoulliCusumWeighsAWindowByItsTrials() {
         // The same 80% in 1,000 trials instead of 100 is ten times the evidence (the ratio is linear in x and n).

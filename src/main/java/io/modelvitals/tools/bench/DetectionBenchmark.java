@@ -338,9 +338,9 @@ public final class DetectionBenchmark {
 
     /**
      * The champion (v1, 95% of 20,000 predictions) at 0.10, the challenger (v2, 5%) at p: the challenger's kpi, and the
-     * per-window comparison as KpiVitals.compare makes it at this commit — pooled two-proportion z-test p-value and
-     * Wald interval. An adapter, not the real code: the comparison's interval is being replaced (Newcombe), and this
-     * row should then follow it.
+     * per-window comparison as KpiVitals.compare makes it — pooled two-proportion z-test p-value and the job's own
+     * Newcombe (hybrid Wilson score) interval from {@link Proportions#newcombe}. The p-value is an adapter (the same
+     * formula as KpiVitals), the interval the job's code.
      */
     static Traffic takeRate(double p) {
         return (rng, k, shifted) -> {
@@ -357,9 +357,9 @@ public final class DetectionBenchmark {
             double pooled = (double) (x0 + x1) / (d0 + d1);
             double z = (p1 - p0) / Math.sqrt(pooled * (1 - pooled) * (1.0 / d0 + 1.0 / d1));
             diff.pValue = 2 * normalUpper(Math.abs(z));
-            double half = Proportions.Z95 * Math.sqrt(p1 * (1 - p1) / d1 + p0 * (1 - p0) / d0);
-            diff.ciLower = p1 - p0 - half;
-            diff.ciUpper = p1 - p0 + half;
+            double[] ci = Proportions.newcombe(x1, d1, x0, d0, Proportions.Z95);
+            diff.ciLower = ci[0];
+            diff.ciUpper = ci[1];
             out.add(diff);
             return out;
         };
