@@ -85,6 +85,9 @@ public final class DriftSimulation {
     static DriftSpec spec(int n) {
         DriftSpec spec = new DriftSpec();
         spec.minSamples = Math.min(100L, n);
+        // -Ddrift.alpha=… measures another significance level than the default (how the default was chosen).
+        String alpha = System.getProperty("drift.alpha");
+        if (alpha != null) spec.alpha = Double.parseDouble(alpha);
         return spec;
     }
 
