@@ -46,6 +46,13 @@ public final class ReportData {
                         "mape",
                         "mean_error",
                         "r2"));
+        // Drawn together, per version: estimate with its interval and realized value on one chart (report.html).
+        SECTIONS.put(
+                "estimation",
+                List.of(
+                        Vitals.ESTIMATED_ACCURACY,
+                        Vitals.REALIZED_PREFIX + "accuracy",
+                        Vitals.ESTIMATION_ERROR_PREFIX + "accuracy"));
         SECTIONS.put("labels", List.of("label_coverage", "label_delay_p50_ms", "label_delay_p95_ms", "labeled_count"));
         SECTIONS.put("drift", List.of("class_psi", "value_psi"));
         SECTIONS.put(

@@ -251,6 +251,99 @@ class HtmlReportTest {
         assertTrue(partialDom.contains("status-healthy"), "a version without alerts is healthy");
     }
 
+    /**
+     * Hand-built estimation vitals of model "credit", versions v1 and v2, three 10-minute windows written
+     * newest first: estimated accuracy 0.90, 0.85, 0.80 ± 0.04 over n = 200 predictions, realized accuracy
+     * 0.88, 0.70, 0.81 over 120 labelled ones, and the error estimate − realized with the estimate's interval
+     * minus the realized value (docs/estimation.md).
+     */
+    private static final long E0 =
+            java.time.Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
+
+    private static final double[] ESTIMATED = {0.90, 0.85, 0.80}, REALIZED = {0.88, 0.70, 0.81};
+
+    private static List<String> estimationVitals() {
+        List<String> lines = new java.util.ArrayList<>();
+        for (String version : List.of("v1", "v2"))
+            for (int w = 2; w >= 0; w--) {
+                double e = ESTIMATED[w], r = REALIZED[w];
+                lines.add(estimationLine(version, "estimated_accuracy", e, e - 0.04, e + 0.04, 200, w));
+                lines.add(estimationLine(version, "realized_accuracy", r, null, null, 120, w));
+                lines.add(estimationLine(
+                        version, "estimation_error_accuracy", e - r, e - 0.04 - r, e + 0.04 - r, 120, w));
+            }
+        return lines;
+    }
+
+    private static String estimationLine(
+            String version, String vital, double value, Double lower, Double upper, long n, int w) {
+        return String.format(
+                java.util.Locale.ROOT,
+                "{\"model\":\"credit\",\"version\":\"%s\",\"segment\":\"all\",\"vital\":\"%s\",\"value\":%s,%s"
+                        + "\"n\":%d,\"window_start\":%d,\"window_end\":%d}",
+                version,
+                vital,
+                Double.toString(value),
+                lower == null ? "" : "\"ci_lower\":" + lower + ",\"ci_upper\":" + upper + ",",
+                n,
+                E0 + w * 600_000L,
+                E0 + (w + 1) * 600_000L);
+    }
+
+    @Test
+    void estimatedAndRealizedAccuracyAreCarriedPerVersionInTimeOrder() throws Exception {
+        JsonNode series = data(HtmlReport.render(estimationVitals(), List.of()))
+                .path("models")
+                .get(0)
+                .path("series");
+        for (String version : List.of("v1", "v2")) {
+            JsonNode est = series.path("estimated_accuracy||").path(version);
+            JsonNode real = series.path("realized_accuracy||").path(version);
+            JsonNode err = series.path("estimation_error_accuracy||").path(version);
+            assertEquals(3, est.size());
+            assertEquals(3, real.size());
+            assertEquals(3, err.size());
+            for (int w = 0; w < 3; w++) {
+                long end = E0 + (w + 1) * 600_000L;
+                assertEquals(end, est.get(w).get(0).asLong(), "in time order");
+                assertEquals(ESTIMATED[w], est.get(w).get(1).asDouble(), 1e-12);
+                assertEquals(ESTIMATED[w] - 0.04, est.get(w).get(2).asDouble(), 1e-12);
+                assertEquals(ESTIMATED[w] + 0.04, est.get(w).get(3).asDouble(), 1e-12);
+                assertEquals(200, est.get(w).get(4).asLong());
+                assertEquals(end, real.get(w).get(0).asLong());
+                assertEquals(REALIZED[w], real.get(w).get(1).asDouble(), 1e-12);
+                assertTrue(real.get(w).get(2).isNull(), "no interval on the realized value");
+                assertEquals(120, real.get(w).get(4).asLong());
+                assertEquals(ESTIMATED[w] - REALIZED[w], err.get(w).get(1).asDouble(), 1e-12);
+            }
+        }
+        // Window 2 (10:10–10:20): realized 0.70 lies below the estimate's interval [0.81, 0.89].
+        assertTrue(series.path("estimation_error_accuracy||")
+                        .path("v1")
+                        .get(1)
+                        .get(2)
+                        .asDouble()
+                > 0);
+    }
+
+    @Test
+    void estimatedAndRealizedAccuracyAreDrawnOnOneChartPerVersion(@TempDir Path dir) throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        assumeTrue(Files.isExecutable(chromium), "Debian's chromium is not installed (apt-get install chromium)");
+        Path page = dir.resolve("estimation.html");
+        Files.writeString(page, HtmlReport.render(estimationVitals(), List.of()));
+        String dom = dump(chromium, page, dir);
+        assertTrue(dom.contains("data-status=\"rendered\""), "the script ran to the end without an error");
+        assertTrue(dom.contains("<pre id=\"errors\" hidden=\"\"></pre>"), "no error shown");
+        for (String version : List.of("v1", "v2")) {
+            String card = section(dom, "Estimated vs realized accuracy, " + version);
+            assertTrue(card.contains(version + " estimated") && card.contains(version + " realized"), "both lines");
+            Matcher ink = Pattern.compile("data-series-ink=\"(\\d+)\"").matcher(card);
+            assertTrue(ink.find() && Integer.parseInt(ink.group(1)) > 30, "drawn");
+        }
+        assertTrue(dom.contains("data-chart=\"Estimation error of accuracy (estimate − realized)\""), "and the error");
+    }
+
     /** The DOM of one chart card, from its opening tag to the next card. */
     private static String section(String dom, String chart) {
         int start = dom.indexOf("data-chart=\"" + chart + "\"");
