@@ -114,11 +114,12 @@ class MulticlassEstimationTest {
      * Calibration from 30,000 labelled predictions at α = (2, 2, 2); then 200 windows of 1,000 with α moving to
      * (6, 2, 1): class A's prior rises from ⅓ to ⅔ while P(y|x) stays (the shift CBPE is meant for). Estimated
      * accuracy and macro-F1 must cover the realized ones in ≥ 90% of windows.
+     * Seed 20261202 (183/200 each; docs/estimation.md); -Dmulticlass.seed=N measures another.
      */
     @Test
     void seededPriorShiftIsCovered() {
         int bins = 20, windows = 200, perWindow = 1000, k = 3;
-        RandomGenerator rng = new Well19937c(20261202L);
+        RandomGenerator rng = new Well19937c(Long.getLong("multiclass.seed", 20261202L));
         long[][] counts = new long[k][bins], hits = new long[k][bins];
         GammaDistribution[] ref = gammas(rng, 2, 2, 2);
         for (int i = 0; i < 30_000; i++) {
