@@ -44,7 +44,7 @@ public final class PerformanceEstimation {
         public final double upper;
         public final long n;
 
-        Value(String metric, String cls, String predictedCls, double value, double lower, double upper, long n) {
+        public Value(String metric, String cls, String predictedCls, double value, double lower, double upper, long n) {
             this.metric = metric;
             this.cls = cls;
             this.predictedCls = predictedCls;
