@@ -152,26 +152,32 @@ class MidStreamFailureITCase {
         try {
             // A checkpoint that covers vitals already written completes; only then does the second half arrive,
             // and its first vital fails the job.
-            await(() -> FailAfterCheckpoint.ARMED_BY.get() >= 0);
+            await(jobId, "a checkpoint that had seen vitals", () -> FailAfterCheckpoint.ARMED_BY.get() >= 0);
             KafkaTestSupport.produce(
                     KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(secondPredictions));
             KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(secondLabels));
-            await(() -> FailAfterCheckpoint.RESTORED_FROM.get() >= 0);
+            await(jobId, "the restore after the injected failure", () -> FailAfterCheckpoint.RESTORED_FROM.get() >= 0);
             KafkaTestSupport.produce(
                     KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(closingPredictions));
             KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(closingLabels));
             // Poll until the outputs are complete, then let two more checkpoints commit: a late repeat would show.
-            await(() -> upTo(readCommitted(spec.kafka.topics.vitals), lastEnd).size() >= replayVitals.size()
-                    && readCommitted(spec.kafka.topics.alerts).size() >= expectedAlerts.size());
+            await(
+                    jobId,
+                    "every vital and alert of the undisturbed run",
+                    () -> upTo(readCommitted(spec.kafka.topics.vitals), lastEnd).size() >= replayVitals.size()
+                            && readCommitted(spec.kafka.topics.alerts).size() >= expectedAlerts.size());
             long completed = rest("/jobs/" + jobId + "/checkpoints")
                     .path("counts")
                     .path("completed")
                     .asLong();
-            await(() -> rest("/jobs/" + jobId + "/checkpoints")
-                            .path("counts")
-                            .path("completed")
-                            .asLong()
-                    >= completed + 2);
+            await(
+                    jobId,
+                    "two more checkpoints",
+                    () -> rest("/jobs/" + jobId + "/checkpoints")
+                                    .path("counts")
+                                    .path("completed")
+                                    .asLong()
+                            >= completed + 2);
             vitals = readCommitted(spec.kafka.topics.vitals);
             alerts = readCommitted(spec.kafka.topics.alerts);
 
@@ -241,12 +247,29 @@ class MidStreamFailureITCase {
         return MAPPER.readTree(r.body());
     }
 
-    /** Polls a condition the job will make true (the test's @Timeout bounds the wait). */
+    /** Polls a condition the job will make true. */
     private interface Condition {
         boolean holds() throws Exception;
     }
 
-    private static void await(Condition condition) throws Exception {
-        while (!condition.holds()) Thread.sleep(200);
+    /**
+     * Waits for a condition, failing at once, with what the job and the injected failure reached, when the job has
+     * ended or 180 s have passed (below the test's @Timeout), so a hang says where it stopped instead of timing out
+     * without a word.
+     */
+    private static void await(String jobId, String what, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!condition.holds()) {
+            String state = rest("/jobs/" + jobId).path("state").asText();
+            boolean ended = state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED");
+            if (ended || System.nanoTime() > deadline)
+                throw new AssertionError("waiting for " + what + ": job " + state + "; injected failure "
+                        + FailAfterCheckpoint.FAILED.get() + ", armed by " + FailAfterCheckpoint.ARMED_BY.get()
+                        + ", notified at failure " + FailAfterCheckpoint.NOTIFIED_AT_FAILURE.get() + ", restored from "
+                        + FailAfterCheckpoint.RESTORED_FROM.get() + "; checkpoints "
+                        + rest("/jobs/" + jobId + "/checkpoints").path("counts") + "; exceptions "
+                        + rest("/jobs/" + jobId + "/exceptions"));
+            Thread.sleep(200);
+        }
     }
 }
