@@ -137,6 +137,19 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
         }
     }
 
+    /** The dead letter of a record that came after its pane's windows were computed (the late side output's). */
+    public DeadLetter lateDeadLetter(IN record) throws Exception {
+        return lateDeadLetter(late.asDeadLetter(), record);
+    }
+
+    private static <IN> DeadLetter lateDeadLetter(MapFunction<IN, DeadLetter> asDeadLetter, IN record)
+            throws Exception {
+        DeadLetter d = asDeadLetter.map(record);
+        // Every record here was counted by the join first: it misses this window, not every vital.
+        d.afterCounting = true;
+        return d;
+    }
+
     public Result<OUT> apply(DataStream<IN> sliced, MonitorSpec spec) {
         SingleOutputStreamOperator<PanePartial<A>> partials = sliced.transform(
                         firstName,
@@ -158,12 +171,7 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
                 .name(secondName);
         MapFunction<IN, DeadLetter> asDeadLetter = late.asDeadLetter();
         DataStream<DeadLetter> lateRecordsAsDeadLetters = partials.getSideOutput(lateRecords)
-                .map(r -> {
-                    DeadLetter d = asDeadLetter.map(r);
-                    // Every record here was counted by the join first: it misses this window, not every vital.
-                    d.afterCounting = true;
-                    return d;
-                })
+                .map(r -> lateDeadLetter(asDeadLetter, r))
                 .returns(DeadLetter.class)
                 .uid(late.recordsId())
                 .name(late.recordsName());
