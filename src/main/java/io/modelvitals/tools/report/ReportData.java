@@ -162,7 +162,8 @@ public final class ReportData {
         long latestDriftWindow = Long.MIN_VALUE;
         for (JsonNode v : vitals) {
             if (!"all".equals(v.path("segment").asText())) continue;
-            // Quality by prediction time would share its charts with the label-time series: the report shows the latter.
+            // Quality by prediction time would share its charts with the label-time series: the report shows the
+            // latter.
             if (v.has("timeline")) continue;
             String version = v.path("version").asText();
             String vital = v.path("vital").asText();
