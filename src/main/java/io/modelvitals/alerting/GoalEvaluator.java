@@ -40,7 +40,7 @@ public class GoalEvaluator extends KeyedProcessFunction<String, VitalRecord, Vit
     /** Whether a goal (or the optimization metric) of the vital's model watches it: filters before the shuffle. */
     public static boolean watches(MonitorSpec spec, VitalRecord v) {
         ModelSpec m = spec.model(v.model);
-        if (m == null || v.reference != null) return false;
+        if (m == null || v.reference != null || !m.watchesTimeline(v.timeline)) return false;
         if (v.vital.equals(m.optimizationMetric) && v.cls == null) return true;
         for (GoalSpec g : m.goals) {
             if (g.vital.equals(v.vital) && (g.topClasses != null || Objects.equals(g.cls, v.cls))) return true;

@@ -93,6 +93,8 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
     }
 
     private void evaluate(VitalRecord v, ModelSpec model, List<RuleSpec> rules, Collector<RuleCheck> out) {
+        // Quality comes on two timelines when the prediction-time view is built: rules watch the one the model chose.
+        if (!model.watchesTimeline(v.timeline)) return;
         if (Vitals.GOAL.equals(v.vital)) {
             List<RuleSpec> withGoals = new java.util.ArrayList<>(model.goalRules());
             withGoals.addAll(rules);

@@ -26,7 +26,9 @@ import org.apache.flink.util.Collector;
  * non-overlapping windows, and so is the quality vital. When the KPI fell significantly (one-sided
  * two-proportion z-test at {@code alpha}) while the quality vital did not fall significantly, the
  * {@code discrepancy} vital is 1 — the model looks as good or better and the business gets worse —
- * else 0. Windows wait for the watermark, so both vitals of a window are here when it is judged.
+ * else 0. Both are on the prediction's timeline (the KPIs, and quality by prediction time), so a window compares the
+ * same predictions' business outcome and labels; it is judged when the watermark passes its end − 1 plus the later
+ * of the two stages' delays ({@link #delayMs}), when both final vitals are here.
  */
 public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecord, VitalRecord> {
     private final MonitorSpec spec;
@@ -43,9 +45,16 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
         if (model == null || v.reference != null) return false;
         for (DiscrepancySpec d : model.discrepancies) {
             if (v.vital.equals(Vitals.KPI) && d.kpi.equals(v.cls)) return true;
-            if (v.vital.equals(d.quality) && Objects.equals(v.cls, d.qualityClass)) return true;
+            if (v.vital.equals(d.quality)
+                    && Objects.equals(v.cls, d.qualityClass)
+                    && VitalRecord.PREDICTION_TIMELINE.equals(v.timeline)) return true;
         }
         return false;
+    }
+
+    /** How long after a window's end both its vitals are final: the KPIs' and the cohort quality's delay. */
+    static long delayMs(ModelSpec model) {
+        return Math.max(KpiPanes.delayMs(model), model.cohortQualityDelayMs());
     }
 
     public static String key(VitalRecord v) {
@@ -61,7 +70,7 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
         long lookBack = Duration.ofDays(7).toMillis();
         for (ModelSpec m : spec.models) {
             for (DiscrepancySpec d : m.discrepancies)
-                lookBack = Math.max(lookBack, (d.windows + 2L) * m.windowSizeMs());
+                lookBack = Math.max(lookBack, (d.windows + 2L) * m.windowSizeMs() + delayMs(m));
         }
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(lookBack))
                 .cleanupIncrementally(10, false)
@@ -73,7 +82,7 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
     @Override
     public void processElement(VitalRecord v, Context ctx, Collector<VitalRecord> out) throws Exception {
         windows.put(slot(v.windowEnd, v.vital, v.cls), v);
-        ctx.timerService().registerEventTimeTimer(v.windowEnd - 1);
+        ctx.timerService().registerEventTimeTimer(v.windowEnd - 1 + delayMs(spec.modelOrDefaults(v.model)));
     }
 
     private static String slot(long windowEnd, String vital, String cls) {
@@ -82,9 +91,9 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<VitalRecord> out) throws Exception {
-        long end = timestamp + 1;
         String[] key = Keys.split(ctx.getCurrentKey());
         ModelSpec model = spec.modelOrDefaults(key[0]);
+        long end = timestamp + 1 - delayMs(model);
         long size = model.windowSizeMs();
         int longest = 0;
         for (DiscrepancySpec d : model.discrepancies) {

@@ -3,6 +3,7 @@ package io.modelvitals.business;
 import io.modelvitals.config.KpiSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AttributedEvent;
+import io.modelvitals.events.KpiIncrement;
 import io.modelvitals.pane.SlicedAggregator;
 import io.modelvitals.vitals.KpiAccumulator;
 import io.modelvitals.vitals.SlicedKpis;
@@ -33,18 +34,37 @@ public class KpiAggregator extends SlicedAggregator<AttributedEvent, KpiAccumula
         return acc;
     }
 
-    /** Folds one attributed event (or prediction) into a slice's KPI terms. */
+    /**
+     * Folds one attributed event (or prediction) into a slice's KPI sums over prediction units: the increments the
+     * join computed from the prediction's running terms. A record without increments is a unit of its own (its terms
+     * from zero, capped for a proportion), as a direct event is.
+     */
     public static void fold(KpiAccumulator acc, AttributedEvent e, List<KpiSpec> kpis) {
         if (AttributedEvent.PREDICTION.equals(e.type)) acc.predictions++;
-        for (KpiSpec k : kpis) {
-            double n = k.numerator.contribution(e.type, e.value);
-            double d = k.denominator.contribution(e.type, e.value);
-            // Every KPI appears once it has seen anything, so a window with impressions but no plays reports 0.
-            if (n != 0 || d != 0 || k.numerator.events.contains(e.type) || k.denominator.events.contains(e.type)) {
-                add(acc.numerators, k.name, n);
-                add(acc.denominators, k.name, d);
-            }
+        if (e.increments != null) {
+            for (KpiIncrement i : e.increments) add(acc, i);
+            return;
         }
+        for (KpiSpec k : kpis) {
+            if (!KpiIncrement.concerns(k, e.type)) continue;
+            add(
+                    acc,
+                    KpiIncrement.change(
+                            k,
+                            0,
+                            0,
+                            k.numerator.contribution(e.type, e.value),
+                            k.denominator.contribution(e.type, e.value)));
+        }
+    }
+
+    /** Every KPI appears once it has seen anything, so a window with impressions but no plays reports 0. */
+    private static void add(KpiAccumulator acc, KpiIncrement i) {
+        add(acc.numerators, i.kpi, i.dx);
+        add(acc.denominators, i.kpi, i.dy);
+        add(acc.numeratorSquares, i.kpi, i.dxx);
+        add(acc.denominatorSquares, i.kpi, i.dyy);
+        add(acc.crossProducts, i.kpi, i.dxy);
     }
 
     private static final Double ZERO = 0.0;

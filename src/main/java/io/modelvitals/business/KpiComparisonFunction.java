@@ -3,6 +3,7 @@ package io.modelvitals.business;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.Vitals;
+import io.modelvitals.events.Keys;
 import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.pane.SegmentSlicer;
@@ -26,8 +27,8 @@ import org.apache.flink.util.Collector;
  * per window, each challenger's KPIs against the champion's (difference, relative difference,
  * two-proportion p-value), and the sample-ratio-mismatch check of the versions' traffic against the
  * configured split. Only merged per-window summaries arrive, a handful per window, so keying by model
- * does not concentrate the raw traffic. A window waits until the watermark passes its end, when all
- * versions' summaries are here.
+ * does not concentrate the raw traffic. A window waits until the watermark passes its end − 1 plus the KPI stage's
+ * delay (the attribution window, {@link KpiPanes#delayMs}), when all versions' final summaries are here.
  */
 public class KpiComparisonFunction extends KeyedProcessFunction<String, KpiSummary, VitalRecord> {
     private final MonitorSpec spec;
@@ -52,12 +53,13 @@ public class KpiComparisonFunction extends KeyedProcessFunction<String, KpiSumma
     @Override
     public void processElement(KpiSummary s, Context ctx, Collector<VitalRecord> out) throws Exception {
         pending.put(s.windowEnd + "|" + s.version, s);
-        ctx.timerService().registerEventTimeTimer(s.windowEnd - 1);
+        ctx.timerService().registerEventTimeTimer(s.windowEnd - 1 + KpiPanes.delayMs(spec.modelOrDefaults(s.model)));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<VitalRecord> out) throws Exception {
-        String prefix = (timestamp + 1) + "|";
+        long delay = KpiPanes.delayMs(spec.modelOrDefaults(Keys.split(ctx.getCurrentKey())[0]));
+        String prefix = (timestamp + 1 - delay) + "|";
         Map<String, KpiSummary> window = new TreeMap<>();
         for (Map.Entry<String, KpiSummary> e : pending.entries()) {
             if (e.getKey().startsWith(prefix)) window.put(e.getValue().version, e.getValue());

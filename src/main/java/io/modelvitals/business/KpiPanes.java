@@ -1,5 +1,6 @@
 package io.modelvitals.business;
 
+import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.DeadLetter;
@@ -13,9 +14,23 @@ import io.modelvitals.vitals.SlicedKpis;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
-/** The business KPIs' two phases: attributed events into panes, windows into KPI summaries. */
+/**
+ * The business KPIs' two phases: attributed events into panes, windows into KPI summaries. Records count at their
+ * prediction's time and arrive up to the model's attribution window later, so the stage's delay D is the attribution
+ * window ({@link #delayMs}): a window is emitted once, final, when the watermark passes its end − 1 + D.
+ */
 public final class KpiPanes {
     private KpiPanes() {}
+
+    /**
+     * D of the KPI stage: the attribution window. The join attributes an event only while its prediction's state lives
+     * (the watermark before the attribution window's end, for an event on time), and the watermark already trails the
+     * events by job.max_out_of_orderness, so an event on time is never late here; one that is later still goes to the
+     * dead letters with its reason.
+     */
+    public static long delayMs(ModelSpec model) {
+        return model.kpis.isEmpty() ? 0 : model.attributionWindowMs();
+    }
 
     public static TwoPhaseAggregation<AttributedEvent, KpiAccumulator, SlicedKpis, KpiSummary> of(MonitorSpec spec) {
         return new TwoPhaseAggregation<>(
@@ -34,12 +49,15 @@ public final class KpiPanes {
                         "late-attributed-events",
                         "Late attributed events",
                         e -> new DeadLetter(
-                                "late: its KPI pane had already closed when this " + e.type + " was attributed",
+                                "late: the KPI window of its prediction's time was already final (the watermark had"
+                                        + " passed its end plus the attribution window) when this " + e.type
+                                        + " was attributed",
                                 e.origin,
                                 OutputJson.describe(e),
                                 "utf8"),
                         "late-kpi-partials",
                         "Late KPI partials",
-                        acc -> acc.predictions + " predictions"));
+                        acc -> acc.predictions + " predictions"),
+                KpiPanes::delayMs);
     }
 }

@@ -41,6 +41,13 @@ public class ModelSpec implements Serializable {
 
     public List<GoalSpec> goals;
     public List<DiscrepancySpec> discrepancies;
+    /**
+     * Which quality vitals this model's rules and goals watch: "label" (default: pairs at the label's time, the
+     * earliest signal) or "prediction" (the cohort of predictions made in the window, final once its label horizon
+     * and grace have passed). Both are emitted when the prediction-time view is built; see docs/business-kpis.md.
+     */
+    public String qualityTimeline;
+
     public List<RuleSpec> rules = new ArrayList<>();
     /** Routing labels on every alert of this model (team, env, owner…); a model's own add to and override the defaults'. */
     public java.util.Map<String, String> labels;
@@ -86,6 +93,27 @@ public class ModelSpec implements Serializable {
         if (attributionWindowMs <= 0)
             attributionWindowMs = Durations.parse(attributionWindow).toMillis();
         return attributionWindowMs;
+    }
+
+    public static final String LABEL_TIMELINE = "label";
+    public static final String PREDICTION_TIMELINE = "prediction";
+
+    /**
+     * Whether this model's rules and goals watch a vital of that timeline: null (not a quality vital) always, else
+     * the quality view the model chose.
+     */
+    public boolean watchesTimeline(String timeline) {
+        if (timeline == null) return true;
+        return timeline.equals(qualityTimeline == null ? LABEL_TIMELINE : qualityTimeline);
+    }
+
+    /**
+     * How long after a window's end its prediction-time quality is final: labels count up to the label horizon after
+     * their prediction, late labels up to the grace after that.
+     */
+    public long cohortQualityDelayMs() {
+        long h = labelHorizonMs(), g = lateLabelGraceMs();
+        return h > Long.MAX_VALUE - g ? Long.MAX_VALUE : h + g;
     }
 
     private transient List<RuleSpec> goalRules;
@@ -134,6 +162,7 @@ public class ModelSpec implements Serializable {
         m.optimizationMetric = optimizationMetric;
         m.goals = goals;
         m.discrepancies = discrepancies;
+        m.qualityTimeline = qualityTimeline;
         m.rules = rules;
         return m;
     }

@@ -72,6 +72,15 @@ public class MonitorSpec implements Serializable {
         return any(m -> m.discrepancies != null && !m.discrepancies.isEmpty());
     }
 
+    /**
+     * Whether quality by prediction time (the cohort view) is needed: a model's rules watch it, or a discrepancy
+     * compares it with the KPIs (which are by prediction time). Built only then: it is a second quality pipeline.
+     */
+    public boolean hasCohortQuality() {
+        return any(m -> ModelSpec.PREDICTION_TIMELINE.equals(m.qualityTimeline)
+                || (m.discrepancies != null && !m.discrepancies.isEmpty()));
+    }
+
     /** A label that arrives before its prediction waits this long, the longest label horizon. */
     public long maxLabelHorizonMs() {
         // The defaults' horizon counts only when they monitor undeclared models.

@@ -89,6 +89,7 @@ final class SpecDefaults {
         if (m.absence == null) m.absence = d.absence;
         if (m.trafficSplit == null) m.trafficSplit = d.trafficSplit;
         if (m.attributionWindow == null) m.attributionWindow = d.attributionWindow;
+        if (m.qualityTimeline == null) m.qualityTimeline = d.qualityTimeline;
         if (m.positiveClass == null) m.positiveClass = d.positiveClass;
         if (m.topK == null) m.topK = d.topK;
         if (m.calibrationBins == null) m.calibrationBins = d.calibrationBins;

@@ -90,6 +90,10 @@ final class SpecValidator {
         }
         duration(errors, at + ".label_horizon", m.labelHorizon);
         duration(errors, at + ".late_label_grace", m.lateLabelGrace);
+        if (m.qualityTimeline != null
+                && !m.qualityTimeline.equals(ModelSpec.LABEL_TIMELINE)
+                && !m.qualityTimeline.equals(ModelSpec.PREDICTION_TIMELINE))
+            errors.add(at + ".quality_timeline: must be 'label' or 'prediction', not '" + m.qualityTimeline + "'");
         if (m.alertStaleAfter != null
                 && duration(errors, at + ".alert_stale_after", m.alertStaleAfter)
                 && sizeOk

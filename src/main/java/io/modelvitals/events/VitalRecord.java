@@ -33,6 +33,16 @@ public class VitalRecord {
     public Double ciLower;
 
     public Double ciUpper;
+    /**
+     * For quality vitals, the time their pairs count at: "label" (the label's time, the earliest signal) or
+     * "prediction" (the prediction's time: the cohort of predictions made in the window, final once its labels can no
+     * longer come). Null for every other vital. On the wire only "prediction" is written: absent means label time, as
+     * before the field existed.
+     */
+    public String timeline;
+
+    public static final String LABEL_TIMELINE = "label";
+    public static final String PREDICTION_TIMELINE = "prediction";
 
     public VitalRecord() {}
 
@@ -76,7 +86,8 @@ public class VitalRecord {
                 && Objects.equals(ciUpper, v.ciUpper)
                 && Objects.equals(numerator, v.numerator)
                 && Objects.equals(pValue, v.pValue)
-                && Objects.equals(met, v.met);
+                && Objects.equals(met, v.met)
+                && Objects.equals(timeline, v.timeline);
     }
 
     @Override
@@ -88,6 +99,7 @@ public class VitalRecord {
     public String toString() {
         return model + "/" + version + "/" + segment + " " + vital
                 + (cls == null ? "" : "[" + cls + (predictedCls == null ? "" : "→" + predictedCls) + "]") + "=" + value
-                + " n=" + n + " [" + windowStart + "," + windowEnd + ")";
+                + " n=" + n + " [" + windowStart + "," + windowEnd + ")"
+                + (timeline == null ? "" : " by " + timeline + " time");
     }
 }

@@ -5,6 +5,7 @@ import io.modelvitals.events.Label;
 import io.modelvitals.events.Origin;
 import io.modelvitals.events.Prediction;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Savepoint format of the state of {@code join.PredictionJoinOperator} (value state "join-state"). Flink writes the class
@@ -52,6 +53,14 @@ public final class PredictionJoinOperator {
         public List<BusinessEvent> pendingEvents;
         /** The attribution window is over and the ids are gone: any further event is refused (it could be a duplicate). */
         public boolean eventsClosed;
+        /**
+         * KPI name → the prediction's raw numerator and denominator so far from its business events (its own
+         * {@code prediction} term is not stored: the spec gives it). Null until an event counts in a KPI, and in state
+         * written before December 2026.
+         */
+        public Map<String, Double> kpiNumerators;
+
+        public Map<String, Double> kpiDenominators;
 
         public JoinState() {}
     }

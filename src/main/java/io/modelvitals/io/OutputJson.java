@@ -39,6 +39,8 @@ public final class OutputJson {
         }
         if (v.pValue != null) o.put("p_value", v.pValue);
         if (v.met != null) o.put("met", v.met);
+        // Absent is label time, as before the field existed: the wire stays as it was for every existing vital.
+        if (VitalRecord.PREDICTION_TIMELINE.equals(v.timeline)) o.put("timeline", v.timeline);
         return o;
     }
 
@@ -145,6 +147,7 @@ public final class OutputJson {
             }
             if (v.pValue != null) g.writeNumberField("p_value", v.pValue);
             if (v.met != null) g.writeBooleanField("met", v.met);
+            if (VitalRecord.PREDICTION_TIMELINE.equals(v.timeline)) g.writeStringField("timeline", v.timeline);
             g.writeEndObject();
         } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);

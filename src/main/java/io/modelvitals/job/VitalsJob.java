@@ -50,6 +50,7 @@ import io.modelvitals.output.OutputDriftFunction;
 import io.modelvitals.output.OutputPanes;
 import io.modelvitals.output.PredictionSlicer;
 import io.modelvitals.pane.SegmentSlicer;
+import io.modelvitals.quality.CohortJoinResultSlicer;
 import io.modelvitals.quality.JoinResultSlicer;
 import io.modelvitals.quality.QualityPanes;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -214,7 +215,17 @@ public final class VitalsJob {
                                 .name("Slice join results by segment"),
                         spec);
         deadLetters.add(quality.deadLetters);
-        return quality.windows;
+        if (!spec.hasCohortQuality()) return quality.windows;
+        // 3b. The same by the prediction's time, final once the labels can no longer come: only when a model's rules
+        // watch it or a discrepancy needs it (it holds every window open for the label horizon).
+        var cohort = QualityPanes.cohort(spec)
+                .apply(
+                        joined.flatMap(new CohortJoinResultSlicer(spec))
+                                .uid("cohort-segment-slicer")
+                                .name("Slice join results by segment, at prediction time"),
+                        spec);
+        deadLetters.add(cohort.deadLetters);
+        return quality.windows.union(cohort.windows);
     }
 
     /** 4. The output distribution (no labels needed), in the same two phases. */

@@ -3,18 +3,23 @@ package io.modelvitals.join;
 import static io.modelvitals.join.DeadlineBuckets.saturatedAdd;
 
 import io.modelvitals.config.Durations;
+import io.modelvitals.config.KpiSpec;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AttributedEvent;
 import io.modelvitals.events.BusinessEvent;
 import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.Feedback;
+import io.modelvitals.events.KpiIncrement;
 import io.modelvitals.events.Origin;
 import io.modelvitals.events.Prediction;
 import io.modelvitals.events.SideOutputs;
 import io.modelvitals.functions.PredictionJoinOperator.JoinState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
@@ -22,8 +27,11 @@ import org.apache.flink.metrics.MetricGroup;
  * Business events (models with KPIs only), attributed to their prediction within the model's attribution window.
  *
  * <p>Each event takes the prediction's version and segment and goes out on {@link SideOutputs#ATTRIBUTED_EVENTS},
- * counted at the later of the two times; each accepted prediction goes out there once too, as an event of type
- * {@code prediction}. An event that arrives before its prediction waits for it, up to the longest attribution window
+ * counted at the prediction's time (its cohort, so numerators and denominators of a window are about the same
+ * predictions); each accepted prediction goes out there once too, as an event of type {@code prediction}. The unit of
+ * a KPI is the prediction: the state keeps each prediction's running numerator and denominator per KPI, and every
+ * record carries how it changed them ({@link KpiIncrement}), so the KPI stage sums Σx, Σy, Σx², Σy², Σxy over
+ * predictions exactly without holding them. A direct event is a unit of its own, at its own time. An event that arrives before its prediction waits for it, up to the longest attribution window
  * after the event. Duplicates (by event_id), events past the window, events whose prediction never comes and more
  * than {@link PredictionJoinOperator#MAX_EVENTS_PER_KEY} events per prediction are dead-lettered. An event that names
  * its model and version instead is keyed by its own event_id ({@link Feedback#key}), counted once, and remembered
@@ -70,9 +78,9 @@ final class EventAttribution {
         Prediction p = st.prediction;
         if (!model.kpis.isEmpty()) {
             st.attributionEnd = saturatedAdd(p.ts, model.attributionWindowMs());
-            join.emit(
-                    SideOutputs.ATTRIBUTED_EVENTS,
-                    attributedEvent(p, AttributedEvent.PREDICTION, null, p.predictionId, p.ts, p.origin));
+            AttributedEvent own = attributedEvent(p, AttributedEvent.PREDICTION, null, p.predictionId, p.ts, p.origin);
+            own.increments = unitChange(st, model, AttributedEvent.PREDICTION, null);
+            join.emit(SideOutputs.ATTRIBUTED_EVENTS, own);
             if (st.pendingEvents != null) {
                 for (BusinessEvent e : st.pendingEvents) attribute(st, e);
                 st.pendingEvents = null;
@@ -165,7 +173,56 @@ final class EventAttribution {
         version.version = e.version;
         attributed.inc();
         join.counted(e.origin);
-        join.emit(SideOutputs.ATTRIBUTED_EVENTS, attributedEvent(version, e.type, e.value, e.eventId, e.ts, e.origin));
+        AttributedEvent a = attributedEvent(version, e.type, e.value, e.eventId, e.ts, e.origin);
+        a.increments = ownUnit(spec.model(e.model), e.type, e.value);
+        join.emit(SideOutputs.ATTRIBUTED_EVENTS, a);
+    }
+
+    /** A direct event has no prediction: it is a unit of its own, its terms from zero (capped for a proportion). */
+    static List<KpiIncrement> ownUnit(ModelSpec model, String type, Double value) {
+        List<KpiIncrement> out = new ArrayList<>(model.kpis.size());
+        for (KpiSpec k : model.kpis) {
+            if (!KpiIncrement.concerns(k, type)) continue;
+            out.add(KpiIncrement.change(
+                    k, 0, 0, k.numerator.contribution(type, value), k.denominator.contribution(type, value)));
+        }
+        return out;
+    }
+
+    /**
+     * How a record of {@code type} changes the prediction's numerator and denominator of each KPI that selects it; the
+     * running raw terms are kept in the state. The prediction's own term ({@code prediction}) is not stored: it is
+     * counted in every running total from the spec, so predictions without events add nothing to the state.
+     */
+    static List<KpiIncrement> unitChange(JoinState st, ModelSpec model, String type, Double value) {
+        List<KpiIncrement> out = new ArrayList<>(model.kpis.size());
+        boolean own = AttributedEvent.PREDICTION.equals(type);
+        for (KpiSpec k : model.kpis) {
+            if (!KpiIncrement.concerns(k, type)) continue;
+            double ownX = k.numerator.contribution(AttributedEvent.PREDICTION, null);
+            double ownY = k.denominator.contribution(AttributedEvent.PREDICTION, null);
+            double x0 = own ? 0 : ownX + stored(st.kpiNumerators, k.name);
+            double y0 = own ? 0 : ownY + stored(st.kpiDenominators, k.name);
+            double dx = k.numerator.contribution(type, value), dy = k.denominator.contribution(type, value);
+            if (!own) {
+                if (dx != 0) st.kpiNumerators = added(st.kpiNumerators, k.name, dx);
+                if (dy != 0) st.kpiDenominators = added(st.kpiDenominators, k.name, dy);
+            }
+            out.add(KpiIncrement.change(k, x0, y0, x0 + dx, y0 + dy));
+        }
+        return out;
+    }
+
+    private static double stored(Map<String, Double> sums, String kpi) {
+        if (sums == null) return 0;
+        Double v = sums.get(kpi);
+        return v == null ? 0 : v;
+    }
+
+    private static Map<String, Double> added(Map<String, Double> sums, String kpi, double x) {
+        if (sums == null) sums = new HashMap<>(2);
+        sums.merge(kpi, x, Double::sum);
+        return sums;
     }
 
     /** The key's prediction has just arrived with an error: events that waited for it are refused. */
@@ -195,6 +252,8 @@ final class EventAttribution {
         // Past the attribution window, events no longer count: their ids need not be kept.
         if (st.attributionEnd != 0 && deadline >= st.attributionEnd) {
             st.eventIds = null;
+            st.kpiNumerators = null;
+            st.kpiDenominators = null;
             st.eventsClosed = true;
         }
     }
@@ -240,11 +299,11 @@ final class EventAttribution {
         }
         attributed.inc();
         join.counted(e.origin);
-        // Counted at the later of the two times, like a label: an event a little ahead of its prediction's clock
-        // still counts.
-        join.emit(
-                SideOutputs.ATTRIBUTED_EVENTS,
-                attributedEvent(st.prediction, e.type, e.value, e.eventId, Math.max(e.ts, st.prediction.ts), e.origin));
+        // Counted in its prediction's window: the KPI stage holds that window open for the attribution window.
+        AttributedEvent a = attributedEvent(st.prediction, e.type, e.value, e.eventId, st.prediction.ts, e.origin);
+        ModelSpec model = spec.modelOrDefaults(st.prediction.model);
+        a.increments = unitChange(st, model, e.type, e.value);
+        join.emit(SideOutputs.ATTRIBUTED_EVENTS, a);
     }
 
     private void unattributed(BusinessEvent e, String why) {

@@ -59,6 +59,7 @@ public class VitalGauges extends RichMapFunction<VitalRecord, VitalRecord> {
         StringBuilder sb = new StringBuilder(v.vital);
         if (v.cls != null) sb.append('_').append(v.cls);
         if (v.reference != null) sb.append('_').append(v.reference);
+        if (VitalRecord.PREDICTION_TIMELINE.equals(v.timeline)) sb.append("_by_prediction_time");
         return sb.toString();
     }
 }

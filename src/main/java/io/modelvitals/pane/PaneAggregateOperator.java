@@ -1,5 +1,6 @@
 package io.modelvitals.pane;
 
+import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.Keys;
 import io.modelvitals.events.PaneRecord;
@@ -34,6 +35,12 @@ import org.apache.flink.util.OutputTag;
  * RocksDB never sees per-record window updates, and a sliding window costs one pane update per record
  * instead of one update per window. Open panes are checkpointed as operator state. A record whose pane
  * was already emitted goes to the late side output.
+ *
+ * <p>With a delay D &gt; 0 ({@link PaneDelay}: records of time t keep arriving until the watermark passes their pane's
+ * end − 1 + D, D possibly days), panes are not held for D: each time the watermark crosses a slide boundary of the
+ * model, every pane of the model emits what it has accumulated so far and starts again, so a pane's partials may
+ * come several times (the second phase merges them as it merges several subtasks' partials). A record is late only
+ * once its pane's end − 1 + D ≤ watermark. With D = 0 nothing changes: a pane is emitted once, at its end.
  */
 public class PaneAggregateOperator<IN extends PaneRecord, A extends Mergeable<A>, ACC extends Sliced<A>>
         extends AbstractStreamOperator<PanePartial<A>> implements OneInputStreamOperator<IN, PanePartial<A>> {
@@ -42,6 +49,7 @@ public class PaneAggregateOperator<IN extends PaneRecord, A extends Mergeable<A>
     private final SlicedAggregator<IN, A, ACC> aggregate;
     private final TypeInformation<ACC> accType;
     private final OutputTag<IN> lateTag;
+    private final PaneDelay delay;
 
     private transient Map<String, Pane<ACC>> panes;
     private transient long watermark;
@@ -55,13 +63,19 @@ public class PaneAggregateOperator<IN extends PaneRecord, A extends Mergeable<A>
         final long start;
         final long end;
         final ACC acc;
+        /** D of the pane's model (0: emitted once, at its end); from the current spec, not checkpointed. */
+        final long delay;
 
-        Pane(String model, String version, long start, long end, ACC acc) {
+        final long slide;
+
+        Pane(String model, String version, long start, long end, ACC acc, long delay, long slide) {
             this.model = model;
             this.version = version;
             this.start = start;
             this.end = end;
             this.acc = acc;
+            this.delay = delay;
+            this.slide = slide;
         }
 
         String key() {
@@ -75,10 +89,26 @@ public class PaneAggregateOperator<IN extends PaneRecord, A extends Mergeable<A>
             SlicedAggregator<IN, A, ACC> aggregate,
             TypeInformation<ACC> accType,
             OutputTag<IN> lateTag) {
+        this(spec, aggregate, accType, lateTag, PaneDelay.NONE);
+    }
+
+    /** @param delay how long after its pane's end a record may still arrive, per model (see the class comment) */
+    public PaneAggregateOperator(
+            MonitorSpec spec,
+            SlicedAggregator<IN, A, ACC> aggregate,
+            TypeInformation<ACC> accType,
+            OutputTag<IN> lateTag,
+            PaneDelay delay) {
         this.spec = spec;
         this.aggregate = aggregate;
         this.accType = accType;
         this.lateTag = lateTag;
+        this.delay = delay;
+    }
+
+    private Pane<ACC> newPane(String model, String version, long start, long end, ACC acc) {
+        ModelSpec m = spec.modelOrDefaults(model);
+        return new Pane<>(model, version, start, end, acc, delay.ms(m), m.windowSlideMs());
     }
 
     @Override
@@ -99,13 +129,12 @@ public class PaneAggregateOperator<IN extends PaneRecord, A extends Mergeable<A>
         for (String key : paneKeysState.get()) {
             String[] parts = Keys.split(key);
             ACC acc = accs.next();
-            Pane<ACC> restored =
-                    new Pane<>(parts[0], parts[1], Long.parseLong(parts[2]), Long.parseLong(parts[3]), acc);
+            Pane<ACC> restored = newPane(parts[0], parts[1], Long.parseLong(parts[2]), Long.parseLong(parts[3]), acc);
             // After a rescale two subtasks' partials of one pane may land here: merge them.
             panes.merge(
                     key,
                     restored,
-                    (a, b) -> new Pane<>(a.model, a.version, a.start, a.end, aggregate.merge(a.acc, b.acc)));
+                    (a, b) -> newPane(a.model, a.version, a.start, a.end, aggregate.merge(a.acc, b.acc)));
         }
     }
 
@@ -127,11 +156,12 @@ public class PaneAggregateOperator<IN extends PaneRecord, A extends Mergeable<A>
     public void processElement(StreamRecord<IN> record) throws Exception {
         IN in = record.getValue();
         String model = in.model();
-        long slide = spec.modelOrDefaults(model).windowSlideMs();
+        ModelSpec modelSpec = spec.modelOrDefaults(model);
+        long slide = modelSpec.windowSlideMs();
         long ts = in.time();
         long start = ts - Math.floorMod(ts, slide);
         long end = start + slide;
-        if (end - 1 <= watermark) {
+        if (PaneDelay.after(end - 1, delay.ms(modelSpec)) <= watermark) {
             output.collect(lateTag, record);
             return;
         }
@@ -139,7 +169,7 @@ public class PaneAggregateOperator<IN extends PaneRecord, A extends Mergeable<A>
         String key = Keys.of(model, version, Long.toString(start), Long.toString(end));
         Pane<ACC> pane = panes.get(key);
         if (pane == null) {
-            pane = new Pane<>(model, version, start, end, aggregate.createAccumulator());
+            pane = newPane(model, version, start, end, aggregate.createAccumulator());
             panes.put(key, pane);
         }
         aggregate.add(in, pane.acc);
@@ -152,23 +182,30 @@ public class PaneAggregateOperator<IN extends PaneRecord, A extends Mergeable<A>
      */
     @Override
     public void processWatermarkStatus(WatermarkStatus status) throws Exception {
-        if (status.isIdle()) flush(Long.MAX_VALUE);
+        if (status.isIdle()) flush(watermark, Long.MAX_VALUE);
         super.processWatermarkStatus(status);
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
+        long previous = watermark;
         watermark = Math.max(watermark, mark.getTimestamp());
-        flush(watermark);
+        flush(previous, watermark);
         // Partials go out before the watermark that completes them, so the second phase never sees them late.
         super.processWatermark(mark);
     }
 
-    /** Emits (and forgets) every pane that ends at or before {@code upTo}, oldest first. */
-    private void flush(long upTo) {
+    /**
+     * Emits (and forgets) every pane that ends at or before {@code upTo}, oldest first; with a delay, every pane of a
+     * model whose slide boundary the watermark crossed from {@code previous} to {@code upTo}.
+     */
+    private void flush(long previous, long upTo) {
         if (!panes.isEmpty()) {
             List<Pane<ACC>> due = new ArrayList<>();
-            for (Pane<ACC> p : panes.values()) if (p.end - 1 <= upTo) due.add(p);
+            for (Pane<ACC> p : panes.values()) {
+                if (p.end - 1 <= upTo && (p.delay == 0 || upTo == Long.MAX_VALUE)) due.add(p);
+                else if (p.delay > 0 && crossed(previous, upTo, p.slide)) due.add(p);
+            }
             due.sort((a, b) -> Long.compare(a.end, b.end));
             StreamRecord<PanePartial<A>> reuse = new StreamRecord<>(null);
             for (Pane<ACC> p : due) {
@@ -186,5 +223,12 @@ public class PaneAggregateOperator<IN extends PaneRecord, A extends Mergeable<A>
                 panes.remove(p.key());
             }
         }
+    }
+
+    /** Whether the watermark passed the last instant of some slide (a pane's end − 1) from {@code from} to {@code to}. */
+    static boolean crossed(long from, long to, long slide) {
+        if (to == Long.MAX_VALUE) return true;
+        if (from == Long.MIN_VALUE) return to != Long.MIN_VALUE;
+        return Math.floorDiv(to + 1, slide) > Math.floorDiv(from + 1, slide);
     }
 }

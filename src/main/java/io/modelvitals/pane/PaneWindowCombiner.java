@@ -31,6 +31,10 @@ import org.apache.flink.util.function.SerializableSupplier;
  * and take the panes whose start falls in them. A window with no pane is not emitted. A partial whose windows have
  * all fired goes to the late side output; one whose first windows have fired counts in the later ones only.
  * Panes are dropped once the last window that needs them has fired, so state is bounded by one window per key.
+ *
+ * <p>With a delay D &gt; 0 ({@link PaneDelay}) a window is computed when the watermark passes its end − 1 + D, once,
+ * final: its records may arrive until then, and its panes' partials come several times (the first phase flushes at
+ * every slide). A partial is late only when every window that takes its pane has been computed.
  */
 public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT>
         extends KeyedProcessFunction<String, PanePartial<ACC>, OUT> {
@@ -44,6 +48,7 @@ public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT>
     private final WindowEmitter<ACC, OUT> emitter;
     private final TypeInformation<ACC> accType;
     private final OutputTag<PanePartial<ACC>> lateTag;
+    private final PaneDelay delay;
     private transient MapState<Long, ACC> panes;
 
     /** @param accType the type of the panes' state: its class name is in savepoints, so it stays the same */
@@ -53,6 +58,18 @@ public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT>
             WindowEmitter<ACC, OUT> emitter,
             TypeInformation<ACC> accType,
             OutputTag<PanePartial<ACC>> lateTag) {
+        this(spec, newAccumulator, emitter, accType, lateTag, PaneDelay.NONE);
+    }
+
+    /** @param delay how long after a window's end its records may still arrive, per model (see the class comment) */
+    public PaneWindowCombiner(
+            MonitorSpec spec,
+            SerializableSupplier<ACC> newAccumulator,
+            WindowEmitter<ACC, OUT> emitter,
+            TypeInformation<ACC> accType,
+            OutputTag<PanePartial<ACC>> lateTag,
+            PaneDelay delay) {
+        this.delay = delay;
         this.spec = spec;
         this.newAccumulator = newAccumulator;
         this.emitter = emitter;
@@ -66,7 +83,8 @@ public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT>
         // Panes go when their last window fires. The TTL is a safety net for what that misses: a watermark that never
         // advances, or a window size changed on restore (windows are cut by the current spec).
         long longestWindow = 1;
-        for (ModelSpec m : spec.monitored()) longestWindow = Math.max(longestWindow, m.windowSizeMs());
+        for (ModelSpec m : spec.monitored())
+            longestWindow = Math.max(longestWindow, PaneDelay.after(m.windowSizeMs(), delay.ms(m)));
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(
                         Math.max(4 * longestWindow, Duration.ofDays(7).toMillis())))
                 .disableCleanupInBackground()
@@ -82,7 +100,7 @@ public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT>
     @Override
     public void processElement(PanePartial<ACC> partial, Context ctx, Collector<OUT> out) throws Exception {
         ModelSpec model = model(ctx.getCurrentKey());
-        long size = model.windowSizeMs(), slide = model.windowSlideMs();
+        long size = model.windowSizeMs(), slide = model.windowSlideMs(), d = delay.ms(model);
         long pane = partial.windowStart;
         long watermark = ctx.timerService().currentWatermark();
         // The windows that take this pane end at start + size for each start (a multiple of the slide) in (pane − size,
@@ -91,8 +109,9 @@ public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT>
         boolean counted = false;
         for (long start = lastStart; start > pane - size; start -= slide) {
             long end = start + size;
-            if (end - 1 > watermark) {
-                ctx.timerService().registerEventTimeTimer(end - 1);
+            long due = PaneDelay.after(end - 1, d);
+            if (due > watermark) {
+                ctx.timerService().registerEventTimeTimer(due);
                 counted = true;
             }
         }
@@ -107,7 +126,7 @@ public class PaneWindowCombiner<ACC extends Mergeable<ACC>, OUT>
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
         ModelSpec model = model(ctx.getCurrentKey());
-        long end = timestamp + 1, start = end - model.windowSizeMs();
+        long end = timestamp + 1 - delay.ms(model), start = end - model.windowSizeMs();
         ACC window = null;
         List<Long> done = new ArrayList<>();
         for (Map.Entry<Long, ACC> e : panes.entries()) {

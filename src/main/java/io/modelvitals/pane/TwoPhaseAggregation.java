@@ -48,6 +48,8 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
 
     final OutputTag<PanePartial<A>> latePartials;
     private final Late<IN, A> late;
+    /** How long after a pane's end its records may still arrive, per model (0 for stages of event time). */
+    public final PaneDelay delay;
 
     /**
      * What becomes of what comes too late: dead letters with a true reason. Each id names both the side output and
@@ -77,6 +79,38 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
             Class<OUT> outType,
             TypeInformation<IN> recordType,
             Late<IN, A> late) {
+        this(
+                firstUid,
+                firstName,
+                secondUid,
+                secondName,
+                aggregator,
+                slicedType,
+                accumulatorType,
+                partialType,
+                emitter,
+                outType,
+                recordType,
+                late,
+                PaneDelay.NONE);
+    }
+
+    /** @param delay D per model: records of a pane may arrive until the watermark passes its end − 1 + D */
+    public TwoPhaseAggregation(
+            String firstUid,
+            String firstName,
+            String secondUid,
+            String secondName,
+            SlicedAggregator<IN, A, S> aggregator,
+            Class<S> slicedType,
+            Class<A> accumulatorType,
+            TypeInformation<PanePartial<A>> partialType,
+            PaneWindowCombiner.WindowEmitter<A, OUT> emitter,
+            Class<OUT> outType,
+            TypeInformation<IN> recordType,
+            Late<IN, A> late,
+            PaneDelay delay) {
+        this.delay = delay;
         this.firstUid = firstUid;
         this.firstName = firstName;
         this.secondUid = secondUid;
@@ -103,27 +137,41 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
         }
     }
 
+    /** The dead letter of a record that came after its pane's windows were computed (the late side output's). */
+    public DeadLetter lateDeadLetter(IN record) throws Exception {
+        return lateDeadLetter(late.asDeadLetter(), record);
+    }
+
+    private static <IN> DeadLetter lateDeadLetter(MapFunction<IN, DeadLetter> asDeadLetter, IN record)
+            throws Exception {
+        DeadLetter d = asDeadLetter.map(record);
+        // Every record here was counted by the join first: it misses this window, not every vital.
+        d.afterCounting = true;
+        return d;
+    }
+
     public Result<OUT> apply(DataStream<IN> sliced, MonitorSpec spec) {
         SingleOutputStreamOperator<PanePartial<A>> partials = sliced.transform(
                         firstName,
                         partialType,
-                        new PaneAggregateOperator<>(spec, aggregator, TypeInformation.of(slicedType), lateRecords))
+                        new PaneAggregateOperator<>(
+                                spec, aggregator, TypeInformation.of(slicedType), lateRecords, delay))
                 .uid(firstUid);
         SingleOutputStreamOperator<OUT> windows = partials.keyBy(PanePartial::mergeKey, Types.STRING)
                 .process(
                         new PaneWindowCombiner<>(
-                                spec, aggregator::newSlice, emitter, TypeInformation.of(accumulatorType), latePartials),
+                                spec,
+                                aggregator::newSlice,
+                                emitter,
+                                TypeInformation.of(accumulatorType),
+                                latePartials,
+                                delay),
                         TypeInformation.of(outType))
                 .uid(secondUid)
                 .name(secondName);
         MapFunction<IN, DeadLetter> asDeadLetter = late.asDeadLetter();
         DataStream<DeadLetter> lateRecordsAsDeadLetters = partials.getSideOutput(lateRecords)
-                .map(r -> {
-                    DeadLetter d = asDeadLetter.map(r);
-                    // Every record here was counted by the join first: it misses this window, not every vital.
-                    d.afterCounting = true;
-                    return d;
-                })
+                .map(r -> lateDeadLetter(asDeadLetter, r))
                 .returns(DeadLetter.class)
                 .uid(late.recordsId())
                 .name(late.recordsName());

@@ -114,4 +114,62 @@ class RuleEvaluatorTest {
             assertFalse(rejected.stream().anyMatch(d -> d.payload == null));
         }
     }
+
+    /**
+     * Quality comes on two timelines once the prediction-time view is built: a model's rules watch the one it chose
+     * (label time by default), and every other vital (no timeline) as always.
+     */
+    @Test
+    void rulesWatchTheQualityTimelineTheModelChose() {
+        MonitorSpec spec = SpecLoader.parse(
+                String.join(
+                        "\n",
+                        "job: {monitor_undeclared_models: false}",
+                        "models:",
+                        "  - name: m",
+                        "    rules:",
+                        "      - {name: low, vital: accuracy, op: '<', threshold: 0.3, min_samples: 4}",
+                        "      - {name: few, vital: error_rate, op: '>', threshold: 0.5, min_samples: 4}",
+                        "  - name: c",
+                        "    quality_timeline: prediction",
+                        "    rules:",
+                        "      - {name: low, vital: accuracy, op: '<', threshold: 0.3, min_samples: 4}",
+                        "      - {name: few, vital: error_rate, op: '>', threshold: 0.5, min_samples: 4}",
+                        ""),
+                "test");
+        RuleEvaluator evaluator = new RuleEvaluator(spec);
+        List<String> seen = new java.util.ArrayList<>();
+        org.apache.flink.util.Collector<RuleCheck> out = new org.apache.flink.util.Collector<>() {
+            @Override
+            public void collect(RuleCheck c) {
+                seen.add(c.model + ":" + c.rule);
+            }
+
+            @Override
+            public void close() {}
+        };
+        for (String model : new String[] {"m", "c"}) {
+            for (String timeline : new String[] {VitalRecord.LABEL_TIMELINE, VitalRecord.PREDICTION_TIMELINE}) {
+                VitalRecord v = new VitalRecord(model, "v1", "all", "accuracy", null, 0.1, 10, 0, 60_000);
+                v.timeline = timeline;
+                seen.add(model + " " + timeline + ":");
+                evaluator.evaluate(v, out);
+            }
+            seen.add(model + " other:");
+            evaluator.evaluate(new VitalRecord(model, "v1", "all", "error_rate", null, 0.9, 10, 0, 60_000), out);
+        }
+        assertEquals(
+                List.of(
+                        "m label:",
+                        "m:low",
+                        "m prediction:",
+                        "m other:",
+                        "m:few",
+                        "c label:",
+                        "c prediction:",
+                        "c:low",
+                        "c other:",
+                        "c:few"),
+                seen);
+    }
 }

@@ -15,7 +15,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** One-minute windows; each window is judged against the pooled three before it. */
+/**
+ * One-minute windows; each window is judged against the pooled three before it, on the prediction's timeline: the
+ * KPIs and quality by prediction time, once both are final (6 minutes after the window's end: the label horizon of 5
+ * minutes plus 1 minute of grace, later than the 2-minute attribution window).
+ */
 class DiscrepancyFunctionTest {
     private static final long MINUTE = 60_000;
     private static final MonitorSpec SPEC = SpecLoader.parse(
@@ -24,6 +28,9 @@ class DiscrepancyFunctionTest {
                     "models:",
                     "  - name: rec",
                     "    window: {size: 1m}",
+                    "    attribution_window: 2m",
+                    "    label_horizon: 5m",
+                    "    late_label_grace: 1m",
                     "    kpis:",
                     "      - {name: take_rate, numerator: {events: [play]}, denominator: {events: [impression]}}",
                     "    discrepancies:",
@@ -44,11 +51,22 @@ class DiscrepancyFunctionTest {
             long correct,
             long plays)
             throws Exception {
-        h.processElement(
-                new StreamRecord<>(vital("accuracy", null, k, correct / 1000.0, 1000, null), (k + 1) * MINUTE - 1));
+        int judged = h.extractOutputValues().size();
+        VitalRecord cohort = vital("accuracy", null, k, correct / 1000.0, 1000, null);
+        cohort.timeline = VitalRecord.PREDICTION_TIMELINE;
+        // Accuracy by label time is not watched: were it taken, its 0 would make every window a fall of quality.
+        VitalRecord byLabelTime = vital("accuracy", null, k, 0.0, 1000, null);
+        byLabelTime.timeline = VitalRecord.LABEL_TIMELINE;
+        long end = (k + 1) * MINUTE;
+        for (VitalRecord v : new VitalRecord[] {byLabelTime, cohort}) {
+            if (DiscrepancyFunction.watches(SPEC, v)) h.processElement(new StreamRecord<>(v, end - 1));
+        }
         h.processElement(new StreamRecord<>(
-                vital("kpi", "take_rate", k, plays / 1000.0, 1000, (double) plays), (k + 1) * MINUTE - 1));
-        h.processWatermark(new Watermark((k + 1) * MINUTE - 1));
+                vital("kpi", "take_rate", k, plays / 1000.0, 1000, (double) plays), end - 1 + 2 * MINUTE));
+        // The KPI is final 2 minutes after the window, the cohort quality 6: not judged before 6.
+        h.processWatermark(new Watermark(end - 2 + 6 * MINUTE));
+        assertEquals(judged, h.extractOutputValues().size(), "judged only when both vitals are final");
+        h.processWatermark(new Watermark(end - 1 + 6 * MINUTE));
     }
 
     /** Φ((x1/n1 − x2/n2) / sqrt(p(1−p)(1/n1 + 1/n2))), p pooled: worked out here, not by the code under test. */

@@ -8,6 +8,7 @@ import io.modelvitals.config.KpiSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
 import io.modelvitals.events.AttributedEvent;
+import io.modelvitals.events.KpiIncrement;
 import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.vitals.KpiAccumulator;
@@ -58,11 +59,24 @@ class KpiVitalsTest {
         return s;
     }
 
-    /** A take-rate of x plays of ≥ 30 s over n impressions. */
+    /** One prediction unit of a KPI with numerator x and denominator y: its increments from (0, 0), worked by hand. */
+    private static void unit(KpiAccumulator acc, String kpi, double x, double y) {
+        KpiIncrement i = new KpiIncrement();
+        i.kpi = kpi;
+        i.dx = x;
+        i.dy = y;
+        i.dxx = x * x;
+        i.dyy = y * y;
+        i.dxy = x * y;
+        AttributedEvent e = event("impression", null);
+        e.increments = List.of(i);
+        KpiAggregator.fold(acc, e, KPIS);
+    }
+
+    /** A take-rate of x played predictions over n shown (one impression each). */
     private static KpiAccumulator takeRate(long x, long n) {
         KpiAccumulator acc = new KpiAccumulator();
-        for (long i = 0; i < n; i++) KpiAggregator.fold(acc, event("impression", null), KPIS);
-        for (long i = 0; i < x; i++) KpiAggregator.fold(acc, event("play", 120.0), KPIS);
+        for (long i = 0; i < n; i++) unit(acc, "take_rate", i < x ? 1 : 0, 1);
         return acc;
     }
 
@@ -71,15 +85,14 @@ class KpiVitalsTest {
     }
 
     @Test
-    void ratiosOfFilteredCountsAndSums() {
+    void ratiosOfFilteredCountsAndSumsOverPredictionUnits() {
         KpiAccumulator acc = new KpiAccumulator();
-        for (int i = 0; i < 10; i++) KpiAggregator.fold(acc, event("impression", null), KPIS);
-        // Plays of 10 s and without a value fail "value >= 30"; 30, 45 and 100 pass: 3 of 10 impressions.
-        for (Double v : new Double[] {10.0, 30.0, 45.0, 100.0, null}) KpiAggregator.fold(acc, event("play", v), KPIS);
-        for (int i = 0; i < 4; i++) KpiAggregator.fold(acc, event("prediction", null), KPIS);
-        KpiAggregator.fold(acc, event("purchase", 9.99), KPIS);
-        KpiAggregator.fold(acc, event("purchase", 20.01), KPIS);
-        KpiAggregator.fold(acc, event("click", 1.0), KPIS); // selected by no KPI
+        // Ten predictions shown once each; plays of 10 s, 30 s, 45 s, 100 s and one without a value on the first five:
+        // 30, 45 and 100 pass "value >= 30", so three units have x = 1: 3 of 10.
+        for (int i = 0; i < 10; i++) unit(acc, "take_rate", i >= 1 && i <= 3 ? 1 : 0, 1);
+        // Four predictions, two of them bought: 9.99 and 20.01.
+        for (double revenue : new double[] {9.99, 20.01, 0, 0}) unit(acc, "revenue_per_prediction", revenue, 1);
+        for (int i = 0; i < 4; i++) KpiAggregator.fold(acc, event("prediction", null), List.of());
 
         Map<String, VitalRecord> v = byName(KpiVitals.of(summary("v1", acc), KPIS));
         VitalRecord takeRate = v.get("kpi/take_rate");
@@ -89,12 +102,71 @@ class KpiVitalsTest {
         // Wilson 95% for 3/10, as tabulated (Newcombe 1998, Statistics in Medicine 17:857, method 3): 0.1078–0.6032.
         assertEquals(0.1078, takeRate.ciLower, 5e-5);
         assertEquals(0.6032, takeRate.ciUpper, 5e-5);
+        // Σx² = 3, Σy² = 10, Σxy = 3 over the ten units.
+        assertEquals(3.0, acc.numeratorSquares.get("take_rate"), 1e-12);
+        assertEquals(10.0, acc.denominatorSquares.get("take_rate"), 1e-12);
+        assertEquals(3.0, acc.crossProducts.get("take_rate"), 1e-12);
 
         VitalRecord revenue = v.get("kpi/revenue_per_prediction");
         assertEquals(30.0 / 4, revenue.value, 1e-12);
         assertEquals(4, revenue.n);
         assertNull(revenue.ciLower, "a ratio of a sum has no Wilson interval");
+        // Σx² = 9.99² + 20.01² = 99.8001 + 400.4001, Σxy = 9.99 + 20.01.
+        assertEquals(500.2002, acc.numeratorSquares.get("revenue_per_prediction"), 1e-9);
+        assertEquals(30.0, acc.crossProducts.get("revenue_per_prediction"), 1e-12);
         assertEquals(4, acc.predictions);
+    }
+
+    /**
+     * A record without increments (a direct event: no prediction) is a unit of its own: an impression is (0, 1), a
+     * play alone is (1, 0) capped at its denominator, so 0 (a proportion never exceeds 1), a purchase (9.99, 0) is a
+     * sum and is not capped.
+     */
+    @Test
+    void aRecordWithoutIncrementsIsAUnitOfItsOwn() {
+        KpiAccumulator acc = new KpiAccumulator();
+        KpiAggregator.fold(acc, event("impression", null), KPIS);
+        KpiAggregator.fold(acc, event("play", 60.0), KPIS);
+        KpiAggregator.fold(acc, event("purchase", 9.99), KPIS);
+        KpiAggregator.fold(acc, event("click", 1.0), KPIS); // selected by no KPI
+        assertEquals(0.0, acc.numerators.get("take_rate"));
+        assertEquals(1.0, acc.denominators.get("take_rate"));
+        assertEquals(9.99, acc.numerators.get("revenue_per_prediction"));
+        assertEquals(0.0, acc.denominators.get("revenue_per_prediction"));
+        assertEquals(9.99 * 9.99, acc.numeratorSquares.get("revenue_per_prediction"), 1e-12);
+        assertEquals(0, acc.predictions);
+    }
+
+    /**
+     * The cap of a proportion on the running totals of one prediction, step by step (worked by hand): a play before
+     * any impression counts 0; the impression releases it; a second play counts nothing more; a second impression
+     * releases it. Each step's increments telescope to the final unit (x, y) = (2, 2): Σx² = Σy² = Σxy = 4.
+     */
+    @Test
+    void aProportionCapsAPredictionsNumeratorAtItsDenominator() {
+        KpiSpec takeRate = KPIS.get(0);
+        double[][] steps = {{1, 0}, {1, 1}, {2, 1}, {2, 2}}; // raw (x, y) after play, impression, play, impression
+        double[][] expected = { // dx, dy, dx², dy², dxy
+            {0, 0, 0, 0, 0}, {1, 1, 1, 1, 1}, {0, 0, 0, 0, 0}, {1, 1, 3, 3, 3}
+        };
+        double x0 = 0, y0 = 0;
+        double[] sums = new double[5];
+        for (int i = 0; i < steps.length; i++) {
+            KpiIncrement inc = KpiIncrement.change(takeRate, x0, y0, steps[i][0], steps[i][1]);
+            double[] got = {inc.dx, inc.dy, inc.dxx, inc.dyy, inc.dxy};
+            for (int j = 0; j < 5; j++) {
+                assertEquals(expected[i][j], got[j], 1e-12, "step " + i + ", term " + j);
+                sums[j] += got[j];
+            }
+            x0 = steps[i][0];
+            y0 = steps[i][1];
+        }
+        assertEquals(List.of(2.0, 2.0, 4.0, 4.0, 4.0), List.of(sums[0], sums[1], sums[2], sums[3], sums[4]));
+        // A sum is not capped: revenue 30 on a prediction counted once is (30, 1).
+        KpiIncrement revenue = KpiIncrement.change(KPIS.get(1), 0, 1, 30, 1);
+        assertEquals(30.0, revenue.dx);
+        assertEquals(900.0, revenue.dxx);
+        assertEquals(30.0, revenue.dxy);
     }
 
     @Test
@@ -179,15 +251,24 @@ class KpiVitalsTest {
     }
 
     @Test
-    void moreEventsThanTheDenominatorIsNotAProportion() {
-        // 15 plays on 10 impressions: a rate, not a share; no interval, no proportion test.
-        List<VitalRecord> out =
-                KpiVitals.compare(summary("v1", takeRate(5, 10)), summary("v2", takeRate(15, 10)), KPIS);
-        VitalRecord diff = byName(out).get("kpi_difference/take_rate");
-        assertEquals(1.0, diff.value, 1e-12);
-        assertNull(diff.pValue);
-        assertNull(diff.ciLower);
-        assertNull(byName(KpiVitals.of(summary("v2", takeRate(15, 10)), KPIS)).get("kpi/take_rate").ciLower);
+    void manyPlaysPerPredictionStillGiveAProportion() {
+        // 15 plays on 10 shown predictions, every prediction played once or twice: capped, each unit has x = 1, so
+        // the take-rate is 10/10 with a Wilson interval, not 1.5 (the old per-event count).
+        KpiAccumulator acc = new KpiAccumulator();
+        for (int i = 0; i < 10; i++) {
+            KpiIncrement play = KpiIncrement.change(KPIS.get(0), 0, 0, 1, 0);
+            KpiIncrement impression = KpiIncrement.change(KPIS.get(0), 1, 0, 1, 1);
+            KpiIncrement again = KpiIncrement.change(KPIS.get(0), 1, 1, i < 5 ? 2 : 1, 1);
+            AttributedEvent e = event("play", 60.0);
+            e.increments = List.of(play, impression, again);
+            KpiAggregator.fold(acc, e, KPIS);
+        }
+        VitalRecord v = byName(KpiVitals.of(summary("v2", acc), KPIS)).get("kpi/take_rate");
+        assertEquals(1.0, v.value, 1e-12);
+        assertEquals(10, v.n);
+        // Wilson 95% for 10/10: the upper bound is 1, the lower 10 / (10 + 1.96²) = 0.7225 (Newcombe 1998, method 3).
+        assertEquals(1.0, v.ciUpper, 1e-12);
+        assertEquals(0.7225, v.ciLower, 5e-5);
     }
 
     @Test

@@ -46,13 +46,16 @@ class SpecValidatorTest {
                         "  - {name: m, task: ranking, window: {size: 0m}, segment_value_cap: 0, top_k: 0,"
                                 + " calibration_bins: 1001}",
                         "  - {name: n, window: {slide: 5m}, calibration_bins: 1000}",
-                        "  - {name: o, window: {size: 1h, slide: 1h}, calibration_bins: 1, alert_stale_after: 2h}"),
+                        "  - {name: o, window: {size: 1h, slide: 1h}, calibration_bins: 1, alert_stale_after: 2h,"
+                                + " quality_timeline: event}",
+                        "  - {name: p, quality_timeline: prediction}"),
                 "models[0].task: must be one of …",
                 "models[0].window: size and slide must be > 0",
                 "models[0].segment_value_cap: must be ≥ 1",
                 "models[0].top_k: must be ≥ 1",
                 "models[0].calibration_bins: between 1 and 1000",
-                "models[1].window.size: required");
+                "models[1].window.size: required",
+                "models[2].quality_timeline: must be 'label' or 'prediction', not 'event'");
     }
 
     @Test

@@ -42,6 +42,7 @@ class PojoSerializationTest {
                 io.modelvitals.functions.PredictionJoinOperator.JoinState.class,
                 io.modelvitals.functions.AlertLifecycleFunction.AlertState.class,
                 AttributedEvent.class,
+                KpiIncrement.class,
                 KpiSummary.class,
                 io.modelvitals.vitals.KpiAccumulator.class,
                 io.modelvitals.vitals.SlicedKpis.class,

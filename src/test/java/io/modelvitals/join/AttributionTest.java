@@ -117,9 +117,38 @@ class AttributionTest {
             assertEquals("v2", e.version);
             assertEquals(Map.of("country", "BR"), e.segment);
         }
+        // Every record counts in its prediction's window: the cohort of predictions made at 1 s.
         assertEquals(
-                List.of(1_000L, 1_200L, 4_000L), out.stream().map(e -> e.ts).collect(Collectors.toList()));
+                List.of(1_000L, 1_000L, 1_000L), out.stream().map(e -> e.ts).collect(Collectors.toList()));
+        // The prediction's unit of ctr (clicks / impressions): (0, 0), then (0, 1), then (1, 1).
+        assertEquals(List.of(), out.get(0).increments, "a prediction is in no term of ctr");
+        assertEquals(List.of("0.0 1.0 0.0 1.0 0.0"), increments(out.get(1)));
+        assertEquals(List.of("1.0 0.0 1.0 0.0 1.0"), increments(out.get(2)));
         assertEquals(List.of(), deadLetters());
+    }
+
+    /** "dx dy dx² dy² dxy" of each KPI an attributed record changes. */
+    private static List<String> increments(AttributedEvent e) {
+        return e.increments.stream()
+                .map(i -> i.dx + " " + i.dy + " " + i.dxx + " " + i.dyy + " " + i.dxy)
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * A click before its impression counts nothing until the impression comes (ctr is a proportion: a prediction's
+     * clicks count only as far as it was shown); a second click on one impression counts nothing. The unit ends at
+     * (1, 1) whatever the order, and the increments sum to it: Σdx = 1, Σdy = 1, Σdx² = 1, Σdy² = 1, Σdxy = 1.
+     */
+    @Test
+    void aClickCountsOnlyAsFarAsItsPredictionWasShown() throws Exception {
+        predict(prediction("p1", "rec", 1_000));
+        send(event("c1", "p1", "click", 1_500));
+        send(event("i1", "p1", "impression", 1_600));
+        send(event("c2", "p1", "click", 1_700));
+        List<AttributedEvent> out = attributed();
+        assertEquals(List.of("0.0 0.0 0.0 0.0 0.0"), increments(out.get(1)), "raw (1, 0): capped to (0, 0)");
+        assertEquals(List.of("1.0 1.0 1.0 1.0 1.0"), increments(out.get(2)), "(1, 1): the click is released");
+        assertEquals(List.of("0.0 0.0 0.0 0.0 0.0"), increments(out.get(3)), "raw (2, 1): still (1, 1)");
     }
 
     @Test
@@ -136,7 +165,11 @@ class AttributionTest {
                 List.of("prediction", "click", "impression"),
                 out.stream().map(e -> e.type).collect(Collectors.toList()));
         assertEquals(
-                List.of(1_000L, 1_000L, 1_100L), out.stream().map(e -> e.ts).collect(Collectors.toList()));
+                List.of(1_000L, 1_000L, 1_000L), out.stream().map(e -> e.ts).collect(Collectors.toList()));
+        // Attributed in arrival order once the prediction is here: the click first (capped: nothing), then the
+        // impression, which releases it.
+        assertEquals(List.of("0.0 0.0 0.0 0.0 0.0"), increments(out.get(1)));
+        assertEquals(List.of("1.0 1.0 1.0 1.0 1.0"), increments(out.get(2)));
         assertTrue(out.stream().allMatch(e -> "v2".equals(e.version)));
     }
 
@@ -213,6 +246,8 @@ class AttributionTest {
         assertEquals(1, out.size());
         assertEquals("v1", out.get(0).version);
         assertNull(out.get(0).segment);
+        assertEquals(3_000L, out.get(0).ts, "no prediction: at its own time");
+        assertEquals(List.of("0.0 1.0 0.0 1.0 0.0"), increments(out.get(0)), "a unit of its own: (0, 1)");
         assertEquals(1, deadLetters().size());
         passDeadline(13_000);
         assertEquals(0, harness.numKeyedStateEntries(), "the dedup entry lasts one attribution window");

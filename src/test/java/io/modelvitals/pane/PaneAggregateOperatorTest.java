@@ -124,4 +124,59 @@ class PaneAggregateOperatorTest {
             assertEquals(List.of("partial all [0,20000) n=3", "Watermark @ 19999"), partials(h));
         }
     }
+
+    /**
+     * With a delay D = 30 s (records of time t may arrive until the watermark passes their pane's end − 1 + 30 s), a
+     * pane is not held until then: what it has is emitted each time the watermark crosses a slide boundary, so the
+     * pane [0, 20 s) comes out twice, and a record is late only once 20 s − 1 + 30 s ≤ watermark.
+     */
+    @Test
+    void withADelayPanesFlushAtEverySlideAndRecordsAreLateOnlyAfterTheDelay() throws Exception {
+        try (OneInputStreamOperatorTestHarness<JoinResult, PanePartial<ClassificationAccumulator>> h =
+                new OneInputStreamOperatorTestHarness<>(new PaneAggregateOperator<>(
+                        SPEC,
+                        new QualityAggregator(SPEC),
+                        TypeInformation.of(SlicedClassification.class),
+                        LATE,
+                        model -> 30_000L))) {
+            h.open();
+            h.processElement(pair(5_000, "a", "a", "all"), 5_000);
+            h.processElement(pair(15_000, "a", "b", "all"), 15_000);
+            h.processWatermark(new Watermark(19_999)); // crosses the slide boundary at 20 s
+            assertEquals(List.of("partial all [0,20000) n=2", "Watermark @ 19999"), partials(h));
+            h.processElement(pair(10_000, "b", "b", "all"), 25_000); // behind the watermark, within the delay
+            h.processWatermark(new Watermark(30_000)); // no boundary crossed: nothing flushed
+            assertEquals(3, h.getOutput().size(), partials(h).toString());
+            h.processWatermark(new Watermark(39_999)); // the boundary at 40 s: the pane's second partial
+            assertEquals("partial all [0,20000) n=1", partials(h).get(3));
+            assertEquals(
+                    0, h.getSideOutput(LATE) == null ? 0 : h.getSideOutput(LATE).size());
+
+            h.processWatermark(new Watermark(49_998));
+            h.processElement(pair(19_999, "a", "a", "all"), 49_998); // end − 1 + D = 49 999 > 49 998: counts
+            assertEquals(null, h.getSideOutput(LATE), "one millisecond before the boundary is not late");
+            h.processWatermark(new Watermark(49_999));
+            h.processElement(pair(0, "a", "a", "all"), 49_999); // end − 1 + D = 49 999 ≤ watermark: late
+            assertEquals(1, h.getSideOutput(LATE).size(), "exactly at the boundary is late");
+            h.processWatermark(new Watermark(59_999));
+            List<String> out = partials(h);
+            assertTrue(out.contains("partial all [0,20000) n=1"), out.toString());
+            assertEquals(
+                    2,
+                    out.stream()
+                            .filter(o -> o.equals("partial all [0,20000) n=1"))
+                            .count(),
+                    "the record at 19 999 came out at the boundary of 60 s, the late one did not: " + out);
+        }
+    }
+
+    @Test
+    void slideBoundaries() {
+        assertTrue(PaneAggregateOperator.crossed(19_998, 19_999, 20_000), "19 999 is the last instant of [0, 20 s)");
+        assertTrue(!PaneAggregateOperator.crossed(19_999, 39_998, 20_000));
+        assertTrue(PaneAggregateOperator.crossed(Long.MIN_VALUE, 5, 20_000), "the first watermark flushes");
+        assertTrue(PaneAggregateOperator.crossed(-1, 19_999, 20_000));
+        assertTrue(PaneAggregateOperator.crossed(-2, -1, 20_000), "-1 is the last instant of [-20 s, 0)");
+        assertTrue(!PaneAggregateOperator.crossed(-1, 19_998, 20_000));
+    }
 }

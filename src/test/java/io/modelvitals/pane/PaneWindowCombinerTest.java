@@ -126,4 +126,43 @@ class PaneWindowCombinerTest {
                 .collect(Collectors.toList());
         assertEquals(List.of(100L), late);
     }
+
+    /**
+     * With a delay D = 30 s for "m" (undeclared: tumbling 1 m windows), the window [0, 60 s) is computed once, final, when the
+     * watermark passes 60 s − 1 + 30 s: partials of its pane that come after its end still count; one after that is
+     * late.
+     */
+    @Test
+    void withADelayAWindowIsComputedOnceItsDelayHasPassed() throws Exception {
+        harness.close();
+        KeyedOneInputStreamOperatorTestHarness<String, PanePartial<KpiAccumulator>, KpiSummary> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new PaneWindowCombiner<>(
+                                SPEC,
+                                KpiAccumulator::new,
+                                new SummaryTagger<KpiAccumulator, KpiSummary>(KpiSummary::new),
+                                TypeInformation.of(KpiAccumulator.class),
+                                LATE,
+                                model -> 30_000L)),
+                        PanePartial::mergeKey,
+                        Types.STRING);
+        harness = h; // closed by tearDown
+        {
+            h.open();
+            partial("m", 0, 60_000, 5);
+            h.processWatermark(new Watermark(59_999));
+            assertEquals(List.of(), windows(), "not at the window's end");
+            partial("m", 0, 60_000, 7); // the pane's next flush, after the window's end
+            partial("m", 60_000, 60_000, 1);
+            h.processWatermark(new Watermark(89_998));
+            assertEquals(List.of(), windows());
+            h.processWatermark(new Watermark(89_999)); // 60 s − 1 + 30 s
+            assertEquals(List.of("0-60:12"), windows());
+            partial("m", 0, 60_000, 100); // its only window has been computed
+            assertEquals(1, h.getSideOutput(LATE).size());
+            h.processWatermark(new Watermark(149_999));
+            assertEquals(List.of("0-60:12", "60-120:1"), windows());
+            assertEquals(0, h.numKeyedStateEntries(), "every pane dropped after its window");
+        }
+    }
 }

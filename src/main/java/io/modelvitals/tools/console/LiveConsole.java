@@ -114,6 +114,8 @@ public final class LiveConsole {
     public void vital(JsonNode v) {
         listener.vital(v);
         if (!"all".equals(v.path("segment").asText())) return;
+        // Quality by prediction time comes a label horizon later: its window's row was printed long ago.
+        if (v.has("timeline")) return;
         String version = v.path("model").asText() + "/" + v.path("version").asText();
         long windowEnd = v.path("window_end").asLong();
         String key = String.format("%015d|%s", windowEnd, version);

@@ -162,6 +162,9 @@ public final class ReportData {
         long latestDriftWindow = Long.MIN_VALUE;
         for (JsonNode v : vitals) {
             if (!"all".equals(v.path("segment").asText())) continue;
+            // Quality by prediction time would share its charts with the label-time series: the report shows the
+            // latter.
+            if (v.has("timeline")) continue;
             String version = v.path("version").asText();
             String vital = v.path("vital").asText();
             long end = v.path("window_end").asLong();
