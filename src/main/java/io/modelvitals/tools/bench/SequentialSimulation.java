@@ -40,7 +40,7 @@ import org.apache.commons.math3.distribution.BetaDistribution;
  * and plays of one prediction correlated (intra-prediction correlation 0.19), as when one user sees several items.
  *
  * <p>Run: {@code mvn -q -o compile exec:exec@sequential} or {@code java -cp … SequentialSimulation [seed] [experiments]
- * [looks] [predictionsPerWindow] [maxImpressions] [incidentRuns]}.
+ * [looks] [predictionsPerWindow] [maxImpressions] [incidentRuns] [effect] [incidentFactor]}.
  */
 public final class SequentialSimulation {
     static final String KPI = "take_rate";
@@ -85,6 +85,8 @@ public final class SequentialSimulation {
         if (args.length > 3) s.predictionsPerWindow = Integer.parseInt(args[3]);
         if (args.length > 4) s.maxImpressions = Integer.parseInt(args[4]);
         if (args.length > 5) s.incidentRuns = Integer.parseInt(args[5]);
+        if (args.length > 6) s.experiment = "{effect: " + Double.parseDouble(args[6]) + ", alpha: 0.05}";
+        if (args.length > 7) s.incidentFactor = Double.parseDouble(args[7]);
         long started = System.nanoTime();
         Result r = run(s);
         System.out.printf(
