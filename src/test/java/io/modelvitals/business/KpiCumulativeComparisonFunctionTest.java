@@ -266,4 +266,31 @@ class KpiCumulativeComparisonFunctionTest {
             assertEquals(0, h.numEventTimeTimers());
         }
     }
+
+    @Test
+    void rulesGateOnTheConfidenceSequenceOrOnTheAlwaysValidPValue() {
+        MonitorSpec spec = spec(String.join(
+                "\n",
+                "    rules:",
+                "      - {name: cs, vital: kpi_cumulative_difference, class: take_rate, op: '<', threshold: 0,",
+                "         gate: confidence_interval}",
+                "      - {name: p, vital: kpi_cumulative_difference, class: take_rate, op: '<', threshold: 0,",
+                "         gate: significance, alpha: 0.05}"));
+        io.modelvitals.alerting.RuleEvaluator rules = new io.modelvitals.alerting.RuleEvaluator(spec);
+        VitalRecord v = new VitalRecord("rec", "v2", "all", "kpi_cumulative_difference", "take_rate", -0.05, 500, 0, 1);
+        v.reference = "champion";
+        v.ciLower = -0.09;
+        v.ciUpper = -0.01; // wholly below 0
+        v.pValue = 0.01;
+        List<io.modelvitals.events.RuleCheck> checks = new ArrayList<>();
+        rules.evaluate(v, new org.apache.flink.api.common.functions.util.ListCollector<>(checks));
+        assertEquals(2, checks.size());
+        assertTrue(checks.get(0).breached && checks.get(1).breached, checks.toString());
+
+        v.ciUpper = 0.01; // the sequence reaches 0: no breach; p above alpha: none either
+        v.pValue = 0.2;
+        checks.clear();
+        rules.evaluate(v, new org.apache.flink.api.common.functions.util.ListCollector<>(checks));
+        assertTrue(!checks.get(0).breached && !checks.get(1).breached, checks.toString());
+    }
 }
