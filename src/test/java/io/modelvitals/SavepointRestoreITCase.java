@@ -846,6 +846,12 @@ class SavepointRestoreITCase {
     /** Vitals the recorded build did not emit (issue 17): missing from its windows, compared everywhere else. */
     static final java.util.Set<String> SINCE_RECORDING =
             java.util.Set.of("calibration_error_debiased", "class_drift", "value_drift");
+    /**
+     * Vitals of operators added since the recording (issue 18: the cumulative comparison): the savepoint has no state
+     * for them, so after the restore their sums begin at the cut while the reference's begin at the start. Not compared.
+     */
+    static final java.util.Set<String> STATE_SINCE_RECORDING =
+            java.util.Set.of("kpi_cumulative_difference", "sample_ratio_cumulative_p_value");
     /** Fields the recorded build did not write (issue 17: PSI's and JS's null p-values). */
     static final java.util.Set<String> FIELDS_SINCE_RECORDING = java.util.Set.of("p_value");
     /** Vitals whose interval changed definition since the recording (issue 17: Newcombe instead of Wald). */
@@ -911,12 +917,14 @@ class SavepointRestoreITCase {
         Map<String, List<JsonNode>> got = new TreeMap<>();
         for (String l : expected) {
             JsonNode o = mapper.readTree(l);
+            if (STATE_SINCE_RECORDING.contains(o.path("vital").asText(""))) continue;
             if (kind.equals("vitals") && changedTimelineBeforeTheCut(o)) continue;
             if (kind.equals("alerts")) withoutChangedTimelineValues(o);
             want.computeIfAbsent(identity(kind, o), k -> new ArrayList<>()).add(o);
         }
         for (String l : actual) {
             JsonNode o = mapper.readTree(l);
+            if (STATE_SINCE_RECORDING.contains(o.path("vital").asText(""))) continue;
             if (kind.equals("vitals") && changedTimelineBeforeTheCut(o)) continue;
             if (kind.equals("alerts")) withoutChangedTimelineValues(o);
             got.computeIfAbsent(identity(kind, o), k -> new ArrayList<>()).add(o);

@@ -6,6 +6,7 @@ import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.Vitals;
 import io.modelvitals.events.Keys;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.vitals.Proportions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +25,13 @@ import org.apache.flink.util.Collector;
  * The model metric and the business metric telling opposite stories, per (model, version, segment):
  * in each window, the KPI is compared with its pooled value over the previous {@code windows}
  * non-overlapping windows, and so is the quality vital. When the KPI fell significantly (one-sided
- * two-proportion z-test at {@code alpha}) while the quality vital did not fall significantly, the
- * {@code discrepancy} vital is 1 — the model looks as good or better and the business gets worse —
- * else 0. Both are on the prediction's timeline (the KPIs, and quality by prediction time), so a window compares the
- * same predictions' business outcome and labels; it is judged when the watermark passes its end − 1 plus the later
- * of the two stages' delays ({@link #delayMs}), when both final vitals are here.
+ * two-proportion z-test at {@code alpha}) while the quality vital is shown non-inferior to its baseline
+ * within {@code margin} (the lower of the two one-sided tests, at {@code alpha}), the {@code discrepancy}
+ * vital is 1 — the model is shown to be as good and the business gets worse — else 0. "Quality did not
+ * fall significantly" is not evidence that it held: with 300 labels a real fall of 0.80 → 0.76 passed it
+ * in half the windows. Both are on the prediction's timeline (the KPIs, and quality by prediction time), so a window
+ * compares the same predictions' business outcome and labels; it is judged when the watermark passes its end − 1 plus
+ * the later of the two stages' delays ({@link #delayMs}), when both final vitals are here.
  */
 public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecord, VitalRecord> {
     private final MonitorSpec spec;
@@ -130,8 +133,9 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
         // More events than the denominator (several plays per impression) is not a proportion to test.
         if (Math.round(kpi.numerator) > kpi.n || baseKx > baseKn) return null;
         double kpiFell = KpiVitals.lowerPValue(Math.round(kpi.numerator), kpi.n, baseKx, baseKn);
-        double qualityFell = KpiVitals.lowerPValue(Math.round(quality.value * quality.n), quality.n, baseQx, baseQn);
-        boolean disagree = kpiFell < d.alpha && qualityFell >= d.alpha;
+        double qualityHeld = Proportions.nonInferiorityPValue(
+                Math.round(quality.value * quality.n), quality.n, baseQx, baseQn, d.margin());
+        boolean disagree = kpiFell < d.alpha && qualityHeld < d.alpha;
         VitalRecord v = new VitalRecord(
                 kpi.model,
                 kpi.version,

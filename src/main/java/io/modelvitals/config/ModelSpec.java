@@ -34,6 +34,8 @@ public class ModelSpec implements Serializable {
     public java.util.Map<String, Double> trafficSplit;
     /** A business event counts for a prediction up to this long after it. */
     public String attributionWindow;
+    /** The cumulative champion-against-challenger experiment: start, tuning and level (defaults when unset). */
+    public ExperimentSpec experiment;
 
     public List<KpiSpec> kpis;
     /** The one metric the model is optimised for (reported as optimization_metric). */
@@ -133,6 +135,11 @@ public class ModelSpec implements Serializable {
         return null;
     }
 
+    /** The experiment block, or its defaults when the model has none. */
+    public ExperimentSpec experiment() {
+        return experiment == null ? ExperimentSpec.DEFAULTS : experiment;
+    }
+
     public KpiSpec kpi(String name) {
         for (KpiSpec k : kpis) if (k != null && name.equals(k.name)) return k;
         return null;
@@ -158,6 +165,7 @@ public class ModelSpec implements Serializable {
         m.champion = champion;
         m.trafficSplit = trafficSplit;
         m.attributionWindow = attributionWindow;
+        m.experiment = experiment;
         m.kpis = kpis;
         m.optimizationMetric = optimizationMetric;
         m.goals = goals;

@@ -29,6 +29,7 @@ final class SpecValidator {
             Vitals.CLASS_SHARE,
             Vitals.KPI,
             Vitals.KPI_DIFFERENCE,
+            Vitals.KPI_CUMULATIVE_DIFFERENCE,
             Vitals.ERROR_RATE,
             Vitals.TOP_K_ACCURACY);
     /** The vitals that are x successes of n trials (the record's n): what a bernoulli_cusum can watch. */
@@ -159,12 +160,14 @@ final class SpecValidator {
                 errors.add(rat + ".reference: " + r.vital + " is not a drift vital");
             }
         }
-        if (Vitals.SAMPLE_RATIO_P_VALUE.equals(r.vital)
+        if ((Vitals.SAMPLE_RATIO_P_VALUE.equals(r.vital) || Vitals.SAMPLE_RATIO_CUMULATIVE_P_VALUE.equals(r.vital))
                 && (m.trafficSplit == null || m.trafficSplit.isEmpty() || m.kpis.isEmpty())) {
-            errors.add(rat + ".vital: sample_ratio_p_value needs the model's traffic_split and kpis"
+            errors.add(rat + ".vital: " + r.vital + " needs the model's traffic_split and kpis"
                     + " (the KPI pipeline counts the traffic)");
         }
+        // The cumulative comparison tests ratios of sums too (delta method), once the sums carry their moments.
         if ("significance".equals(r.gate)
+                && !Vitals.KPI_CUMULATIVE_DIFFERENCE.equals(r.vital)
                 && r.cls != null
                 && m.kpi(r.cls) != null
                 && m.kpi(r.cls).numerator != null
@@ -310,7 +313,26 @@ final class SpecValidator {
             }
             if (d.windows < 1) errors.add(dat + ".windows: must be ≥ 1");
             if (!(d.alpha > 0 && d.alpha < 1)) errors.add(dat + ".alpha: a significance level in (0, 1)");
+            if (d.margin != null && !(d.margin > 0 && d.margin < 1)) {
+                errors.add(dat + ".margin: a non-inferiority margin in (0, 1) (a fall of the quality proportion)");
+            }
         }
+        if (m.experiment != null) validateExperiment(errors, at + ".experiment", m.experiment);
+    }
+
+    /** The cumulative comparison's experiment: an ISO instant, a relative effect > 0, a level in (0, 1). */
+    private static void validateExperiment(List<String> errors, String at, ExperimentSpec e) {
+        if (e.start != null) {
+            try {
+                java.time.Instant.parse(e.start);
+            } catch (java.time.format.DateTimeParseException x) {
+                errors.add(at + ".start: an ISO-8601 instant such as 2026-11-02T09:00:00Z");
+            }
+        }
+        if (e.effect != null && !(e.effect > 0 && Double.isFinite(e.effect))) {
+            errors.add(at + ".effect: a relative change > 0 (0.1: the test is tuned to a 10% change)");
+        }
+        if (e.alpha != null && !(e.alpha > 0 && e.alpha < 1)) errors.add(at + ".alpha: a level in (0, 1)");
     }
 
     private static void validateTerm(List<String> errors, String at, KpiTerm t) {
@@ -382,9 +404,12 @@ final class SpecValidator {
                 errors.add(rat + ".fdr: controls the rate across segments: needs per_segment: true");
             }
             // The one-sided p-value FDR needs is the proportion's own against the threshold (not a difference's test).
-            if (r.vital != null && (!WITH_INTERVAL.contains(r.vital) || r.vital.equals(Vitals.KPI_DIFFERENCE))) {
+            if (r.vital != null
+                    && (!WITH_INTERVAL.contains(r.vital)
+                            || r.vital.equals(Vitals.KPI_DIFFERENCE)
+                            || r.vital.equals(Vitals.KPI_CUMULATIVE_DIFFERENCE))) {
                 errors.add(rat + ".fdr: needs a proportion vital " + new TreeSet<>(WITH_INTERVAL)
-                        + " other than kpi_difference");
+                        + " other than kpi_difference and kpi_cumulative_difference");
             }
             if (!compare.equals("value") || r.detector != null) {
                 errors.add(rat + ".fdr: only for threshold rules (compare: value)");

@@ -80,6 +80,13 @@ public final class Vitals {
     public static final String KPI_RELATIVE_DIFFERENCE = "kpi_relative_difference";
     /** Chi-square goodness of fit of the versions' prediction counts against the configured traffic split (version "all"). */
     public static final String SAMPLE_RATIO_P_VALUE = "sample_ratio_p_value";
+    /**
+     * A challenger's KPI minus its champion's over all windows since the experiment began (reference: champion), with
+     * the always-valid p-value (mSPRT) and the confidence sequence as ci_lower / ci_upper: the one to alert on.
+     */
+    public static final String KPI_CUMULATIVE_DIFFERENCE = "kpi_cumulative_difference";
+    /** The sample-ratio check on the versions' prediction counts since the experiment began (version "all"). */
+    public static final String SAMPLE_RATIO_CUMULATIVE_P_VALUE = "sample_ratio_cumulative_p_value";
     /** 1 when the KPI fell significantly while the quality vital (the record's reference) held or rose, else 0. */
     public static final String DISCREPANCY = "discrepancy";
 
@@ -120,12 +127,14 @@ public final class Vitals {
             java.util.List.of("accuracy", "precision", "recall", "f1", "macro_f1", "roc_auc");
 
     /** Vitals about one KPI, named in a rule's {@code class}. */
-    public static final Set<String> BY_KPI = Set.of(KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE, DISCREPANCY);
+    public static final Set<String> BY_KPI =
+            Set.of(KPI, KPI_DIFFERENCE, KPI_RELATIVE_DIFFERENCE, KPI_CUMULATIVE_DIFFERENCE, DISCREPANCY);
 
     /** Vitals that carry a p-value, for {@code gate: significance}. */
     public static final Set<String> WITH_P_VALUE = Set.of(
             KPI_DIFFERENCE,
             KPI_RELATIVE_DIFFERENCE,
+            KPI_CUMULATIVE_DIFFERENCE,
             CLASS_PSI,
             CLASS_JS_DISTANCE,
             VALUE_PSI,
@@ -202,6 +211,8 @@ public final class Vitals {
             KPI_DIFFERENCE,
             KPI_RELATIVE_DIFFERENCE,
             SAMPLE_RATIO_P_VALUE,
+            KPI_CUMULATIVE_DIFFERENCE,
+            SAMPLE_RATIO_CUMULATIVE_P_VALUE,
             DISCREPANCY,
             MEAN_ERROR,
             MAPE,

@@ -7,6 +7,7 @@ import io.modelvitals.alerting.RuleEvaluator;
 import io.modelvitals.business.AttributedEventSlicer;
 import io.modelvitals.business.DiscrepancyFunction;
 import io.modelvitals.business.KpiComparisonFunction;
+import io.modelvitals.business.KpiCumulativeComparisonFunction;
 import io.modelvitals.business.KpiPanes;
 import io.modelvitals.business.KpiVitalsFunction;
 import io.modelvitals.config.Durations;
@@ -279,7 +280,13 @@ public final class VitalsJob {
                 .process(new KpiComparisonFunction(spec))
                 .uid("kpi-comparison")
                 .name("Challengers against the champion");
-        return kpiVitals.union(comparisons);
+        // Each window is a look at the sums since the experiment began: the always-valid test to alert on.
+        DataStream<VitalRecord> cumulative = kpis.windows
+                .keyBy(KpiSummary::comparisonKey)
+                .process(new KpiCumulativeComparisonFunction(spec))
+                .uid("kpi-cumulative-comparison")
+                .name("Challengers against the champion since the experiment began");
+        return kpiVitals.union(comparisons, cumulative);
     }
 
     /**

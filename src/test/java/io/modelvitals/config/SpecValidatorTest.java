@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class SpecValidatorTest {
     private static final String DURATION = " is not a duration: use a number and one of ms, s, m, h, d (e.g. 10m)";
-    private static final String WITH_INTERVAL = "[accuracy, class_share, error_rate, kpi, kpi_difference,"
-            + " label_coverage, precision, recall, top_k_accuracy]";
+    private static final String WITH_INTERVAL =
+            "[accuracy, class_share, error_rate, kpi, kpi_cumulative_difference, kpi_difference,"
+                    + " label_coverage, precision, recall, top_k_accuracy]";
 
     @Test
     void aMinimalSpecIsValid() {
@@ -193,7 +194,8 @@ class SpecValidatorTest {
                 "models[0].rules[6].keep_firing_for: 'soon'" + DURATION,
                 "models[0].rules[6].fdr: a false discovery rate in (0, 1)",
                 "models[0].rules[6].fdr: controls the rate across segments: needs per_segment: true",
-                "models[0].rules[6].fdr: needs a proportion vital " + WITH_INTERVAL + " other than kpi_difference",
+                "models[0].rules[6].fdr: needs a proportion vital " + WITH_INTERVAL
+                        + " other than kpi_difference and kpi_cumulative_difference",
                 "models[0].rules[7].min_samples: must be ≥ 1",
                 "models[0].rules[7].for: must be ≥ 1 window",
                 "models[0].rules[7].severity: must be one of …");
@@ -277,6 +279,41 @@ class SpecValidatorTest {
                         + " so significance can never pass",
                 "models[0].rules[5].class: no discrepancy watches the kpi 'rev'",
                 "models[1].rules[0].vital: sample_ratio_p_value needs the model's traffic_split and kpis"
+                        + " (the KPI pipeline counts the traffic)");
+    }
+
+    @Test
+    void theExperimentTheCumulativeComparisonAndTheDiscrepancyMargin() {
+        assertErrors(
+                String.join(
+                        "\n",
+                        "models:",
+                        "  - name: m",
+                        "    traffic_split: {v1: 0.95, v2: 0.05}",
+                        "    experiment: {start: 'yesterday', effect: 0, alpha: 1.5}",
+                        "    kpis:",
+                        "      - {name: ctr, numerator: {events: [click]}, denominator: {events: [prediction]}}",
+                        "      - {name: rev, numerator: {events: [buy], measure: sum},"
+                                + " denominator: {events: [prediction]}}",
+                        "    discrepancies:",
+                        "      - {quality: accuracy, kpi: ctr, margin: 0}",
+                        "    rules:",
+                        "      - {name: a, vital: kpi_cumulative_difference, class: ctr, op: '<', threshold: 0,"
+                                + " gate: confidence_interval}",
+                        "      - {name: b, vital: kpi_cumulative_difference, class: rev, op: '<', threshold: 0,"
+                                + " gate: significance, alpha: 0.05}",
+                        "      - {name: c, vital: kpi_cumulative_difference, op: '<', threshold: 0}",
+                        "      - {name: d, vital: sample_ratio_cumulative_p_value, op: '<', threshold: 0.0005}",
+                        "  - name: n",
+                        "    experiment: {start: '2026-11-02T09:00:00Z', effect: 0.2, alpha: 0.01}",
+                        "    rules: [{name: s, vital: sample_ratio_cumulative_p_value, op: '<', threshold: 0.001}]"),
+                "models[0].discrepancies[0].margin: a non-inferiority margin in (0, 1) (a fall of the quality"
+                        + " proportion)",
+                "models[0].experiment.start: an ISO-8601 instant such as 2026-11-02T09:00:00Z",
+                "models[0].experiment.effect: a relative change > 0 (0.1: the test is tuned to a 10% change)",
+                "models[0].experiment.alpha: a level in (0, 1)",
+                "models[0].rules[2].class: required for kpi_cumulative_difference: the name of one of the model's kpis",
+                "models[1].rules[0].vital: sample_ratio_cumulative_p_value needs the model's traffic_split and kpis"
                         + " (the KPI pipeline counts the traffic)");
     }
 

@@ -45,6 +45,8 @@ class PojoSerializationTest {
                 KpiIncrement.class,
                 KpiSummary.class,
                 io.modelvitals.vitals.KpiAccumulator.class,
+                io.modelvitals.vitals.ExperimentSums.class,
+                io.modelvitals.vitals.ExperimentTraffic.class,
                 io.modelvitals.vitals.SlicedKpis.class,
                 Feedback.class,
                 Heartbeat.class,
