@@ -109,7 +109,22 @@ class MulticlassEstimatorTest {
 
         assertEquals(25.0 / 36, value("estimated_accuracy", null), 1e-6);
         VitalRecord accuracy = out("estimated_accuracy", null).get(0);
-        double sd = Math.sqrt((3 * (7.0 / 9) * (2.0 / 9) + 0.25 + 2 * (1.0 / 3) * (2.0 / 3)) / 36);
+        double sampling = (3 * (7.0 / 9) * (2.0 / 9) + 0.25 + 2 * (1.0 / 3) * (2.0 / 3)) / 36;
+        // The calibrations' error, per class and bin (each bin its own block, 9 labels, Laplace (hits + 1)/11), times
+        // (∂ accuracy/∂p)²: p̂_A = p̃_A/(p̃_A + p̃_B) moves by p̃_B/sum² with p̃_A and by −p̃_A/sum² with p̃_B. A in
+        // bin 7:
+        // (3·2/9 + (7/9)/(14/9)²)/6; A in bin 3: 2·(−2/3)/6; B in bin 2: 3·(−7/9)/6; B in bin 7: −(7/9)/(14/9)²/6;
+        // B in bin 6: 2·(1/3)/6.
+        double lap7 = (8.0 / 11) * (3.0 / 11) / 9,
+                lap3 = (4.0 / 11) * (7.0 / 11) / 9,
+                lap2 = (3.0 / 11) * (8.0 / 11) / 9;
+        double g = (7.0 / 9) / Math.pow(14.0 / 9, 2);
+        double calibration = Math.pow((3 * 2.0 / 9 + g) / 6, 2) * lap7
+                + Math.pow(2 * (-2.0 / 3) / 6, 2) * lap3
+                + Math.pow(3 * (-7.0 / 9) / 6, 2) * lap2 // bin 2 of B: 2 hits, Laplace 3/11
+                + Math.pow(g / 6, 2) * lap7
+                + Math.pow(2 * (1.0 / 3) / 6, 2) * lap3; // bin 6 of B: 6 hits, Laplace 7/11
+        double sd = Math.sqrt(sampling + calibration);
         assertEquals(25.0 / 36 - Z * sd, accuracy.ciLower, 1e-6);
         assertEquals(1.0, accuracy.ciUpper, 1e-12); // 25/36 + 1.96·0.184 = 1.05, clipped
         assertEquals(6, accuracy.n);
