@@ -9,6 +9,8 @@ import io.modelvitals.events.EstimationSummary;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.vitals.EstimationAccumulator;
 import io.modelvitals.vitals.ScoreBins;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -18,6 +20,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code score: scores} through the estimator, classes [A, B], 10 bins, windows of 60 s, label horizon 2 min,
@@ -93,6 +96,43 @@ class MulticlassEstimatorTest {
         List<VitalRecord> v = out(vital, cls);
         assertEquals(1, v.size(), vital + " " + cls + ": " + harness.extractOutputValues());
         return v.get(0).value;
+    }
+
+    /**
+     * A baseline file's calibration applies from the first window. Two bins; A's scores (0.8 hit, 0.1, 0.4 hit): p_A =
+     * (½, 1); B's (0.2, 0.9 hit, 0.6): p_B = (0, ½). Window 0: A with bins (1, 0) → p̂ = (1, 0); B with bins (0, 1) →
+     * p̃ = (½, ½). Accuracy (1 + ½)/2 = 0.75.
+     */
+    @Test
+    void aBaselineFileCalibratesFromTheFirstWindow(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("cal.csv"), "label,A,B\nA,0.8,0.2\nB,0.1,0.9\nA,0.4,0.6\n");
+        Files.writeString(
+                dir.resolve("spec.yaml"),
+                String.join(
+                        "\n",
+                        "models:",
+                        "  - name: m",
+                        "    window: {size: 1m}",
+                        "    label_horizon: 2m",
+                        "    estimation: {score: scores, classes: [A, B], bins: 2, min_samples: 1,"
+                                + " calibration: {source: baseline, file: cal.csv}}",
+                        ""));
+        MonitorSpec spec = SpecLoader.load(dir.resolve("spec.yaml"));
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new PerformanceEstimator(spec)),
+                EstimationSummary::versionKey,
+                Types.STRING);
+        harness.open();
+        EstimationAccumulator w0 = new EstimationAccumulator();
+        w0.predictions.add("A", 1);
+        w0.predictions.addVector("A", new int[] {1, 0}, null);
+        w0.predictions.add("B", 1);
+        w0.predictions.addVector("B", new int[] {0, 1}, null);
+        summary(0, w0);
+        assertEquals(0.75, value("estimated_accuracy", null), 1e-9);
+        assertEquals(1.0, value("estimated_precision", "A"), 1e-9);
+        assertEquals(0.5, value("estimated_precision", "B"), 1e-9);
     }
 
     @Test
