@@ -45,6 +45,10 @@ import org.apache.flink.util.Collector;
  * watermark jumping past both) waits for it. estimation_error_* compares the realized value with the estimate of the
  * same labelled predictions.
  *
+ * <p>{@code score: scores}: the same states hold each prediction's vector of per-class score bins as well ({@link
+ * ScoreBins#vectors}); the calibration is one isotonic fit per class, one-vs-rest, and the metrics those of
+ * {@link MulticlassEstimation}.
+ *
  * <p>Outcomes arrive in windows of arrival time, by the pane of their prediction. With sliding windows a pane is in
  * several windows, so only the windows that tile time (start a multiple of the size) are read for outcomes: each
  * outcome counts once.
