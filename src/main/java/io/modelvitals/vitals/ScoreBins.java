@@ -45,6 +45,7 @@ public class ScoreBins implements Mergeable<ScoreBins> {
         StringBuilder k = new StringBuilder(predictedClass).append(SEP);
         for (int j = 0; j < bins.length; j++) k.append(j == 0 ? "" : ",").append(bins[j]);
         k.append(SEP).append(actual == null ? "" : actual);
+        if (vectors == null) vectors = new HashMap<>(); // restored from a version without vectors
         vectors.merge(k.toString(), 1L, Long::sum);
     }
 

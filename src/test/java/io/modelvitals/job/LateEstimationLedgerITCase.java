@@ -98,6 +98,7 @@ class LateEstimationLedgerITCase {
             seen.merge(origin, 1, Integer::sum);
             latePerFile.merge(topic, 1, Integer::sum);
         }
+        System.out.println("late lines dead-lettered (of 30 planned per file): " + latePerFile);
         assertTrue(seen.values().stream().allMatch(n -> n == 1), "each late line once: " + seen);
         assertTrue(latePerFile.getOrDefault("predictions.jsonl", 0) >= 5, "late predictions: " + latePerFile);
         assertTrue(latePerFile.getOrDefault("labels.jsonl", 0) >= 5, "late labels: " + latePerFile);
