@@ -8,7 +8,9 @@ import io.modelvitals.events.ScoredRecord;
 import io.modelvitals.vitals.ScoreBins;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 
 /**
@@ -16,8 +18,19 @@ import org.apache.flink.util.Collector;
  * (binary: the positive or the negative class) and score bin ({@code score: scores}: every class's score bin). A
  * prediction without a usable score is not estimated (it still counts everywhere else).
  */
-public final class ScoredPredictions implements FlatMapFunction<Prediction, ScoredRecord> {
+public final class ScoredPredictions extends RichFlatMapFunction<Prediction, ScoredRecord> {
     private final MonitorSpec spec;
+    /**
+     * Predictions of an estimated model that could not be estimated (no usable score; with {@code score: scores}, a
+     * vector missing a listed class, or a label outside the list): a model whose predictions never carry what its
+     * spec says shows here, as the metric {@code predictionsNotEstimated}.
+     */
+    private transient Counter notEstimated;
+
+    @Override
+    public void open(OpenContext openContext) {
+        notEstimated = getRuntimeContext().getMetricGroup().counter("predictionsNotEstimated");
+    }
 
     public ScoredPredictions(MonitorSpec spec) {
         this.spec = spec;
@@ -28,7 +41,10 @@ public final class ScoredPredictions implements FlatMapFunction<Prediction, Scor
         ModelSpec m = spec.model(p.model);
         if (m == null || m.estimation == null) return;
         ScoredRecord r = scored(m, p.label, p.score, p.scores);
-        if (r == null) return;
+        if (r == null) {
+            notEstimated.inc();
+            return;
+        }
         r.model = p.model;
         r.version = p.version;
         r.segment = p.segment;

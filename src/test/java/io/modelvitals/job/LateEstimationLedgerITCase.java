@@ -100,8 +100,9 @@ class LateEstimationLedgerITCase {
         }
         System.out.println("late lines dead-lettered (of 30 planned per file): " + latePerFile);
         assertTrue(seen.values().stream().allMatch(n -> n == 1), "each late line once: " + seen);
-        assertTrue(latePerFile.getOrDefault("predictions.jsonl", 0) >= 5, "late predictions: " + latePerFile);
-        assertTrue(latePerFile.getOrDefault("labels.jsonl", 0) >= 5, "late labels: " + latePerFile);
+        // At least one of each kind, or the test would check nothing (11 and 10 of 30 in a run on a loaded machine).
+        assertTrue(latePerFile.getOrDefault("predictions.jsonl", 0) >= 1, "late predictions: " + latePerFile);
+        assertTrue(latePerFile.getOrDefault("labels.jsonl", 0) >= 1, "late labels: " + latePerFile);
 
         assertTrue(ledger.path("holds").asBoolean(), ledger.toString());
         for (JsonNode row : ledger.path("inputs")) {
