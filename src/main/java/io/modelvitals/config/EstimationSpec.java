@@ -16,13 +16,22 @@ public class EstimationSpec implements Serializable {
     public static final String POSITIVE_PROBABILITY = "positive_probability";
     /** {@code score} is the model's confidence in its predicted class (any classifier). */
     public static final String CONFIDENCE = "confidence";
+    /**
+     * The model reports {@code scores}, a probability per class: multi-class CBPE from the whole vector, each class
+     * calibrated one-vs-rest (any classifier whose predictions carry {@code scores} for every one of {@link #classes}).
+     */
+    public static final String SCORES = "scores";
+    /** At most this many classes with {@code score: scores}: a window keeps each prediction's vector of score bins. */
+    public static final int MAX_CLASSES = 20;
 
     public static final String FIXED = "fixed";
     public static final String BASELINE = "baseline";
     public static final String NEVER = "never";
 
-    /** positive_probability or confidence. */
+    /** positive_probability, confidence or scores. */
     public String score;
+    /** {@code score: scores}: the classes of the scores vector, in a fixed order (required, 2 to {@link #MAX_CLASSES}). */
+    public List<String> classes;
     /** Binary: the class a prediction that is not the positive class is ("0" by default). */
     public String negativeClass;
     /** Equal-width score bins over [0, 1], for the windows and the calibration (20 by default). */
@@ -46,7 +55,10 @@ public class EstimationSpec implements Serializable {
         public String file;
         /** never: a calibration, once ready, stays for the version's life (a new version learns its own). */
         public String refresh;
-        /** baseline: the file as per-bin counts, read when the spec is loaded (travels with the spec). */
+        /**
+         * baseline: the file as per-bin counts, read when the spec is loaded (travels with the spec). With {@code score:
+         * scores}, one block of {@code bins} per class in {@code classes}' order: class j's score against "actual = j".
+         */
         public List<Long> baselineCounts;
 
         public List<Long> baselineHits;
@@ -92,5 +104,61 @@ public class EstimationSpec implements Serializable {
             total += counts[b];
         }
         if (total == 0) throw new SpecException(file + ": the calibration baseline is empty");
+    }
+
+    /**
+     * Reads a multi-class baseline file (score: scores): a header "label,&lt;class&gt;,&lt;class&gt;…" naming every class of
+     * {@code classes} (any order), then one labelled prediction per line, its actual class and its score per class.
+     * Each class's score counts in its one-vs-rest block (a hit when the actual class is that class).
+     */
+    public static void readScoresBaseline(Calibration c, Path file, List<String> classes, int bins) {
+        int k = classes.size();
+        long[] counts = new long[k * bins];
+        long[] hits = new long[k * bins];
+        long total = 0;
+        try {
+            List<String> lines = Files.readAllLines(file);
+            if (lines.isEmpty()) throw new SpecException(file + ": the calibration baseline is empty");
+            String[] header = lines.get(0).trim().split("\\s*,\\s*");
+            int[] column = new int[k];
+            for (int j = 0; j < k; j++) {
+                column[j] = -1;
+                for (int h = 1; h < header.length; h++) if (header[h].equals(classes.get(j))) column[j] = h;
+                if (!"label".equals(header[0]) || column[j] < 0)
+                    throw new SpecException(file + " line 1: expected a header 'label,<class>,…' naming every class of "
+                            + classes + ", not '" + lines.get(0) + "'");
+            }
+            for (int line = 2; line <= lines.size(); line++) {
+                String s = lines.get(line - 1);
+                if (s.isBlank()) continue;
+                String[] parts = s.trim().split("\\s*,\\s*");
+                if (parts.length != header.length)
+                    throw new SpecException(file + " line " + line + ": expected " + header.length + " fields");
+                for (int j = 0; j < k; j++) {
+                    double score;
+                    try {
+                        score = Double.parseDouble(parts[column[j]]);
+                    } catch (NumberFormatException e) {
+                        score = Double.NaN;
+                    }
+                    if (!(score >= 0 && score <= 1))
+                        throw new SpecException(file + " line " + line + ": a score in [0, 1] expected, not '"
+                                + parts[column[j]] + "'");
+                    int bin = j * bins + (int) Math.min(bins - 1, Math.floor(score * bins));
+                    counts[bin]++;
+                    if (parts[0].equals(classes.get(j))) hits[bin]++;
+                }
+                total++;
+            }
+        } catch (IOException e) {
+            throw new SpecException("cannot read estimation calibration file " + file + ": " + e.getMessage(), e);
+        }
+        if (total == 0) throw new SpecException(file + ": the calibration baseline is empty");
+        c.baselineCounts = new ArrayList<>();
+        c.baselineHits = new ArrayList<>();
+        for (int b = 0; b < k * bins; b++) {
+            c.baselineCounts.add(counts[b]);
+            c.baselineHits.add(hits[b]);
+        }
     }
 }

@@ -159,7 +159,10 @@ public final class SpecLoader {
         for (ModelSpec m : all) {
             EstimationSpec e = m.estimation;
             if (e == null || e.calibration.file == null || e.calibration.baselineCounts != null) continue;
-            EstimationSpec.readBaseline(e.calibration, baseDir.resolve(e.calibration.file), e.bins);
+            if (EstimationSpec.SCORES.equals(e.score) && e.classes != null && e.classes.size() >= 2)
+                EstimationSpec.readScoresBaseline(
+                        e.calibration, baseDir.resolve(e.calibration.file), e.classes, e.bins);
+            else EstimationSpec.readBaseline(e.calibration, baseDir.resolve(e.calibration.file), e.bins);
         }
     }
 }

@@ -466,9 +466,20 @@ final class SpecValidator {
     private static void validateEstimation(List<String> errors, String at, ModelSpec m) {
         EstimationSpec e = m.estimation;
         if (!"classification".equals(m.task)) errors.add(at + ": only for classification models");
-        if (!Set.of(EstimationSpec.POSITIVE_PROBABILITY, EstimationSpec.CONFIDENCE)
+        if (!Set.of(EstimationSpec.POSITIVE_PROBABILITY, EstimationSpec.CONFIDENCE, EstimationSpec.SCORES)
                 .contains(e.score)) {
-            errors.add(at + ".score: positive_probability or confidence, not '" + e.score + "'");
+            errors.add(at + ".score: positive_probability, confidence or scores, not '" + e.score + "'");
+        }
+        if (EstimationSpec.SCORES.equals(e.score)) {
+            // The vector's classes in a fixed order: the calibrations, the window state and the confusion follow it.
+            if (e.classes == null || e.classes.size() < 2 || e.classes.size() > EstimationSpec.MAX_CLASSES) {
+                errors.add(at + ".classes: score: scores needs the classes of the model's `scores` vector (2 to "
+                        + EstimationSpec.MAX_CLASSES + "), e.g. classes: [cat, dog, bird]");
+            } else if (new HashSet<>(e.classes).size() != e.classes.size() || e.classes.contains(null)) {
+                errors.add(at + ".classes: each class once");
+            }
+        } else if (e.classes != null) {
+            errors.add(at + ".classes: only with score: scores");
         }
         if (EstimationSpec.POSITIVE_PROBABILITY.equals(e.score) && e.negativeClass.equals(m.positiveClass)) {
             errors.add(at + ".negative_class: must differ from positive_class '" + m.positiveClass + "'");

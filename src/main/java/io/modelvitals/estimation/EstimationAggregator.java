@@ -4,6 +4,7 @@ import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.ScoredRecord;
 import io.modelvitals.pane.SlicedAggregator;
 import io.modelvitals.vitals.EstimationAccumulator;
+import io.modelvitals.vitals.ScoreBins;
 import io.modelvitals.vitals.SlicedEstimation;
 
 /**
@@ -33,8 +34,14 @@ public class EstimationAggregator extends SlicedAggregator<ScoredRecord, Estimat
         long predictionPane = r.predictionTs - Math.floorMod(r.predictionTs, slide);
         for (String slice : r.slices) {
             EstimationAccumulator a = slice(acc, slice);
-            if (r.hit == null) a.predictions.add(r.predictedClass, r.bin);
-            else a.outcomesOf(predictionPane).add(r.predictedClass, r.bin, r.hit);
+            if (r.hit == null) {
+                a.predictions.add(r.predictedClass, r.bin);
+                if (r.scoreBins != null) a.predictions.addVector(r.predictedClass, r.scoreBins, null);
+            } else {
+                ScoreBins o = a.outcomesOf(predictionPane);
+                o.add(r.predictedClass, r.bin, r.hit);
+                if (r.scoreBins != null) o.addVector(r.predictedClass, r.scoreBins, r.actualClass);
+            }
         }
         return acc;
     }

@@ -2,7 +2,6 @@ package io.modelvitals.estimation;
 
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
-import io.modelvitals.events.DeadLetter;
 import io.modelvitals.events.EstimationSummary;
 import io.modelvitals.events.ScoredRecord;
 import io.modelvitals.pane.PanePartial;
@@ -40,13 +39,13 @@ public final class EstimationPanes {
                 new TwoPhaseAggregation.Late<>(
                         "late-scored-records",
                         "Late scored records",
-                        r -> new DeadLetter(
-                                "late: its estimation pane had already closed when this "
-                                        + (r.hit == null ? "prediction" : "labelled outcome") + " of " + r.model + "/"
-                                        + r.version + " at " + r.ts + " arrived",
-                                null,
-                                null,
-                                null),
+                        // Not dead-lettered here: a scored prediction is an accepted prediction of the output
+                        // stage, a scored outcome a pair of the quality stage, chained behind the same join with the
+                        // same panes; this stage's watermark (the least of its two inputs from the join) is never
+                        // ahead of theirs, so when a scored record is late here, its record was late there and was
+                        // dead-lettered there, with its origin. Each late record is a dead letter once
+                        // (docs/robustness.md); the skipped ones are counted (lateRecordsDeadLetteredElsewhere).
+                        r -> null,
                         "late-estimation-partials",
                         "Late estimation partials",
                         acc -> acc.predictions.total() + " scored predictions"));

@@ -10,11 +10,13 @@ import io.modelvitals.events.VitalRecord;
 import io.modelvitals.pane.SegmentSlicer;
 import io.modelvitals.vitals.CalibrationState;
 import io.modelvitals.vitals.IsotonicCalibration;
+import io.modelvitals.vitals.MulticlassEstimation;
 import io.modelvitals.vitals.PerformanceEstimation;
 import io.modelvitals.vitals.Proportions;
 import io.modelvitals.vitals.ScoreBins;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,10 @@ import org.apache.flink.util.Collector;
  * watermark jumping past both) waits for it. estimation_error_* compares the realized value with the estimate of the
  * same labelled predictions.
  *
+ * <p>{@code score: scores}: the same states hold each prediction's vector of per-class score bins as well ({@link
+ * ScoreBins#vectors}); the calibration is one isotonic fit per class, one-vs-rest, and the metrics those of
+ * {@link MulticlassEstimation}.
+ *
  * <p>Outcomes arrive in windows of arrival time, by the pane of their prediction. With sliding windows a pane is in
  * several windows, so only the windows that tile time (start a multiple of the size) are read for outcomes: each
  * outcome counts once.
@@ -61,7 +67,21 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
      */
     private transient MapState<String, ScoreBins> pending;
 
-    private transient Map<String, IsotonicCalibration> baselines;
+    private transient Map<String, Fitted> baselines;
+
+    /**
+     * A calibration in force: one isotonic fit over the score bins ({@code positive_probability}, {@code confidence}),
+     * or one per class, one-vs-rest ({@code scores}).
+     */
+    private static final class Fitted {
+        final IsotonicCalibration single;
+        final IsotonicCalibration[] perClass;
+
+        Fitted(IsotonicCalibration single, IsotonicCalibration[] perClass) {
+            this.single = single;
+            this.perClass = perClass;
+        }
+    }
 
     public PerformanceEstimator(MonitorSpec spec) {
         this.spec = spec;
@@ -142,7 +162,7 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
 
         ScoreBins predictions = s.accumulator.predictions;
         if (predictions.total() < e.minSamples) return;
-        IsotonicCalibration fitted = ready(m, cal);
+        Fitted fitted = ready(m, cal);
         if (fitted == null) {
             // Not ready yet: it may be by the time this window ends (its timer decides, in onTimer).
             pending.put(Keys.of(s.slice, Long.toString(s.windowStart)), predictions);
@@ -160,37 +180,71 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
             String slice,
             long start,
             ScoreBins predictions,
-            IsotonicCalibration fitted,
+            Fitted fitted,
             Context ctx,
             Collector<VitalRecord> out)
             throws Exception {
-        EstimationSpec e = m.estimation;
         long end = start + m.windowSizeMs();
-        for (PerformanceEstimation.Value v : PerformanceEstimation.estimate(
-                ScoredPredictions.binary(m), m.positiveClass, e.negativeClass, predictions, fitted, Proportions.Z95)) {
+        for (PerformanceEstimation.Value v : estimate(m, predictions, fitted)) {
             out.collect(record(model, version, slice, start, end, "estimated_", v, v.value, v.lower, v.upper));
         }
         windows.put(Keys.of(slice, Long.toString(start)), predictions);
         ctx.timerService().registerEventTimeTimer(finalAt(m, end));
     }
 
+    /** The estimates of some predictions (a window's, or its labelled ones') with their intervals. */
+    private static List<PerformanceEstimation.Value> estimate(ModelSpec m, ScoreBins predictions, Fitted fitted) {
+        EstimationSpec e = m.estimation;
+        if (ScoredPredictions.vector(m))
+            return MulticlassEstimation.estimate(
+                    e.classes, predictions.groups(e.classes), fitted.perClass, Proportions.Z95);
+        return PerformanceEstimation.estimate(
+                ScoredPredictions.binary(m),
+                m.positiveClass,
+                e.negativeClass,
+                predictions,
+                fitted.single,
+                Proportions.Z95);
+    }
+
+    /** The same metrics of labelled predictions' outcomes. */
+    private static List<PerformanceEstimation.Value> realized(ModelSpec m, ScoreBins labelled) {
+        EstimationSpec e = m.estimation;
+        if (ScoredPredictions.vector(m)) return MulticlassEstimation.realized(e.classes, labelled.confusion(e.classes));
+        return PerformanceEstimation.realized(
+                ScoredPredictions.binary(m), m.positiveClass, e.negativeClass, labelled, e.bins);
+    }
+
     /** The calibration in force, or null while it is being learned. */
-    private IsotonicCalibration ready(ModelSpec m, CalibrationState cal) {
+    private Fitted ready(ModelSpec m, CalibrationState cal) {
         EstimationSpec e = m.estimation;
         if (!fixed(e)) {
-            return baselines.computeIfAbsent(
-                    m.name,
-                    k -> IsotonicCalibration.fit(
-                            e.calibration.baselineCounts.stream()
-                                    .mapToLong(Long::longValue)
-                                    .toArray(),
-                            e.calibration.baselineHits.stream()
-                                    .mapToLong(Long::longValue)
-                                    .toArray()));
+            return baselines.computeIfAbsent(m.name, k -> {
+                long[] counts = e.calibration.baselineCounts.stream()
+                        .mapToLong(Long::longValue)
+                        .toArray();
+                long[] hits = e.calibration.baselineHits.stream()
+                        .mapToLong(Long::longValue)
+                        .toArray();
+                if (!ScoredPredictions.vector(m)) return new Fitted(IsotonicCalibration.fit(counts, hits), null);
+                // One block of bins per class, in the classes' order (EstimationSpec.readScoresBaseline).
+                IsotonicCalibration[] perClass = new IsotonicCalibration[e.classes.size()];
+                for (int j = 0; j < perClass.length; j++)
+                    perClass[j] = IsotonicCalibration.fit(
+                            Arrays.copyOfRange(counts, j * e.bins, (j + 1) * e.bins),
+                            Arrays.copyOfRange(hits, j * e.bins, (j + 1) * e.bins));
+                return new Fitted(null, perClass);
+            });
         }
         if (cal == null || !cal.ready) return null;
+        if (ScoredPredictions.vector(m)) {
+            long[][][] data = cal.outcomes.oneVsRest(e.classes, e.bins);
+            IsotonicCalibration[] perClass = new IsotonicCalibration[data.length];
+            for (int j = 0; j < data.length; j++) perClass[j] = IsotonicCalibration.fit(data[j][0], data[j][1]);
+            return new Fitted(null, perClass);
+        }
         long[][] bins = cal.outcomes.byBin(e.bins);
-        return IsotonicCalibration.fit(bins[0], bins[1]);
+        return new Fitted(IsotonicCalibration.fit(bins[0], bins[1]), null);
     }
 
     @Override
@@ -211,7 +265,7 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
             }
             calibration.update(cal);
         }
-        IsotonicCalibration fitted = ready(m, cal);
+        Fitted fitted = ready(m, cal);
         // Windows that closed before the calibration was ready: estimated if they end after the moment it became
         // ready (this timer's, when it is the one that made it ready), dropped once they end before any readiness.
         List<String> resolved = new ArrayList<>();
@@ -239,17 +293,12 @@ public class PerformanceEstimator extends KeyedProcessFunction<String, Estimatio
                 if (o != null) labelled.merge(o);
             }
             if (labelled.total() < e.minSamples) continue;
-            boolean binary = ScoredPredictions.binary(m);
             // The estimate to compare is that of the labelled predictions themselves (their score bins are counted
             // with the outcomes): with labels for only some predictions, an estimate over all n would have too narrow
             // an interval for the realized value of fewer, and labels selected by score would bias the comparison.
             Map<String, PerformanceEstimation.Value> estimates = new HashMap<>();
-            for (PerformanceEstimation.Value v : PerformanceEstimation.estimate(
-                    binary, m.positiveClass, e.negativeClass, labelled, fitted, Proportions.Z95)) {
-                estimates.put(v.key(), v);
-            }
-            for (PerformanceEstimation.Value r :
-                    PerformanceEstimation.realized(binary, m.positiveClass, e.negativeClass, labelled, e.bins)) {
+            for (PerformanceEstimation.Value v : estimate(m, labelled, fitted)) estimates.put(v.key(), v);
+            for (PerformanceEstimation.Value r : realized(m, labelled)) {
                 if (PerformanceEstimation.CONFUSION.equals(r.metric)) continue;
                 out.collect(record(
                         key[0], key[1], sliceStart[0], start, end, Vitals.REALIZED_PREFIX, r, r.value, null, null));

@@ -27,6 +27,12 @@ public final class ScoredOutcomes implements FlatMapFunction<JoinResult, ScoredR
         r.segment = j.segment;
         r.ts = j.ts;
         r.predictionTs = j.predictionTs;
+        r.origin = j.origin;
+        if (ScoredPredictions.vector(m)) {
+            // An actual class outside the spec's list has no column in the confusion: not estimated.
+            if (!m.estimation.classes.contains(j.actualLabel)) return;
+            r.actualClass = j.actualLabel;
+        }
         r.hit = ScoredPredictions.binary(m)
                 ? j.actualLabel.equals(m.positiveClass)
                 : j.actualLabel.equals(r.predictedClass);

@@ -22,6 +22,15 @@ public class ScoredRecord implements PaneRecord {
     public int bin;
     /** Null for a prediction; for an outcome, whether it was the positive class (or right, for a confidence). */
     public Boolean hit;
+    /** {@code score: scores}: the score bin of each class, in the spec's {@code classes} order; else null. */
+    public int[] scoreBins;
+    /** {@code score: scores}, an outcome: the actual class. */
+    public String actualClass;
+    /**
+     * The input it comes from: the prediction's, or for an outcome the label's (as {@link JoinResult#origin}). A late
+     * scored record is dead-lettered by the stage that owns its lateness (docs/robustness.md), which names this origin.
+     */
+    public Origin origin;
 
     public ScoredRecord() {}
 

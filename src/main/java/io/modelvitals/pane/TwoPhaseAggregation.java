@@ -55,7 +55,8 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
      * What becomes of what comes too late: dead letters with a true reason. Each id names both the side output and
      * the operator that turns it into dead letters.
      *
-     * @param asDeadLetter a record whose pane had already been emitted, as a dead letter
+     * @param asDeadLetter a record whose pane had already been emitted, as a dead letter; or null when another stage
+     *     owns the lateness of this record and dead-letters it (so that it is dead-lettered once)
      * @param contents what a partial held, e.g. "12 predictions", so the loss can be judged
      */
     public record Late<IN, A>(
@@ -146,7 +147,7 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
             throws Exception {
         DeadLetter d = asDeadLetter.map(record);
         // Every record here was counted by the join first: it misses this window, not every vital.
-        d.afterCounting = true;
+        if (d != null) d.afterCounting = true;
         return d;
     }
 
@@ -169,9 +170,8 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
                         TypeInformation.of(outType))
                 .uid(secondUid)
                 .name(secondName);
-        MapFunction<IN, DeadLetter> asDeadLetter = late.asDeadLetter();
         DataStream<DeadLetter> lateRecordsAsDeadLetters = partials.getSideOutput(lateRecords)
-                .map(r -> lateDeadLetter(asDeadLetter, r))
+                .flatMap(new LateRecordDeadLetters<>(late.asDeadLetter()))
                 .returns(DeadLetter.class)
                 .uid(late.recordsId())
                 .name(late.recordsName());

@@ -13,12 +13,12 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Intervals: delta method on the confusion counts, each prediction's true class an independent categorical draw
  * with probabilities p̂(x), so row i of C has covariance Σ_{x predicted i} (diag p̂ − p̂ p̂ᵀ) (the multi-class form of
- * the binary code's independent Bernoullis). Neglected, unlike the binary estimate: the calibrations' own estimation
- * error (its intervals are narrower by that much; small when each class's calibration rests on many labels) and the
- * curvature of the ratio metrics (first order only).
+ * the binary code's independent Bernoullis), plus the calibrations' own error: one term per class and isotonic block,
+ * as the binary estimate adds per block. Neglected: the curvature of the ratio metrics (first order only) and the
+ * bias of binned scores when their distribution within a bin moves.
  *
- * <p>Not wired into the streaming stage yet: the window state would have to keep each prediction's vector of score
- * bins (the normalisation is not additive over per-class bins), see {@link Group}.
+ * <p>In the streaming stage a window keeps each prediction's vector of score bins ({@link ScoreBins#vectors}): the
+ * normalisation is not additive over per-class bins, see {@link Group}.
  */
 public final class MulticlassEstimation {
     private MulticlassEstimation() {}
@@ -48,21 +48,62 @@ public final class MulticlassEstimation {
         return p;
     }
 
-    /** Estimates with intervals at normal quantile z (1.96 for 95%). */
+    /** Estimates with intervals at normal quantile z (1.96 for 95%), the calibrations' own error included. */
     public static List<PerformanceEstimation.Value> estimate(
             List<String> classes, List<Group> groups, IsotonicCalibration[] calibrations, double z) {
+        return estimate(classes, groups, calibrations, z, true);
+    }
+
+    /**
+     * Estimates with intervals at normal quantile z.
+     *
+     * @param calibrationError add the calibrations' own error: each class's isotonic block is one rate estimated from
+     *     its m labelled predictions (variance p̃(1 − p̃)/m, Laplace's p̃, as the binary estimate), and moves every
+     *     prediction whose score of that class falls in the block together (through the normalisation, every class's
+     *     probability of it): + Σ_class Σ_block (∂f/∂p_block)²·Var p_block, the derivative by central differences
+     */
+    public static List<PerformanceEstimation.Value> estimate(
+            List<String> classes,
+            List<Group> groups,
+            IsotonicCalibration[] calibrations,
+            double z,
+            boolean calibrationError) {
         int k = classes.size();
-        double[][] expected = new double[k][k];
+        double[][] expected = expected(k, groups, calibrations, -1, -1, 0);
         long[] predicted = new long[k];
         List<double[]> probabilities = new ArrayList<>();
         for (Group g : groups) {
-            double[] p = probabilities(g.bins, calibrations);
-            probabilities.add(p);
+            probabilities.add(probabilities(g.bins, calibrations));
             predicted[g.predicted] += g.count;
-            for (int j = 0; j < k; j++) expected[g.predicted][j] += g.count * p[j];
+        }
+        List<Metric> metrics = metrics(classes, predicted);
+        double[] calibrationVariance = new double[metrics.size()];
+        if (calibrationError) {
+            double h = 1e-5;
+            for (int j = 0; j < k; j++) {
+                IsotonicCalibration cal = calibrations[j];
+                int blocks = 0;
+                for (int b : cal.block) blocks = Math.max(blocks, b + 1);
+                for (int block = 0; block < blocks; block++) {
+                    int bin = -1;
+                    boolean used = false;
+                    for (int b = 0; b < cal.block.length; b++) if (cal.block[b] == block && bin < 0) bin = b;
+                    for (Group g : groups) used |= cal.block[g.bins[j]] == block;
+                    if (bin < 0 || !used) continue;
+                    double[][] up = expected(k, groups, calibrations, j, block, h);
+                    double[][] down = expected(k, groups, calibrations, j, block, -h);
+                    for (int mi = 0; mi < metrics.size(); mi++) {
+                        double d = (metrics.get(mi).f.applyAsDouble(up)
+                                        - metrics.get(mi).f.applyAsDouble(down))
+                                / (2 * h);
+                        if (Double.isFinite(d)) calibrationVariance[mi] += d * d * cal.variance(bin);
+                    }
+                }
+            }
         }
         List<PerformanceEstimation.Value> out = new ArrayList<>();
-        for (Metric m : metrics(classes, predicted)) {
+        for (int mi = 0; mi < metrics.size(); mi++) {
+            Metric m = metrics.get(mi);
             double value = m.f.applyAsDouble(expected);
             if (!Double.isFinite(value)) continue;
             double[][] grad = gradient(m.f, expected);
@@ -78,12 +119,33 @@ public final class MulticlassEstimation {
                 }
                 variance += g.count * Math.max(0, second - first * first);
             }
+            variance += calibrationVariance[mi];
             double sd = Math.sqrt(variance);
             double lower = Math.max(0, value - z * sd), upper = value + z * sd;
             if (!m.count) upper = Math.min(1, upper);
             out.add(new PerformanceEstimation.Value(m.name, m.cls, m.predictedCls, value, lower, upper, m.n));
         }
         return out;
+    }
+
+    /**
+     * The expected confusion [predicted][actual]; with {@code delta} ≠ 0, class {@code cls}'s calibrated probability
+     * moved by delta in every bin of isotonic block {@code block} (before the normalisation).
+     */
+    private static double[][] expected(
+            int k, List<Group> groups, IsotonicCalibration[] calibrations, int cls, int block, double delta) {
+        double[][] expected = new double[k][k];
+        double[] p = new double[k];
+        for (Group g : groups) {
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                p[j] = calibrations[j].p[g.bins[j]];
+                if (j == cls && calibrations[j].block[g.bins[j]] == block) p[j] += delta;
+                sum += p[j];
+            }
+            for (int j = 0; j < k; j++) expected[g.predicted][j] += g.count * (sum > 0 ? p[j] / sum : 1.0 / k);
+        }
+        return expected;
     }
 
     /** The same metrics of an observed confusion matrix (confusion[predicted][actual]). */

@@ -184,6 +184,29 @@ class SpecLoaderTest {
     }
 
     @Test
+    void aMultiClassCalibrationBaselineIsReadPerClass(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // Columns in another order than `classes`; 2 bins. A's scores 0.8 (A: hit), 0.1, 0.4 (A: hit): bin 0 two, one
+        // hit; bin 1 one, one hit. B's 0.2, 0.9 (B: hit), 0.6: bin 0 one, no hit; bin 1 two, one hit.
+        java.nio.file.Files.writeString(dir.resolve("cal.csv"), "label,B,A\nA,0.2,0.8\nB,0.9,0.1\n\nA,0.6,0.4\n");
+        java.nio.file.Files.writeString(
+                dir.resolve("spec.yaml"),
+                "models: [{name: m, estimation: {score: scores, classes: [A, B], bins: 2,"
+                        + " calibration: {file: cal.csv}}}]\n");
+        EstimationSpec.Calibration c = SpecLoader.load(dir.resolve("spec.yaml")).model("m").estimation.calibration;
+        assertEquals(EstimationSpec.BASELINE, c.source);
+        assertEquals(List.of(2L, 1L, 1L, 2L), c.baselineCounts);
+        assertEquals(List.of(1L, 1L, 0L, 1L), c.baselineHits);
+
+        java.nio.file.Files.writeString(dir.resolve("cal2.csv"), "label,A\nA,0.5\n");
+        java.nio.file.Files.writeString(
+                dir.resolve("bad.yaml"),
+                "models: [{name: m, estimation: {score: scores, classes: [A, B], calibration: {file: cal2.csv}}}]\n");
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(dir.resolve("bad.yaml")));
+        assertTrue(e.getMessage().contains("naming every class of [A, B]"), e.getMessage());
+    }
+
+    @Test
     void aBaselineSampleFileIsReadRelativeToTheSpec(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Files.writeString(dir.resolve("scores.txt"), "0.1\n0.25\n\n0.9\n");

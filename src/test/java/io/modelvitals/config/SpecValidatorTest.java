@@ -77,7 +77,7 @@ class SpecValidatorTest {
                                 + " calibration: {source: baseline}}}",
                         "  - {name: o, estimation: {calibration: {source: rolling}}}"),
                 "models[0].estimation: only for classification models",
-                "models[0].estimation.score: positive_probability or confidence, not 'logit'",
+                "models[0].estimation.score: positive_probability, confidence or scores, not 'logit'",
                 "models[0].estimation.bins: between 2 and 1000",
                 "models[0].estimation.min_samples: must be ≥ 1",
                 "models[0].estimation.calibration.windows: must be ≥ 1",
@@ -87,6 +87,28 @@ class SpecValidatorTest {
                 "models[1].estimation.negative_class: must differ from positive_class 'yes'",
                 "models[1].estimation.calibration.file: required with source: baseline",
                 "models[2].estimation.calibration.source: fixed or baseline, not 'rolling'");
+    }
+
+    @Test
+    void multiClassEstimationNeedsAClassifierAndTheClassesOfItsScores() {
+        assertErrors(
+                String.join("\n", "models:", "  - {name: a, estimation: {score: scores, classes: [cat, dog, bird]}}"));
+        assertErrors(
+                String.join(
+                        "\n",
+                        "models:",
+                        "  - {name: a, estimation: {score: scores}}",
+                        "  - {name: b, task: regression, estimation: {score: scores, classes: [x, y]}}",
+                        "  - {name: c, estimation: {score: scores, classes: [cat]}}",
+                        "  - {name: d, estimation: {score: scores, classes: [cat, dog, cat]}}",
+                        "  - {name: e, estimation: {score: confidence, classes: [cat, dog]}}"),
+                "models[0].estimation.classes: score: scores needs the classes of the model's `scores` vector (2 to 20),"
+                        + " e.g. classes: [cat, dog, bird]",
+                "models[1].estimation: only for classification models",
+                "models[2].estimation.classes: score: scores needs the classes of the model's `scores` vector (2 to 20),"
+                        + " e.g. classes: [cat, dog, bird]",
+                "models[3].estimation.classes: each class once",
+                "models[4].estimation.classes: only with score: scores");
     }
 
     @Test

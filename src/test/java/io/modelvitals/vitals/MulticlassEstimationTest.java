@@ -44,7 +44,8 @@ class MulticlassEstimationTest {
                 new MulticlassEstimation.Group(0, new int[] {5, 5, 0}, 1),
                 new MulticlassEstimation.Group(1, new int[] {2, 6, 2}, 1),
                 new MulticlassEstimation.Group(2, new int[] {1, 3, 6}, 1));
-        Map<String, PerformanceEstimation.Value> v = byKey(MulticlassEstimation.estimate(ABC, groups, cals, Z));
+        // Sampling only here (the calibration's error: calibrationErrorByHand).
+        Map<String, PerformanceEstimation.Value> v = byKey(MulticlassEstimation.estimate(ABC, groups, cals, Z, false));
         double[][] c = {{37.0 / 18, 13.0 / 18, 2.0 / 9}, {0.2, 0.6, 0.2}, {0.1, 0.3, 0.6}};
         for (int i = 0; i < 3; i++)
             for (int j = 0; j < 3; j++)
@@ -80,6 +81,24 @@ class MulticlassEstimationTest {
         assertEquals(0.8, r.get("accuracy/null/null").value, 1e-12);
         assertEquals(0.5, r.get("recall/B/null").value, 1e-12);
         assertEquals(2.0 * 2 / (3 + 2), r.get("f1/A/null").value, 1e-12);
+    }
+
+    /**
+     * The calibration's own error, by hand: classes A, B, two bins; each class calibrated to p = (0.2, 0.8) from 10
+     * labelled predictions per bin (blocks of one bin). Ten predictions of A with score bins (1, 0): p̃ = (0.8, 0.2),
+     * accuracy = p̂_A = p̃_A/(p̃_A + p̃_B) = 0.8, ∂/∂p̃_A = p̃_B/1² = 0.2, ∂/∂p̃_B = −0.8. Each block's variance with Laplace
+     * p̃ = 9/12 (or 3/12): 0.75·0.25/10. Sampling: 10·0.8·0.2/10².
+     */
+    @Test
+    void calibrationErrorByHand() {
+        IsotonicCalibration cal = IsotonicCalibration.fit(new long[] {10, 10}, new long[] {2, 8});
+        List<MulticlassEstimation.Group> groups = List.of(new MulticlassEstimation.Group(0, new int[] {1, 0}, 10));
+        Map<String, PerformanceEstimation.Value> v = byKey(
+                MulticlassEstimation.estimate(List.of("A", "B"), groups, new IsotonicCalibration[] {cal, cal}, Z));
+        PerformanceEstimation.Value acc = v.get("accuracy/null/null");
+        assertEquals(0.8, acc.value, 1e-9);
+        double sd = Math.sqrt(1.6 / 100 + (0.2 * 0.2 + 0.8 * 0.8) * 0.75 * 0.25 / 10);
+        assertEquals(0.8 - Z * sd, acc.lower, 1e-6);
     }
 
     /** A Dirichlet(α) draw by normalised gammas. */
