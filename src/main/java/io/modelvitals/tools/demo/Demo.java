@@ -40,10 +40,13 @@ public final class Demo {
         public final List<JsonNode> alerts = Collections.synchronizedList(new ArrayList<>());
         public volatile long vitals;
         public volatile long deadLetters;
+        /** The latest window end of any vital read so far: how far the job has got through the traffic. */
+        public volatile long latestWindowEnd = Long.MIN_VALUE;
 
         @Override
         public void vital(JsonNode vital) {
             vitals++;
+            latestWindowEnd = Math.max(latestWindowEnd, vital.path("window_end").asLong(Long.MIN_VALUE));
         }
 
         @Override
@@ -149,6 +152,14 @@ public final class Demo {
                         running::get);
                 producer.flush();
             }
+            // On a busy machine the job can lag the paced traffic: wait (bounded) until it has reached the traffic's
+            // last window, which closes one slide and the out-of-orderness before the traffic's end.
+            long lastWindowEnd = simulator.endsAt().toEpochMilli()
+                    - Durations.parse(spec.job.maxOutOfOrderness).toMillis()
+                    - spec.modelOrDefaults(TrafficSimulator.MODEL).windowSlideMs();
+            long caughtUpBy = System.currentTimeMillis() + Math.max(60_000, 2 * duration.toMillis());
+            while (running.get() && result.latestWindowEnd < lastWindowEnd && System.currentTimeMillis() < caughtUpBy)
+                Thread.sleep(200);
             // Let the last windows fire and their transactions commit (a checkpoint or two).
             long drainUntil = System.currentTimeMillis()
                     + 3 * Durations.parse(spec.job.checkpointInterval).toMillis()
