@@ -44,6 +44,7 @@ final class ReplayBenchmark {
     }
 
     static void run(Args flags, List<String> phases, Map<String, Object> figures) throws Exception {
+        if (!phases.contains("replay") && !phases.contains("scale") && !phases.contains("spread")) return;
         Path work = Path.of(flags.get("replay-dir", "target/bench-replay"));
         Files.createDirectories(work);
         Path spec = work.resolve("replay-spec.yaml");
