@@ -84,21 +84,23 @@ public final class Benchmark {
         // latency.
         long latencyCheckpointMs = Long.parseLong(flags.get("latency-checkpoint-ms", "100"));
         long latencyBufferTimeoutMs = Long.parseLong(flags.get("latency-buffer-timeout-ms", "100"));
-        List<String> phases = List.of(flags.get("phases", "ceiling,warmup,heap,rocksdb,sliding,state,latency")
+        List<String> phases = List.of(flags.get("phases", "ceiling,parse,warmup,heap,rocksdb,sliding,state,latency")
                 .split(","));
         Path out = Path.of(flags.get("out", "target/benchmark.json"));
+        List<String> kafkaPhases =
+                List.of("ceiling", "parse", "warmup", "heap", "rocksdb", "sliding", "state", "latency");
+        if (phases.stream().noneMatch(kafkaPhases::contains)) {
+            // Only replay phases: files and child JVMs, no broker.
+            Map<String, Object> figures = new java.util.LinkedHashMap<>();
+            figures.put("machine", machine());
+            ReplayBenchmark.run(flags, phases, figures);
+            write(out, figures);
+            return;
+        }
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Benchmark b = new Benchmark(kafka, partitions, parallelism);
-            b.figures.put(
-                    "machine",
-                    Map.of(
-                            "cores",
-                            Runtime.getRuntime().availableProcessors(),
-                            "max_heap_mb",
-                            Runtime.getRuntime().maxMemory() >> 20,
-                            "java",
-                            System.getProperty("java.version")));
+            b.figures.put("machine", machine());
             b.figures.put("events", events);
             b.figures.put("parallelism", parallelism);
             b.figures.put("partitions", partitions);
@@ -109,6 +111,8 @@ public final class Benchmark {
             // The JIT compiles the job's code during the first runs (the C2 compiler alone took a third of a core): the
             // figures are for the job as it runs for days, so unreported runs warm it up first.
             if (phases.contains("warmup")) b.job("warmup", topics, events, "hashmap", "{size: 10m}", warmupRuns);
+            // After the warm-up, which compiled the parsing code too.
+            if (phases.contains("parse")) b.parseOnly(topics, events, repeats);
             if (phases.contains("heap")) b.job("heap_tumbling", topics, events, "hashmap", "{size: 10m}", repeats);
             if (phases.contains("rocksdb"))
                 b.job("rocksdb_tumbling", topics, events, "rocksdb", "{size: 10m}", repeats);
@@ -120,11 +124,47 @@ public final class Benchmark {
             }
             if (phases.contains("latency")) b.alertLatency(latencySeconds, latencyCheckpointMs, latencyBufferTimeoutMs);
             b.summarize();
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(
-                    out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(b.figures));
-            System.out.println("figures written to " + out);
+            // The replay phases after the broker's: they run in JVMs of their own.
+            ReplayBenchmark.run(flags, phases, b.figures);
+            write(out, b.figures);
         }
+    }
+
+    private static Map<String, Object> machine() {
+        return Map.of(
+                "cores",
+                Runtime.getRuntime().availableProcessors(),
+                "max_heap_mb",
+                Runtime.getRuntime().maxMemory() >> 20,
+                "java",
+                System.getProperty("java.version"),
+                "load_average_at_start",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private static void write(Path out, Map<String, Object> figures) throws IOException {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(
+                out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
+        System.out.println("figures written to " + out);
+    }
+
+    /**
+     * The parse-only ceiling: the job's Kafka sources (deserializing, parsing and validating every record) and its
+     * record routers, the output discarded, {@code repeats} times. The full job is reported as a share of it.
+     */
+    private void parseOnly(Map<String, String> topics, long events, int repeats) throws Exception {
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int i = 1; i <= repeats; i++) {
+            MonitorSpec spec = spec("{size: 10m}", "1h", "10s", "");
+            spec.kafka.topics.predictions = topics.get("predictions");
+            spec.kafka.topics.labels = topics.get("labels");
+            spec.kafka.topics.businessEvents = topics.get("business-events");
+            StreamExecutionEnvironment env = environment("hashmap");
+            ParseOnly.define(env, io.modelvitals.io.KafkaIO.sources(spec, true));
+            runs.add(measure("parse-only " + i + "/" + repeats, env, events));
+        }
+        figures.put("parse_only", median(runs));
     }
 
     private Map<String, String> freshTopics(String prefix) {
@@ -246,6 +286,11 @@ public final class Benchmark {
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 1; i <= repeats; i++)
             runs.add(run(name + (repeats > 1 ? " " + i + "/" + repeats : ""), topics, events, backend, window));
+        figures.put(name, median(runs));
+    }
+
+    /** The run with the median throughput, with the highest peak heap and every run beside it. */
+    private static Map<String, Object> median(List<Map<String, Object>> runs) {
         List<Map<String, Object>> byRate = new ArrayList<>(runs);
         byRate.sort(java.util.Comparator.comparingLong(r -> (Long) r.get("events_per_s")));
         Map<String, Object> figure = new java.util.LinkedHashMap<>(byRate.get((byRate.size() - 1) / 2));
@@ -257,7 +302,7 @@ public final class Benchmark {
                 runs.stream()
                         .map(r -> r.get("events_per_s") + " events/s, " + r.get("cpu_us_per_event") + " µs")
                         .collect(Collectors.toList()));
-        figures.put(name, figure);
+        return figure;
     }
 
     private Map<String, Object> run(String name, Map<String, String> topics, long events, String backend, String window)
@@ -274,6 +319,11 @@ public final class Benchmark {
         spec.kafka.topics.businessEvents = topics.get("business-events");
         StreamExecutionEnvironment env = environment(backend);
         KafkaJob.define(env, spec, true);
+        return measure(name, env, events);
+    }
+
+    /** Runs a bounded job: its net runtime, the process's CPU time per event and the peak heap. */
+    private Map<String, Object> measure(String name, StreamExecutionEnvironment env, long events) throws Exception {
         // Each run starts from a collected heap, so one run's garbage (and its collections) is not charged to the next.
         System.gc();
         HeapSampler heap = HeapSampler.start();
@@ -484,6 +534,37 @@ public final class Benchmark {
         }
         Map<String, Object> tumbling = (Map<String, Object>) figures.get("heap_tumbling");
         Map<String, Object> sliding = (Map<String, Object>) figures.get("heap_sliding");
+        Map<String, Object> parse = (Map<String, Object>) figures.get("parse_only");
+        Map<String, Object> rocks = (Map<String, Object>) figures.get("rocksdb_tumbling");
+        if (parse != null) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-40s %,d events/s, %s CPU µs per event%n",
+                    "parse-only ceiling",
+                    (Long) parse.get("events_per_s"),
+                    parse.get("cpu_us_per_event"));
+            if (tumbling != null) {
+                // Medians' ratio, and by CPU time per event (the steadier figure under load).
+                double share = (double) (Long) tumbling.get("events_per_s") / (Long) parse.get("events_per_s");
+                double byCpu = (Double) parse.get("cpu_us_per_event") / (Double) tumbling.get("cpu_us_per_event");
+                figures.put("heap_vs_parse_only", round(share));
+                figures.put("heap_vs_parse_only_by_cpu", round(byCpu));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-40s %.2f × (events/s), %.2f × (CPU per event)%n",
+                        "full job, heap, vs parse-only",
+                        share,
+                        byCpu);
+            }
+        }
+        if (rocks != null && tumbling != null) {
+            double share = (double) (Long) rocks.get("events_per_s") / (Long) tumbling.get("events_per_s");
+            double byCpu = (Double) tumbling.get("cpu_us_per_event") / (Double) rocks.get("cpu_us_per_event");
+            figures.put("rocksdb_vs_heap", round(share));
+            figures.put("rocksdb_vs_heap_by_cpu", round(byCpu));
+            System.out.printf(
+                    Locale.ROOT, "%-40s %.2f × (events/s), %.2f × (CPU per event)%n", "RocksDB vs heap", share, byCpu);
+        }
         if (tumbling != null && sliding != null) {
             // By CPU time, the steadier figure on a shared machine; the wall-clock ratio is kept beside it.
             double cost = (Double) sliding.get("cpu_seconds") / (Double) tumbling.get("cpu_seconds");
