@@ -56,6 +56,7 @@ import io.modelvitals.quality.JoinResultSlicer;
 import io.modelvitals.quality.QualityPanes;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -87,16 +88,20 @@ public final class VitalsJob {
 
     /**
      * Bounded out-of-orderness per partition that a clock running ahead cannot move on its own (CorroboratedWatermarks),
-     * idleness, and dead letters invisible to both.
+     * idleness, and dead letters invisible to both. Idleness only for live (unbounded) inputs: it is measured in wall
+     * time, so on replay files a reader starved of CPU was marked idle, the others' watermark ran ahead and the same files
+     * gave 0 vitals and 699,486 late dead letters at a load of 50-60 (docs/benchmarks.md). A file that ends emits the
+     * end-of-time watermark, so replay needs no idleness.
      */
-    static WatermarkStrategy<InputRecord> watermarks(MonitorSpec spec) {
+    static WatermarkStrategy<InputRecord> watermarks(MonitorSpec spec, boolean live) {
         long outOfOrderness = Durations.parse(spec.job.maxOutOfOrderness).toMillis();
-        WatermarkStrategy<InputRecord> events = WatermarkStrategy.<InputRecord>forGenerator(
-                        ctx -> new CorroboratedWatermarks<>(
-                                outOfOrderness,
-                                ctx.getInputActivityClock(),
-                                ctx.getMetricGroup().counter("recordsAheadOfStream")))
-                .withIdleness(Durations.parse(spec.job.idleness));
+        WatermarkStrategy<InputRecord> corroborated =
+                WatermarkStrategy.<InputRecord>forGenerator(ctx -> new CorroboratedWatermarks<>(
+                        outOfOrderness,
+                        ctx.getInputActivityClock(),
+                        ctx.getMetricGroup().counter("recordsAheadOfStream")));
+        WatermarkStrategy<InputRecord> events =
+                live ? corroborated.withIdleness(Durations.parse(spec.job.idleness)) : corroborated;
         return WatermarkStrategy.<InputRecord>forGenerator(
                         ctx -> new DeadLetterBlindWatermarks(events.createWatermarkGenerator(ctx)))
                 .withTimestampAssigner((record, kafkaTs) -> record.eventTime());
@@ -147,7 +152,8 @@ public final class VitalsJob {
     /** 1. Inputs, parsed in the source; records that cannot count go aside as dead letters. */
     private static Inputs inputs(
             StreamExecutionEnvironment env, MonitorSpec spec, JobSources sources, DeadLetters deadLetters) {
-        WatermarkStrategy<InputRecord> watermarks = watermarks(spec);
+        WatermarkStrategy<InputRecord> watermarks =
+                watermarks(spec, sources.predictions.getBoundedness() == Boundedness.CONTINUOUS_UNBOUNDED);
         Inputs in = new Inputs();
         in.predictions = env.fromSource(sources.predictions, watermarks, "Predictions")
                 .uid("source-predictions")
