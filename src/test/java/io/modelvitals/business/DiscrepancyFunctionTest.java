@@ -134,9 +134,8 @@ class DiscrepancyFunctionTest {
             }
             for (int i = 0; i < 1800; i++) if (rng.nextDouble() < 0.80) base++;
             if (KpiVitals.lowerPValue(x, 300, base, 1800) >= 0.05) oldHeld++;
-            if (io.modelvitals.vitals.Proportions.nonInferiorityPValue(x, 300, base, 1800, 0.03) < 0.05) newHeld++;
-            if (io.modelvitals.vitals.Proportions.nonInferiorityPValue(same, 300, base, 1800, 0.03) < 0.05)
-                heldWhenEqual++;
+            if (io.modelvitals.vitals.Proportions.nonInferior(x, 300, base, 1800, 0.03, 0.05)) newHeld++;
+            if (io.modelvitals.vitals.Proportions.nonInferior(same, 300, base, 1800, 0.03, 0.05)) heldWhenEqual++;
         }
         // Binomial standard error of a share over 20,000 windows: at most 0.0035.
         assertEquals(0.5, (double) oldHeld / windows, 0.1, "old: " + oldHeld);
