@@ -84,12 +84,6 @@ class SequentialStatisticsTest {
     }
 
     @Test
-    void theRelativeDifferenceVarianceIsTheDeltaMethodOfTheQuotient() {
-        // m1/m0 − 1 with m1 = 0.08 (v1 = 4e-5), m0 = 0.10 (v0 = 1e-6): 4e-5/0.01 + 0.0064·1e-6/1e-4 = 0.004064.
-        assertEquals(0.004064, RatioMetrics.relativeDifferenceVariance(0.08, 4e-5, 0.10, 1e-6), 1e-15);
-    }
-
-    @Test
     void theMixtureLikelihoodRatioAndItsConfidenceSequenceByHand() {
         // V = 1, τ² = 1, θ̂ = 2: Λ = √(1/2)·exp(1·4/(2·1·2)) = e/√2 = 1.9221155 (worked by hand), p = 1/Λ.
         assertEquals(Math.E / Math.sqrt(2), Math.exp(AlwaysValid.logLikelihoodRatio(2, 1, 1)), 1e-12);

@@ -43,7 +43,8 @@ class SequentialSimulationTest {
 
     /**
      * Small traffic, where the reviewer measured 16.5% A/A false positives before the minimum-sample guard: 100
-     * predictions a window, 5 of them the challenger's (1 to 5 impressions each), 1,000 experiments × 100 looks. The
+     * predictions a window, 5 of them the challenger's (1 to 5 impressions each; it starts 70% into its first window),
+     * 1,000 experiments × 100 looks. The
      * exact (Clopper-Pearson) 95% upper bound of the false-positive share must be at most α = 0.05. Seed 7, not the
      * seed of the figures in docs/business-kpis.md (99).
      */
@@ -55,6 +56,7 @@ class SequentialSimulationTest {
         s.looks = 100;
         s.predictionsPerWindow = 100;
         s.maxImpressions = 5;
+        s.firstWindowShare = 0.3; // the challenger starts 70% into its first window
         s.incidentRuns = 0;
         SequentialSimulation.Result r = SequentialSimulation.run(s);
         double[] ci = SequentialSimulation.clopperPearson(r.aaDelta, s.experiments);
