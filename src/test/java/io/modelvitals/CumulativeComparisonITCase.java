@@ -58,7 +58,7 @@ class CumulativeComparisonITCase {
             "    champion: v1",
             "    traffic_split: {v1: 0.95, v2: 0.05}",
             "    attribution_window: 2m",
-            "    experiment: {effect: 0.1, alpha: 0.05}",
+            "    experiment: {effect: 0.1, alpha: 0.05, min_samples: 50}",
             "    kpis:",
             "      - name: take_rate",
             "        numerator: {events: [play], where: 'value >= 30'}",
@@ -133,14 +133,22 @@ class CumulativeComparisonITCase {
 
     /**
      * The first window whose confidence sequence is below 0, worked out from the formulas: after window k the
-     * challenger has x plays of 50(k + 1) impressions, the champion 0.3 exactly; one impression per prediction, so the
-     * variance is binomial; τ = 0.1 × 0.3; half-width √(V(V + τ²)/τ² (2 ln 20 + ln((V + τ²)/V))).
+     * challenger has x plays of 50(k + 1) impressions, the champion 0.3 exactly; one impression per prediction, so each
+     * version's variance is the larger of the binomial p(1 − p)/(n − 1) and the H0-restricted (x(1 − r̄)² + (n −
+     * x)r̄²)/n² at the pooled r̄; τ = 0.1 × 0.3 (fixed at window 0); half-width √(V(V + τ²)/τ² (2 ln 20 + ln((V +
+     * τ²)/V))). min_samples 50: the challenger's first window is a look.
      */
+    private static double binomial(double x, double n, double pooled) {
+        double p = x / n;
+        return Math.max(p * (1 - p) / (n - 1), (x * (1 - pooled) * (1 - pooled) + (n - x) * pooled * pooled) / (n * n));
+    }
+
     private static int firstAlertWindow() {
         for (int k = 0; k < WINDOWS; k++) {
             double x = 15.0 * Math.min(k + 1, FALL_FROM) + 9.0 * Math.max(0, k + 1 - FALL_FROM);
             double n1 = 50.0 * (k + 1), p1 = x / n1;
-            double v = p1 * (1 - p1) / n1 + 0.3 * 0.7 / (950.0 * (k + 1)), tau2 = 0.03 * 0.03;
+            double n0 = 950.0 * (k + 1), x0 = 0.3 * n0, pooled = (x + x0) / (n1 + n0);
+            double v = binomial(x, n1, pooled) + binomial(x0, n0, pooled), tau2 = 0.03 * 0.03;
             double upper = p1 - 0.3 + Math.sqrt(v * (v + tau2) / tau2 * (2 * Math.log(20) + Math.log((v + tau2) / v)));
             if (upper < 0) return k;
         }

@@ -26,7 +26,8 @@ import org.apache.flink.util.Collector;
  * in each window, the KPI is compared with its pooled value over the previous {@code windows}
  * non-overlapping windows, and so is the quality vital. When the KPI fell significantly (one-sided
  * two-proportion z-test at {@code alpha}) while the quality vital is shown non-inferior to its baseline
- * within {@code margin} (the lower of the two one-sided tests, at {@code alpha}), the {@code discrepancy}
+ * within {@code margin} (Newcombe's hybrid score lower bound at the one-sided level {@code alpha} above −margin),
+ * the {@code discrepancy}
  * vital is 1 — the model is shown to be as good and the business gets worse — else 0. "Quality did not
  * fall significantly" is not evidence that it held: with 300 labels a real fall of 0.80 → 0.76 passed it
  * in half the windows. Both are on the prediction's timeline (the KPIs, and quality by prediction time), so a window
@@ -133,9 +134,9 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
         // More events than the denominator (several plays per impression) is not a proportion to test.
         if (Math.round(kpi.numerator) > kpi.n || baseKx > baseKn) return null;
         double kpiFell = KpiVitals.lowerPValue(Math.round(kpi.numerator), kpi.n, baseKx, baseKn);
-        double qualityHeld = Proportions.nonInferiorityPValue(
-                Math.round(quality.value * quality.n), quality.n, baseQx, baseQn, d.margin());
-        boolean disagree = kpiFell < d.alpha && qualityHeld < d.alpha;
+        boolean qualityHeld = Proportions.nonInferior(
+                Math.round(quality.value * quality.n), quality.n, baseQx, baseQn, d.margin(), d.alpha);
+        boolean disagree = kpiFell < d.alpha && qualityHeld;
         VitalRecord v = new VitalRecord(
                 kpi.model,
                 kpi.version,

@@ -6,6 +6,7 @@ import io.modelvitals.config.KpiSpec;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.Vitals;
+import io.modelvitals.events.Keys;
 import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.pane.SegmentSlicer;
@@ -82,12 +83,15 @@ public class KpiCumulativeComparisonFunction extends KeyedProcessFunction<String
     @Override
     public void processElement(KpiSummary s, Context ctx, Collector<VitalRecord> out) throws Exception {
         pending.put(s.windowEnd + "|" + s.version, s);
-        ctx.timerService().registerEventTimeTimer(s.windowEnd - 1);
+        // A window's summaries arrive when the watermark passes its end − 1 + D (KpiPanes): the look waits for that
+        // moment, so every version of the window is here, as in KpiComparisonFunction.
+        ctx.timerService().registerEventTimeTimer(s.windowEnd - 1 + KpiPanes.delayMs(spec.modelOrDefaults(s.model)));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<VitalRecord> out) throws Exception {
-        String prefix = (timestamp + 1) + "|";
+        long delay = KpiPanes.delayMs(spec.modelOrDefaults(Keys.split(ctx.getCurrentKey())[0]));
+        String prefix = (timestamp + 1 - delay) + "|";
         Map<String, KpiSummary> window = new TreeMap<>();
         for (Map.Entry<String, KpiSummary> e : pending.entries()) {
             if (e.getKey().startsWith(prefix)) window.put(e.getValue().version, e.getValue());
@@ -136,7 +140,18 @@ public class KpiCumulativeComparisonFunction extends KeyedProcessFunction<String
                 e = new ExperimentSums(champion, since);
                 sums.put(s.version, e);
             }
-            if (s.windowStart < e.lastWindowEnd) continue; // a sliding window overlapping one already added
+            if (s.windowStart < e.lastWindowEnd) {
+                // A sliding window overlapping one already added adds nothing, but the last look is repeated so that
+                // rules see a value at every window (alert_stale_after would clear an alert between looks).
+                out.addAll(repeat(e, s, model));
+                continue;
+            }
+            if (partialMoments(e, reference.accumulator, s.accumulator, model)) {
+                e = new ExperimentSums(champion, since);
+                sums.put(s.version, e);
+            }
+            countMomentUnits(e.championMomentUnits, reference.accumulator, model);
+            countMomentUnits(e.challengerMomentUnits, s.accumulator, model);
             e.championSums.merge(copy(reference));
             e.challengerSums.merge(copy(s));
             e.lastWindowEnd = s.windowEnd;
@@ -150,48 +165,122 @@ public class KpiCumulativeComparisonFunction extends KeyedProcessFunction<String
         return out;
     }
 
-    /** Each KPI of the challenger's experiment: the difference with its confidence sequence and always-valid p. */
+    /** Whether a version's window has the KPI's moments, or no event of it (its units then have x = y = 0). */
+    private static boolean hasMoments(KpiAccumulator a, String kpi) {
+        return a.denominatorSquares.containsKey(kpi) || !a.denominators.containsKey(kpi);
+    }
+
+    private static void countMomentUnits(Map<String, Long> units, KpiAccumulator window, ModelSpec model) {
+        for (KpiSpec k : model.kpis) {
+            if (hasMoments(window, k.name)) units.merge(k.name, window.predictions, Long::sum);
+        }
+    }
+
+    /**
+     * Whether adding the window would leave a KPI with moments over part of the units only (sums restored from a build
+     * without moments, then windows with them): its variance would be too small, so the experiment restarts.
+     */
+    private static boolean partialMoments(
+            ExperimentSums e, KpiAccumulator champion, KpiAccumulator challenger, ModelSpec model) {
+        for (KpiSpec k : model.kpis) {
+            if (partial(e.championMomentUnits, e.championSums, champion, k.name)
+                    || partial(e.challengerMomentUnits, e.challengerSums, challenger, k.name)) return true;
+        }
+        return false;
+    }
+
+    private static boolean partial(Map<String, Long> units, KpiAccumulator sums, KpiAccumulator window, String kpi) {
+        long with = units.getOrDefault(kpi, 0L) + (hasMoments(window, kpi) ? window.predictions : 0);
+        long all = sums.predictions + window.predictions;
+        return with > 0 && with < all;
+    }
+
+    /**
+     * Each KPI of the challenger's experiment: the difference with its confidence sequence and always-valid p. The p of
+     * a look counts towards the running minimum of its direction only (worse: difference below 0, better: above), and
+     * the p reported is the one of the current estimate's direction, so an early "better" cannot make a later "worse"
+     * significant. Under H0 each is still always valid: {some look below 0 with 1/Λ ≤ α} ⊂ {some look with 1/Λ ≤ α}.
+     */
     private static List<VitalRecord> compare(ExperimentSums e, KpiSummary challenger, ModelSpec model) {
         List<VitalRecord> out = new ArrayList<>();
         ExperimentSpec experiment = model.experiment();
         for (KpiSpec k : model.kpis) {
             CumulativeComparison c = CumulativeComparison.of(
-                    e.challengerSums, e.championSums, k.name, k.proportion(), experiment.effect(), experiment.alpha());
+                    e.challengerSums,
+                    e.championSums,
+                    k.name,
+                    k.proportion(),
+                    experiment.effect(),
+                    experiment.alpha(),
+                    experiment.minSamples(),
+                    e.tau2.get(k.name));
             if (c == null) continue;
-            double p = Math.min(c.pValue, e.minPValues.getOrDefault(k.name, 1.0));
-            e.minPValues.put(k.name, p);
+            e.tau2.putIfAbsent(k.name, c.tau2);
+            if (c.difference < 0) e.minPWorse.merge(k.name, c.pValue, Math::min);
+            if (c.difference > 0) e.minPBetter.merge(k.name, c.pValue, Math::min);
+            e.minPValues.merge(k.name, c.pValue, Math::min);
+            e.lastDifference.put(k.name, c.difference);
+            e.lastCiLower.put(k.name, c.ciLower);
+            e.lastCiUpper.put(k.name, c.ciUpper);
+            e.lastUnits.put(k.name, c.n);
+        }
+        return repeat(e, challenger, model);
+    }
+
+    /** The last look's statistics of each KPI, stamped with this window. */
+    private static List<VitalRecord> repeat(ExperimentSums e, KpiSummary challenger, ModelSpec model) {
+        List<VitalRecord> out = new ArrayList<>();
+        for (KpiSpec k : model.kpis) {
+            Double d = e.lastDifference.get(k.name);
+            if (d == null) continue;
             VitalRecord v = new VitalRecord(
                     challenger.model,
                     challenger.version,
                     challenger.slice,
                     Vitals.KPI_CUMULATIVE_DIFFERENCE,
                     k.name,
-                    c.difference,
-                    c.n,
+                    d,
+                    e.lastUnits.get(k.name),
                     challenger.windowStart,
                     challenger.windowEnd);
             v.reference = DriftSpec.CHAMPION;
-            v.pValue = p;
-            v.ciLower = c.ciLower;
-            v.ciUpper = c.ciUpper;
+            v.pValue = d < 0
+                    ? e.minPWorse.getOrDefault(k.name, 1.0)
+                    : d > 0 ? e.minPBetter.getOrDefault(k.name, 1.0) : 1.0;
+            v.ciLower = e.lastCiLower.get(k.name);
+            v.ciUpper = e.lastCiUpper.get(k.name);
             out.add(v);
         }
         return out;
     }
 
-    /** The split's versions' predictions since the start (reset by a new start) against traffic_split. */
+    /**
+     * The split's versions' predictions since the start against traffic_split: since experiment.start, else since every
+     * version of the split served in one window; a new start or a new split resets the counts.
+     */
     private static VitalRecord sampleRatio(
             ExperimentTraffic counts,
             Map<String, KpiSummary> window,
             ModelSpec model,
             long since,
             KpiSummary reference) {
-        if (counts.since != since) {
+        if (counts.since != since || !model.trafficSplit.equals(counts.split)) {
             counts.since = since;
+            counts.split = new TreeMap<>(model.trafficSplit);
+            counts.started = since != Long.MIN_VALUE;
             counts.lastWindowEnd = Long.MIN_VALUE;
             counts.predictions = new HashMap<>();
         }
         if (reference.windowStart < counts.lastWindowEnd) return null;
+        // Without a configured start, counting begins at the first window in which every version of the split served:
+        // a champion serving alone before its challenger was deployed is no sample-ratio mismatch.
+        if (!counts.started) {
+            for (String version : model.trafficSplit.keySet()) {
+                KpiSummary s = window.get(version);
+                if (s == null || s.accumulator.predictions == 0) return null;
+            }
+            counts.started = true;
+        }
         counts.lastWindowEnd = reference.windowEnd;
         for (String version : model.trafficSplit.keySet()) {
             KpiSummary s = window.get(version);

@@ -13,6 +13,13 @@ public class ExperimentSpec implements Serializable {
     /** Default level of the confidence sequence: 5% over the whole experiment, however many windows are looked at. */
     public static final double DEFAULT_ALPHA = 0.05;
 
+    /**
+     * Default minimum of predictions per version before the first look: below it the delta method's normal
+     * approximation and the plug-in variance are not to be trusted (a challenger with 2 predictions and 0 plays had a
+     * variance of 0 and p = 0.00). Measured in docs/business-kpis.md.
+     */
+    public static final long DEFAULT_MIN_SAMPLES = 100;
+
     static final ExperimentSpec DEFAULTS = new ExperimentSpec();
 
     /** ISO-8601 instant: windows starting before it are not summed; a new value resets the sums. Unset: since serving. */
@@ -22,7 +29,14 @@ public class ExperimentSpec implements Serializable {
     /** The confidence sequence's level (its ci_lower / ci_upper cover the true difference at every window w.p. 1 − α). */
     public Double alpha;
 
+    /** Predictions each version needs since the start before the first look (min_samples). */
+    public Long minSamples;
+
     public ExperimentSpec() {}
+
+    public long minSamples() {
+        return minSamples == null ? DEFAULT_MIN_SAMPLES : minSamples;
+    }
 
     /** The start in epoch ms, or Long.MIN_VALUE when unset. */
     public long startMs() {

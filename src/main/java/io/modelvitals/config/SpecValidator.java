@@ -333,6 +333,9 @@ final class SpecValidator {
             errors.add(at + ".effect: a relative change > 0 (0.1: the test is tuned to a 10% change)");
         }
         if (e.alpha != null && !(e.alpha > 0 && e.alpha < 1)) errors.add(at + ".alpha: a level in (0, 1)");
+        if (e.minSamples != null && e.minSamples < 2) {
+            errors.add(at + ".min_samples: predictions per version before the first look, at least 2");
+        }
     }
 
     private static void validateTerm(List<String> errors, String at, KpiTerm t) {

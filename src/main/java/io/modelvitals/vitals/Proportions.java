@@ -42,24 +42,15 @@ public final class Proportions {
     private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
 
     /**
-     * One-sided p-value that p1 is non-inferior to p2 within {@code margin}: H0 p1 − p2 ≤ −margin against
-     * H1 p1 − p2 &gt; −margin, the Wald z-test with unpooled variance, z = (p̂1 − p̂2 + margin)/√(p̂1q̂1/n1 + p̂2q̂2/n2)
-     * (the lower of Schuirmann's 1987 two one-sided tests; Walker and Nowacki 2011, J Gen Intern Med 26:192). Small
-     * when p1 is shown not to be more than {@code margin} below p2. With no variance (all 0 or all 1) the sign decides.
+     * Whether p1 is shown non-inferior to p2 within {@code margin} at the one-sided level {@code alpha}: Newcombe's
+     * hybrid score lower bound for p1 − p2 (newcombe, at z = Φ⁻¹(1 − α)) above −margin (Newcombe 1998; Tang, Tang and
+     * Chan 2003 for its use in non-inferiority). The Wald test it replaces was anti-conservative with few labels: at
+     * the margin (0.95 against a baseline of 0.98 of 120, margin 0.03, 20 labels) it called quality held with
+     * probability 0.359 instead of at most 0.05, and with no variance (20 of 20) it was "certainly held".
      */
-    public static double nonInferiorityPValue(long x1, long n1, long x2, long n2, double margin) {
-        double p1 = (double) x1 / n1, p2 = (double) x2 / n2;
-        double se = Math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2);
-        double shifted = p1 - p2 + margin;
-        if (se == 0) return shifted > 0 ? 0.0 : 1.0;
-        return 1 - NORMAL.cumulativeProbability(shifted / se);
-    }
-
-    /**
-     * Schuirmann's (1987) two one-sided tests of equivalence: p1 − p2 within (−margin, margin), p = the larger of the
-     * two one-sided p-values (non-inferiority of p1 to p2, and of p2 to p1).
-     */
-    public static double equivalencePValue(long x1, long n1, long x2, long n2, double margin) {
-        return Math.max(nonInferiorityPValue(x1, n1, x2, n2, margin), nonInferiorityPValue(x2, n2, x1, n1, margin));
+    public static boolean nonInferior(long x1, long n1, long x2, long n2, double margin, double alpha) {
+        if (n1 <= 0 || n2 <= 0) return false;
+        double z = NORMAL.inverseCumulativeProbability(1 - alpha);
+        return newcombe(x1, n1, x2, n2, z)[0] > -margin;
     }
 }

@@ -12,7 +12,7 @@ public final class RatioMetrics {
 
     /**
      * Var(Σx/Σy) by the delta method, the moments taken over the n units (divided by n: with one 0/1 event per unit it is
-     * then exactly the binomial r(1 − r)/Σy). NaN when it cannot be estimated (fewer than two units, Σy = 0).
+     * then exactly the binomial r(1 − r)/Σy; CumulativeComparison applies n/(n − 1)). NaN when it cannot be estimated (fewer than two units, Σy = 0).
      */
     public static double variance(double n, double sx, double sy, double sxx, double syy, double sxy) {
         if (!(n >= 2) || sy == 0) return Double.NaN;
@@ -26,14 +26,5 @@ public final class RatioMetrics {
         if (!(sy > 0)) return Double.NaN;
         double r = sx / sy;
         return r * (1 - r) / sy;
-    }
-
-    /**
-     * Var(m1/m0 − 1) of the relative difference of two independent ratio estimates by the delta method (Deng et al. 2018,
-     * §3.3): v1/m0² + m1²·v0/m0⁴.
-     */
-    public static double relativeDifferenceVariance(double m1, double v1, double m0, double v0) {
-        if (m0 == 0) return Double.NaN;
-        return v1 / (m0 * m0) + m1 * m1 * v0 / (m0 * m0 * m0 * m0);
     }
 }

@@ -312,7 +312,7 @@ class SpecValidatorTest {
                         "models:",
                         "  - name: m",
                         "    traffic_split: {v1: 0.95, v2: 0.05}",
-                        "    experiment: {start: 'yesterday', effect: 0, alpha: 1.5}",
+                        "    experiment: {start: 'yesterday', effect: 0, alpha: 1.5, min_samples: 1}",
                         "    kpis:",
                         "      - {name: ctr, numerator: {events: [click]}, denominator: {events: [prediction]}}",
                         "      - {name: rev, numerator: {events: [buy], measure: sum},"
@@ -334,6 +334,7 @@ class SpecValidatorTest {
                 "models[0].experiment.start: an ISO-8601 instant such as 2026-11-02T09:00:00Z",
                 "models[0].experiment.effect: a relative change > 0 (0.1: the test is tuned to a 10% change)",
                 "models[0].experiment.alpha: a level in (0, 1)",
+                "models[0].experiment.min_samples: predictions per version before the first look, at least 2",
                 "models[0].rules[2].class: required for kpi_cumulative_difference: the name of one of the model's kpis",
                 "models[1].rules[0].vital: sample_ratio_cumulative_p_value needs the model's traffic_split and kpis"
                         + " (the KPI pipeline counts the traffic)");

@@ -84,12 +84,6 @@ class SequentialStatisticsTest {
     }
 
     @Test
-    void theRelativeDifferenceVarianceIsTheDeltaMethodOfTheQuotient() {
-        // m1/m0 − 1 with m1 = 0.08 (v1 = 4e-5), m0 = 0.10 (v0 = 1e-6): 4e-5/0.01 + 0.0064·1e-6/1e-4 = 0.004064.
-        assertEquals(0.004064, RatioMetrics.relativeDifferenceVariance(0.08, 4e-5, 0.10, 1e-6), 1e-15);
-    }
-
-    @Test
     void theMixtureLikelihoodRatioAndItsConfidenceSequenceByHand() {
         // V = 1, τ² = 1, θ̂ = 2: Λ = √(1/2)·exp(1·4/(2·1·2)) = e/√2 = 1.9221155 (worked by hand), p = 1/Λ.
         assertEquals(Math.E / Math.sqrt(2), Math.exp(AlwaysValid.logLikelihoodRatio(2, 1, 1)), 1e-12);
@@ -124,20 +118,38 @@ class SequentialStatisticsTest {
     }
 
     @Test
-    void nonInferiorityByHand() {
-        // 0.76 of 300 against 0.80 of 1,800, margin 0.03: se = √(0.76·0.24/300 + 0.8·0.2/1800) = 0.0263987,
-        // z = (−0.04 + 0.03)/se = −0.378807, p = 1 − Φ(z) = 0.647584 (Φ from math.erf in Python).
-        assertEquals(0.6475844813961132, Proportions.nonInferiorityPValue(228, 300, 1440, 1800, 0.03), 1e-9);
-        // Equal accuracy 0.9 (270/300 against 810/900), margin 0.05: se = √(0.09/300 + 0.09/900) = 0.02, z = 2.5,
-        // p = 1 − Φ(2.5) = 0.0062097 (published normal table).
-        assertEquals(0.0062097, Proportions.nonInferiorityPValue(270, 300, 810, 900, 0.05), 1e-6);
-        // The two one-sided tests: equivalence needs both sides, so its p is the larger of the two.
-        assertEquals(
-                Math.max(
-                        Proportions.nonInferiorityPValue(270, 300, 810, 900, 0.05),
-                        Proportions.nonInferiorityPValue(810, 900, 270, 300, 0.05)),
-                Proportions.equivalencePValue(270, 300, 810, 900, 0.05),
-                0.0);
-        assertEquals(0.0, Proportions.nonInferiorityPValue(300, 300, 900, 900, 0.03), 0.0, "no variance, no fall");
+    void nonInferiorityByNewcombesLowerBound() {
+        // Lower bounds of p1 − p2 at z = Φ⁻¹(0.95) = 1.6448536, Wilson intervals combined as in Newcombe (1998) method
+        // 10, worked in Python (statistics.NormalDist, the formulas written out): 270/300 against 810/900: −0.0356021;
+        // 228/300 against 1440/1800: −0.0853389; 20/20 against 98/100: −0.0999044.
+        double z = 1.6448536269514715;
+        assertEquals(-0.03560207177951973, Proportions.newcombe(270, 300, 810, 900, z)[0], 1e-12);
+        assertTrue(Proportions.nonInferior(270, 300, 810, 900, 0.05, 0.05));
+        assertTrue(!Proportions.nonInferior(270, 300, 810, 900, 0.03, 0.05));
+        assertEquals(-0.08533888018932562, Proportions.newcombe(228, 300, 1440, 1800, z)[0], 1e-12);
+        assertTrue(!Proportions.nonInferior(228, 300, 1440, 1800, 0.03, 0.05));
+        // No variance: 20 of 20 is not "certainly held" against 0.98 (the Wald test said p = 0).
+        assertEquals(-0.09990438944466351, Proportions.newcombe(20, 20, 98, 100, z)[0], 1e-12);
+        assertTrue(!Proportions.nonInferior(20, 20, 98, 100, 0.03, 0.05));
+    }
+
+    @Test
+    void nonInferiorityHoldsItsLevelAtTheMarginWithFewLabels() {
+        // Exactly at the margin: quality 0.95 of 20 labels against a baseline 0.98 of 120, margin 0.03. The probability
+        // of calling it held, summed over all outcomes (Commons Math binomial probabilities), must be at most α = 0.05;
+        // the Wald test's was 0.358486 (the same enumeration in Python), Newcombe's is 2.0967e-6.
+        org.apache.commons.math3.distribution.BinomialDistribution q =
+                new org.apache.commons.math3.distribution.BinomialDistribution(null, 20, 0.95);
+        org.apache.commons.math3.distribution.BinomialDistribution base =
+                new org.apache.commons.math3.distribution.BinomialDistribution(null, 120, 0.98);
+        double held = 0;
+        for (int x1 = 0; x1 <= 20; x1++) {
+            for (int x2 = 0; x2 <= 120; x2++) {
+                if (Proportions.nonInferior(x1, 20, x2, 120, 0.03, 0.05))
+                    held += q.probability(x1) * base.probability(x2);
+            }
+        }
+        assertEquals(2.096658802004983e-06, held, 1e-9);
+        assertTrue(held <= 0.05);
     }
 }

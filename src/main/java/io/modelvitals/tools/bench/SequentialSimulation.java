@@ -40,7 +40,7 @@ import org.apache.commons.math3.distribution.BetaDistribution;
  * and plays of one prediction correlated (intra-prediction correlation 0.19), as when one user sees several items.
  *
  * <p>Run: {@code mvn -q -o compile exec:exec@sequential} or {@code java -cp … SequentialSimulation [seed] [experiments]
- * [looks] [predictionsPerWindow] [maxImpressions] [incidentRuns] [effect] [incidentFactor]}.
+ * [looks] [predictionsPerWindow] [maxImpressions] [incidentRuns] [effect] [incidentFactor] [firstWindowShare]}.
  */
 public final class SequentialSimulation {
     static final String KPI = "take_rate";
@@ -55,6 +55,11 @@ public final class SequentialSimulation {
         public int maxImpressions = 5;
         /** The challenger's take-rate falls to this share of the champion's in the incident (0.6: −40%). */
         public double incidentFactor = 0.6;
+        /**
+         * The share of its first window the challenger serves (0.3: it starts 70% into the window, so its first window
+         * has 30% of its usual predictions).
+         */
+        public double firstWindowShare = 1.0;
         /** Clean looks of the incident runs before the fall. */
         public int cleanLooks = 20;
 
@@ -87,6 +92,7 @@ public final class SequentialSimulation {
         if (args.length > 5) s.incidentRuns = Integer.parseInt(args[5]);
         if (args.length > 6) s.experiment = "{effect: " + Double.parseDouble(args[6]) + ", alpha: 0.05}";
         if (args.length > 7) s.incidentFactor = Double.parseDouble(args[7]);
+        if (args.length > 8) s.firstWindowShare = Double.parseDouble(args[8]);
         long started = System.nanoTime();
         Result r = run(s);
         System.out.printf(
@@ -272,7 +278,8 @@ public final class SequentialSimulation {
     static KpiSummary[] window(SplittableRandom rng, Setup s, int k, double challengerFactor) {
         double[][] sums = new double[2][6]; // per version: n, Σx, Σy, Σx², Σy², Σxy
         for (int i = 0; i < s.predictionsPerWindow; i++) {
-            int v = rng.nextDouble() < s.challengerShare ? 1 : 0;
+            double share = k == 0 ? s.challengerShare * s.firstWindowShare : s.challengerShare;
+            int v = rng.nextDouble() < share ? 1 : 0;
             int y = 1 + rng.nextInt(s.maxImpressions);
             double q = (rng.nextDouble() < 0.875 ? 0.05 : 0.45) * (v == 1 ? challengerFactor : 1.0);
             int x = 0;
