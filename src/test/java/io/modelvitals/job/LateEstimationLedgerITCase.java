@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * within the ten-minute label horizon): each late line is a dead letter exactly once, with its origin and a late
  * reason; nothing is dead-lettered without an origin; the ledger holds, its late_after_counting per file being the
  * late lines. Which planned lines end up late depends on how far each file source has read when they pass (two
- * sources, one watermark): the test counts the late ones from the dead letters and requires some of each kind.
+ * sources, one periodic watermark): on a quiet machine a reader can take a whole file before the first watermark, and
+ * none is late. So the invariants are checked on whatever is late in the run, and who dead-letters a late record is
+ * decided, without timing, in LateScoredRecordsTest.
  */
 class LateEstimationLedgerITCase {
     @RegisterExtension
@@ -100,9 +102,7 @@ class LateEstimationLedgerITCase {
         }
         System.out.println("late lines dead-lettered (of 30 planned per file): " + latePerFile);
         assertTrue(seen.values().stream().allMatch(n -> n == 1), "each late line once: " + seen);
-        // At least one of each kind, or the test would check nothing (11 and 10 of 30 in a run on a loaded machine).
-        assertTrue(latePerFile.getOrDefault("predictions.jsonl", 0) >= 1, "late predictions: " + latePerFile);
-        assertTrue(latePerFile.getOrDefault("labels.jsonl", 0) >= 1, "late labels: " + latePerFile);
+        // 11 and 10 of 30 were late in a run on a loaded machine, none on a quiet one (see the class comment).
 
         assertTrue(ledger.path("holds").asBoolean(), ledger.toString());
         for (JsonNode row : ledger.path("inputs")) {
