@@ -6,7 +6,6 @@ import io.modelvitals.config.KpiSpec;
 import io.modelvitals.config.ModelSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.Vitals;
-import io.modelvitals.events.Keys;
 import io.modelvitals.events.KpiSummary;
 import io.modelvitals.events.VitalRecord;
 import io.modelvitals.pane.SegmentSlicer;
@@ -82,21 +81,12 @@ public class KpiCumulativeComparisonFunction extends KeyedProcessFunction<String
 
     @Override
     public void processElement(KpiSummary s, Context ctx, Collector<VitalRecord> out) throws Exception {
-        pending.put(s.windowEnd + "|" + s.version, s);
-        // A window's summaries arrive when the watermark passes its end − 1 + D (KpiPanes): the look waits for that
-        // moment, so every version of the window is here, as in KpiComparisonFunction.
-        ctx.timerService().registerEventTimeTimer(s.windowEnd - 1 + KpiPanes.delayMs(spec.modelOrDefaults(s.model)));
+        WindowVersions.add(spec, pending, s, ctx.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<VitalRecord> out) throws Exception {
-        long delay = KpiPanes.delayMs(spec.modelOrDefaults(Keys.split(ctx.getCurrentKey())[0]));
-        String prefix = (timestamp + 1 - delay) + "|";
-        Map<String, KpiSummary> window = new TreeMap<>();
-        for (Map.Entry<String, KpiSummary> e : pending.entries()) {
-            if (e.getKey().startsWith(prefix)) window.put(e.getValue().version, e.getValue());
-        }
-        for (String version : window.keySet()) pending.remove(prefix + version);
+        Map<String, KpiSummary> window = WindowVersions.take(spec, pending, timestamp, ctx.getCurrentKey());
         if (window.isEmpty()) return;
         ModelSpec model = spec.modelOrDefaults(window.values().iterator().next().model);
         // Only the challengers of this window are read and written, so one that stopped serving ages out by its TTL.
