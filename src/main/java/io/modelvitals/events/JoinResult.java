@@ -43,6 +43,29 @@ public class JoinResult implements PaneRecord {
 
     public JoinResult() {}
 
+    /** A field-by-field copy (kept beside the fields, so a new one is copied too); the slices list is shared. */
+    public JoinResult copy() {
+        JoinResult c = new JoinResult();
+        c.kind = kind;
+        c.ts = ts;
+        c.predictionId = predictionId;
+        c.model = model;
+        c.version = version;
+        c.segment = segment;
+        c.slices = slices;
+        c.predictedLabel = predictedLabel;
+        c.predictedValue = predictedValue;
+        c.predictedScore = predictedScore;
+        c.predictedScores = predictedScores;
+        c.actualLabel = actualLabel;
+        c.actualValue = actualValue;
+        c.predictionTs = predictionTs;
+        c.labelTs = labelTs;
+        c.labeled = labeled;
+        c.origin = origin;
+        return c;
+    }
+
     public long labelDelayMs() {
         return Math.max(0L, labelTs - predictionTs);
     }

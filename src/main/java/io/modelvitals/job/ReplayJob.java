@@ -110,6 +110,20 @@ public final class ReplayJob {
         return new Outputs(v, a, d, LedgerJson.of(result.getAllAccumulatorResults()));
     }
 
+    /** One local task manager with a slot per subtask, on loopback and random ports (replays and their benchmark). */
+    public static MiniClusterConfiguration localCluster(int parallelism) {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        return new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setCommonBindAddress("127.0.0.1")
+                .withRandomPorts()
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(parallelism)
+                .build();
+    }
+
     /**
      * Replays on a Flink cluster started here, kept up until every output has been fetched (a plain
      * local environment shuts its cluster down as soon as the job ends, racing the result fetchers).
@@ -117,17 +131,7 @@ public final class ReplayJob {
     public static Outputs runLocal(
             MonitorSpec spec, Path predictions, Path labels, Path businessEvents, Path rules, int parallelism)
             throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf)
-                .setCommonBindAddress("127.0.0.1")
-                .withRandomPorts()
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(parallelism)
-                .build();
-        try (MiniCluster miniCluster = new MiniCluster(cluster)) {
+        try (MiniCluster miniCluster = new MiniCluster(localCluster(parallelism))) {
             miniCluster.start();
             URI rest = miniCluster.getRestAddress().get();
             StreamExecutionEnvironment env =

@@ -16,24 +16,9 @@ public class CohortJoinResultSlicer extends JoinResultSlicer {
 
     @Override
     protected JoinResult withSlices(JoinResult r, List<String> slices) {
-        JoinResult c = new JoinResult();
-        c.kind = r.kind;
+        JoinResult c = r.copy();
         c.ts = r.predictionTs;
-        c.predictionId = r.predictionId;
-        c.model = r.model;
-        c.version = r.version;
-        c.segment = r.segment;
         c.slices = slices;
-        c.predictedLabel = r.predictedLabel;
-        c.predictedValue = r.predictedValue;
-        c.predictedScore = r.predictedScore;
-        c.predictedScores = r.predictedScores;
-        c.actualLabel = r.actualLabel;
-        c.actualValue = r.actualValue;
-        c.predictionTs = r.predictionTs;
-        c.labelTs = r.labelTs;
-        c.labeled = r.labeled;
-        c.origin = r.origin;
         return c;
     }
 }

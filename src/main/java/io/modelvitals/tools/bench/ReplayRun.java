@@ -22,8 +22,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -51,16 +49,7 @@ public final class ReplayRun {
         for (String f : new String[] {"predictions.jsonl", "labels.jsonl", "business-events.jsonl"})
             records += lines(dir.resolve(f));
         long cpuBeforeJob = cpuNanos();
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf)
-                .setCommonBindAddress("127.0.0.1")
-                .withRandomPorts()
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(parallelism)
-                .build();
+        MiniClusterConfiguration cluster = ReplayJob.localCluster(parallelism);
         ObjectNode result = new ObjectMapper().createObjectNode();
         long wall0 = System.nanoTime();
         try (MiniCluster miniCluster = new MiniCluster(cluster)) {
