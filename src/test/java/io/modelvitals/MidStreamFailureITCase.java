@@ -52,6 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MidStreamFailureITCase {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** What the last poll of the outputs found, for the message of a failed wait. */
+    private static volatile String progress = "";
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
@@ -161,11 +163,21 @@ class MidStreamFailureITCase {
                     KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(closingPredictions));
             KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(closingLabels));
             // Poll until the outputs are complete, then let two more checkpoints commit: a late repeat would show.
-            await(
-                    jobId,
-                    "every vital and alert of the undisturbed run",
-                    () -> upTo(readCommitted(spec.kafka.topics.vitals), lastEnd).size() >= replayVitals.size()
-                            && readCommitted(spec.kafka.topics.alerts).size() >= expectedAlerts.size());
+            await(jobId, "every vital and alert of the undisturbed run", () -> {
+                List<String> sofar = upTo(readCommitted(spec.kafka.topics.vitals), lastEnd);
+                int alertsSoFar = readCommitted(spec.kafka.topics.alerts).size();
+                progress = sofar.size() + " of " + replayVitals.size() + " vitals (last window end "
+                        + sofar.stream()
+                                .mapToLong(l -> Outputs.parse(List.of(l))
+                                        .get(0)
+                                        .path("window_end")
+                                        .asLong())
+                                .max()
+                                .orElse(-1)
+                        + ", expected up to " + lastEnd + "), " + alertsSoFar + " of " + expectedAlerts.size()
+                        + " alerts";
+                return sofar.size() >= replayVitals.size() && alertsSoFar >= expectedAlerts.size();
+            });
             long completed = rest("/jobs/" + jobId + "/checkpoints")
                     .path("counts")
                     .path("completed")
@@ -247,6 +259,26 @@ class MidStreamFailureITCase {
         return MAPPER.readTree(r.body());
     }
 
+    /** Each vertex's input watermark per subtask, to say where event time stopped when a wait fails. */
+    private static String watermarks(String jobId) throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode v : rest("/jobs/" + jobId).path("vertices")) {
+            out.append(
+                            v.path("name").asText().replaceAll("\\s+", " "),
+                            0,
+                            Math.min(60, v.path("name").asText().length()))
+                    .append(" = ");
+            for (JsonNode w :
+                    rest("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/watermarks"))
+                out.append(w.path("id").asText())
+                        .append(':')
+                        .append(w.path("value").asText())
+                        .append(' ');
+            out.append("| ");
+        }
+        return out.toString();
+    }
+
     /** Polls a condition the job will make true. */
     private interface Condition {
         boolean holds() throws Exception;
@@ -263,11 +295,13 @@ class MidStreamFailureITCase {
             String state = rest("/jobs/" + jobId).path("state").asText();
             boolean ended = state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED");
             if (ended || System.nanoTime() > deadline)
-                throw new AssertionError("waiting for " + what + ": job " + state + "; injected failure "
+                throw new AssertionError("waiting for " + what + " (" + progress + "): job " + state
+                        + "; injected failure "
                         + FailAfterCheckpoint.FAILED.get() + ", armed by " + FailAfterCheckpoint.ARMED_BY.get()
                         + ", notified at failure " + FailAfterCheckpoint.NOTIFIED_AT_FAILURE.get() + ", restored from "
                         + FailAfterCheckpoint.RESTORED_FROM.get() + "; checkpoints "
-                        + rest("/jobs/" + jobId + "/checkpoints").path("counts") + "; exceptions "
+                        + rest("/jobs/" + jobId + "/checkpoints").path("counts") + "; watermarks "
+                        + watermarks(jobId) + "; exceptions "
                         + rest("/jobs/" + jobId + "/exceptions"));
             Thread.sleep(200);
         }

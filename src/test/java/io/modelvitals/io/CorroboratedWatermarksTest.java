@@ -65,7 +65,24 @@ class CorroboratedWatermarksTest {
         record(10 * MINUTE + 500);
         assertEquals(5_000 - BOUND - 1, watermark(), "two records are not yet a quorum");
         record(10 * MINUTE + 250);
-        assertEquals(10 * MINUTE - BOUND - 1, watermark(), "to the earliest of the three");
+        // To the earliest of the three, 10 min; the other two are within the bound of it, so, read again, they
+        // take it on to 10 min + 500 ms, as bounded out-of-orderness would.
+        assertEquals(10 * MINUTE + 500 - BOUND - 1, watermark(), "the three agree");
+    }
+
+    @Test
+    void aSparsePartitionsLastRecordsAreTakenAfterTheSilence() {
+        // Records 1.2 s apart, further than the 1 s bound: every one is ahead, so the partition's time follows
+        // two records behind, by quorum. After the record at 12,000 it is 9,600, with 10,800 and 12,000 held.
+        for (long ts = 0; ts <= 12_000; ts += 1_200) record(ts);
+        assertEquals(9_600 - BOUND - 1, watermark());
+        // The closing record completes a quorum with those two: the time moves to their earliest, 10,800, and
+        // 12,000 and the closing record are still ahead of it, so they stay held...
+        record(30 * MINUTE);
+        assertEquals(10_800 - BOUND - 1, watermark());
+        // ...until the silence vouches for them (before the fix the two were forgotten, and nothing moved it again).
+        clock.advanceTime(java.time.Duration.ofMillis(CorroboratedWatermarks.SILENCE_MS));
+        assertEquals(30 * MINUTE - BOUND - 1, watermark());
     }
 
     @Test
