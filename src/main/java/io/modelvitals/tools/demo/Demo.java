@@ -109,67 +109,93 @@ public final class Demo {
             kafka.createTopics(1, topics.vitals, topics.alerts, topics.deadLetters, topics.rules);
             out.printf("Kafka broker (KRaft) on %s%n", kafka.bootstrapServers());
 
+            // The demo's broker is its own, so its transactions continue nothing: a prefix per run keeps two runs in
+            // one JVM (a test and its rerun after a failure) from meeting in the Kafka sink's in-JVM backchannel, which
+            // refuses a (subtask, attempt, prefix) it already holds.
+            spec.job.transactionalIdPrefix = spec.job.transactionalIdPrefix + "-demo-"
+                    + java.util.UUID.randomUUID().toString().substring(0, 8);
             StreamExecutionEnvironment env = localEnvironment(webUi, out);
             KafkaJob.define(env, spec, false);
             JobClient job = env.executeAsync("model-vitals demo");
-
-            LiveConsole console = new LiveConsole(out, result);
-            Thread reader = new Thread(
-                    () -> {
-                        try (KafkaConsumer<String, String> consumer =
-                                outputConsumer(kafka.bootstrapServers(), "demo-console")) {
-                            consumer.subscribe(List.of(topics.vitals, topics.alerts, topics.deadLetters));
-                            console.follow(consumer, topics.vitals, topics.alerts, topics.deadLetters, running::get);
-                        }
-                    },
-                    "demo-console");
-            reader.setDaemon(true);
-            reader.start();
-
-            TrafficSimulator simulator = TrafficSimulator.demo(seed);
-            out.printf(
-                    "Traffic: %s %s (champion, %.0f%%) and %s (challenger, %.0f%%), event time %s to %s,%n"
-                            + "  model incident on the challenger from %s to %s (accuracy and outputs),%n"
-                            + "  business incident on the challenger from %s to %s (take-rate only); %s of wall time.%n%n",
-                    TrafficSimulator.MODEL,
-                    TrafficSimulator.CHAMPION,
-                    100 * (1 - TrafficSimulator.CHALLENGER_SHARE),
-                    TrafficSimulator.CHALLENGER,
-                    100 * TrafficSimulator.CHALLENGER_SHARE,
-                    TrafficSimulator.START,
-                    simulator.endsAt(),
-                    simulator.incidentStartsAt(),
-                    simulator.incidentEndsAt(),
-                    simulator.businessIncidentStartsAt(),
-                    simulator.businessIncidentEndsAt(),
-                    duration);
-            console.printHeader();
-            try (KafkaProducer<String, String> producer = TrafficSimulator.producer(kafka.bootstrapServers())) {
-                sendBadRecords(producer, spec);
-                simulator.run(
-                        (stream, key, json) -> producer.send(new ProducerRecord<>(topicOf(spec, stream), key, json)),
-                        duration,
-                        running::get);
-                producer.flush();
+            try {
+                runTraffic(spec, seed, duration, running, out, kafka, result);
+            } finally {
+                running.set(false);
+                try {
+                    job.cancel().get();
+                } catch (Exception alreadyEnded) {
+                    // It failed or was cancelled already: nothing left to stop.
+                }
             }
-            // On a busy machine the job can lag the paced traffic: wait (bounded) until it has reached the traffic's
-            // last window, which closes one slide and the out-of-orderness before the traffic's end.
-            long lastWindowEnd = simulator.endsAt().toEpochMilli()
-                    - Durations.parse(spec.job.maxOutOfOrderness).toMillis()
-                    - spec.modelOrDefaults(TrafficSimulator.MODEL).windowSlideMs();
-            long caughtUpBy = System.currentTimeMillis() + Math.max(60_000, 2 * duration.toMillis());
-            while (running.get() && result.latestWindowEnd < lastWindowEnd && System.currentTimeMillis() < caughtUpBy)
-                Thread.sleep(200);
-            // Let the last windows fire and their transactions commit (a checkpoint or two).
-            long drainUntil = System.currentTimeMillis()
-                    + 3 * Durations.parse(spec.job.checkpointInterval).toMillis()
-                    + 2000;
-            while (running.get() && System.currentTimeMillis() < drainUntil) Thread.sleep(200);
-            running.set(false);
-            job.cancel().get();
-            reader.join(10_000);
         }
         return result;
+    }
+
+    /** The console, the paced traffic and the drain, while the job runs. */
+    private static void runTraffic(
+            MonitorSpec spec,
+            long seed,
+            Duration duration,
+            AtomicBoolean running,
+            PrintStream out,
+            EmbeddedKafka kafka,
+            Result result)
+            throws Exception {
+        var topics = spec.kafka.topics;
+        LiveConsole console = new LiveConsole(out, result);
+        Thread reader = new Thread(
+                () -> {
+                    try (KafkaConsumer<String, String> consumer =
+                            outputConsumer(kafka.bootstrapServers(), "demo-console")) {
+                        consumer.subscribe(List.of(topics.vitals, topics.alerts, topics.deadLetters));
+                        console.follow(consumer, topics.vitals, topics.alerts, topics.deadLetters, running::get);
+                    }
+                },
+                "demo-console");
+        reader.setDaemon(true);
+        reader.start();
+
+        TrafficSimulator simulator = TrafficSimulator.demo(seed);
+        out.printf(
+                "Traffic: %s %s (champion, %.0f%%) and %s (challenger, %.0f%%), event time %s to %s,%n"
+                        + "  model incident on the challenger from %s to %s (accuracy and outputs),%n"
+                        + "  business incident on the challenger from %s to %s (take-rate only); %s of wall time.%n%n",
+                TrafficSimulator.MODEL,
+                TrafficSimulator.CHAMPION,
+                100 * (1 - TrafficSimulator.CHALLENGER_SHARE),
+                TrafficSimulator.CHALLENGER,
+                100 * TrafficSimulator.CHALLENGER_SHARE,
+                TrafficSimulator.START,
+                simulator.endsAt(),
+                simulator.incidentStartsAt(),
+                simulator.incidentEndsAt(),
+                simulator.businessIncidentStartsAt(),
+                simulator.businessIncidentEndsAt(),
+                duration);
+        console.printHeader();
+        try (KafkaProducer<String, String> producer = TrafficSimulator.producer(kafka.bootstrapServers())) {
+            sendBadRecords(producer, spec);
+            simulator.run(
+                    (stream, key, json) -> producer.send(new ProducerRecord<>(topicOf(spec, stream), key, json)),
+                    duration,
+                    running::get);
+            producer.flush();
+        }
+        // On a busy machine the job can lag the paced traffic: wait (bounded) until it has reached the traffic's
+        // last window, which closes one slide and the out-of-orderness before the traffic's end.
+        long lastWindowEnd = simulator.endsAt().toEpochMilli()
+                - Durations.parse(spec.job.maxOutOfOrderness).toMillis()
+                - spec.modelOrDefaults(TrafficSimulator.MODEL).windowSlideMs();
+        long caughtUpBy = System.currentTimeMillis() + Math.max(60_000, 2 * duration.toMillis());
+        while (running.get() && result.latestWindowEnd < lastWindowEnd && System.currentTimeMillis() < caughtUpBy)
+            Thread.sleep(200);
+        // Let the last windows fire and their transactions commit (a checkpoint or two).
+        long drainUntil = System.currentTimeMillis()
+                + 3 * Durations.parse(spec.job.checkpointInterval).toMillis()
+                + 2000;
+        while (running.get() && System.currentTimeMillis() < drainUntil) Thread.sleep(200);
+        running.set(false);
+        reader.join(10_000);
     }
 
     private static StreamExecutionEnvironment localEnvironment(boolean webUi, PrintStream out) {
