@@ -393,10 +393,21 @@ public final class Drift {
         return h ^ (h >>> 31);
     }
 
-    /** A multinomial draw of n over the shares, as a chain of conditional binomials, into {@code out}. */
+    /** Up to this n a multinomial draw is one categorical draw per value (cheapest for a few dozen values). */
+    static final int CATEGORICAL_MAX = 100;
+
+    /** Up to this n every binomial of the chain is exact (inversion); above, large cells are normal approximations. */
+    static final int EXACT_MAX = 1000;
+
+    /**
+     * A multinomial draw of n over the shares, into {@code out}: up to {@link #CATEGORICAL_MAX} values one
+     * categorical draw each; above, a chain of conditional binomials, exact by inversion up to {@link #EXACT_MAX}
+     * values. The chain used to start at 1,000: between 100 and 1,000 values the categorical draws cost 2–5 times as
+     * much (one uniform and a bin search per value), and they were most of the drift's CPU with sliding windows
+     * (docs/benchmarks.md). Both are exact, so the Monte Carlo p-values keep their law; the replicates drawn differ.
+     */
     public static void multinomial(SplittableRandom random, long n, double[] shares, double[] out) {
-        if (n <= 1000) {
-            // Small n: one categorical draw per value, faster than a chain of binomial inversions.
+        if (n <= CATEGORICAL_MAX) {
             Arrays.fill(out, 0);
             double[] cumulative = new double[shares.length];
             double c = 0;
@@ -409,6 +420,7 @@ public final class Drift {
             }
             return;
         }
+        boolean exact = n <= EXACT_MAX;
         long left = n;
         double mass = 1;
         for (int i = 0; i < shares.length; i++) {
@@ -417,7 +429,8 @@ public final class Drift {
                 left = 0;
                 continue;
             }
-            long x = mass <= 0 ? 0 : binomial(random, left, Math.min(1, shares[i] / mass));
+            double p = Math.min(1, shares[i] / mass);
+            long x = mass <= 0 ? 0 : exact ? exactBinomial(random, left, p) : binomial(random, left, p);
             out[i] = x;
             left -= x;
             mass -= shares[i];
@@ -434,19 +447,30 @@ public final class Drift {
         if (p >= 1) return n;
         if (p > 0.5) return n - binomial(random, n, 1 - p);
         double mean = n * p;
-        if (mean < 50) {
-            double ratio = p / (1 - p), f = Math.exp(n * Math.log1p(-p)), u = random.nextDouble();
-            long k = 0;
-            while (u > f && k < n) {
-                u -= f;
-                f *= ratio * (n - k) / (k + 1);
-                k++;
-                if (f == 0) break;
-            }
-            return k;
-        }
+        if (mean < 50) return inversion(random, n, p);
         long k = Math.round(mean + Math.sqrt(mean * (1 - p)) * random.nextGaussian());
         return Math.max(0, Math.min(n, k));
+    }
+
+    /** An exact binomial draw by inversion, for n up to {@link #EXACT_MAX} ((1 − p)^n stays a normal double). */
+    static long exactBinomial(SplittableRandom random, long n, double p) {
+        if (n <= 0 || p <= 0) return 0;
+        if (p >= 1) return n;
+        if (p > 0.5) return n - exactBinomial(random, n, 1 - p);
+        return inversion(random, n, p);
+    }
+
+    /** Inversion along the probability function from 0, p ≤ 0.5: O(the draw) steps. */
+    private static long inversion(SplittableRandom random, long n, double p) {
+        double ratio = p / (1 - p), f = Math.exp(n * Math.log1p(-p)), u = random.nextDouble();
+        long k = 0;
+        while (u > f && k < n) {
+            u -= f;
+            f *= ratio * (n - k) / (k + 1);
+            k++;
+            if (f == 0) break;
+        }
+        return k;
     }
 
     private static double sum(double[] x) {

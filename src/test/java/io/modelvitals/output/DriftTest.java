@@ -140,6 +140,55 @@ class DriftTest {
         }
     }
 
+    /**
+     * Between the categorical and the approximate ranges the multinomial is a chain of exact binomial inversions: each
+     * bin's count follows Binomial(n, share) (a chi-square goodness of fit against Commons Math's probabilities, cells
+     * merged to expected counts of at least 5, below the 0.999 quantile) and two bins covary as −n·p·q.
+     */
+    @Test
+    void theExactChainDrawsMultinomialCounts() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(29);
+        int n = 200, draws = 40_000;
+        double[] shares = {0.5, 0.3, 0.15, 0.05};
+        long[][] histogram = new long[shares.length][n + 1];
+        double sum0 = 0, sum1 = 0, product = 0;
+        double[] out = new double[shares.length];
+        for (int d = 0; d < draws; d++) {
+            Drift.multinomial(random, n, shares, out);
+            assertEquals(n, Arrays.stream(out).sum(), 0.0);
+            for (int i = 0; i < shares.length; i++) histogram[i][(int) out[i]]++;
+            sum0 += out[0];
+            sum1 += out[1];
+            product += out[0] * out[1];
+        }
+        for (int i = 0; i < shares.length; i++) {
+            org.apache.commons.math3.distribution.BinomialDistribution law =
+                    new org.apache.commons.math3.distribution.BinomialDistribution(n, shares[i]);
+            java.util.List<double[]> cells = new java.util.ArrayList<>();
+            double expected = 0, observed = 0;
+            for (int x = 0; x <= n; x++) {
+                expected += draws * law.probability(x);
+                observed += histogram[i][x];
+                if (expected >= 5) {
+                    cells.add(new double[] {expected, observed});
+                    expected = 0;
+                    observed = 0;
+                }
+            }
+            double[] lastCell = cells.get(cells.size() - 1); // the tail left over joins the last full cell
+            lastCell[0] += expected;
+            lastCell[1] += observed;
+            double statistic = 0;
+            for (double[] c : cells) statistic += (c[1] - c[0]) * (c[1] - c[0]) / c[0];
+            double critical = new org.apache.commons.math3.distribution.ChiSquaredDistribution(cells.size() - 1)
+                    .inverseCumulativeProbability(0.999);
+            assertTrue(
+                    statistic < critical, "bin " + i + ": chi-square " + statistic + " on " + cells.size() + " cells");
+        }
+        double covariance = product / draws - (sum0 / draws) * (sum1 / draws);
+        assertEquals(-n * shares[0] * shares[1], covariance, 0.1 * n * shares[0] * shares[1]);
+    }
+
     @Test
     void multinomialDrawsHaveTheirMeanAndVariance() {
         // Binomial(n, p) moments, for the exact branch (mean < 50) and the normal branch.
