@@ -57,6 +57,8 @@ public final class Benchmark {
     private final EmbeddedKafka kafka;
     private final int partitions;
     private final int parallelism;
+    /** RocksDB's timer store (Flink's default ROCKSDB, or HEAP), for the RocksDB phase; unset: Flink's default. */
+    private String rocksdbTimers;
 
     private Benchmark(EmbeddedKafka kafka, int partitions, int parallelism) {
         this.kafka = kafka;
@@ -100,6 +102,7 @@ public final class Benchmark {
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Benchmark b = new Benchmark(kafka, partitions, parallelism);
+            b.rocksdbTimers = flags.get("rocksdb-timers", null);
             b.figures.put("machine", machine());
             b.figures.put("events", events);
             b.figures.put("parallelism", parallelism);
@@ -272,6 +275,12 @@ public final class Benchmark {
         conf.set(
                 CheckpointingOptions.SAVEPOINT_DIRECTORY,
                 Files.createTempDirectory("bench-sp").toUri().toString());
+        if (rocksdbTimers != null)
+            conf.set(
+                    org.apache.flink.configuration.ConfigOptions.key("state.backend.rocksdb.timer-service.factory")
+                            .stringType()
+                            .noDefaultValue(),
+                    rocksdbTimers);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         env.setParallelism(parallelism);
         return env;
