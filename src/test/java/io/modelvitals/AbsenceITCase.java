@@ -9,7 +9,6 @@ import io.modelvitals.config.SpecLoader;
 import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
-import io.modelvitals.testing.Outputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,8 +67,7 @@ class AbsenceITCase {
 
     private static List<JsonNode> await(String topic, Predicate<List<JsonNode>> condition) throws InterruptedException {
         while (true) {
-            List<JsonNode> records =
-                    Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), topic)));
+            List<JsonNode> records = KafkaTestSupport.committedJson(KAFKA.kafka(), topic);
             if (condition.test(records)) return records;
             Thread.sleep(200);
         }
@@ -105,9 +103,7 @@ class AbsenceITCase {
             assertEquals("m", fired.path("labels").path("model").asText());
             assertEquals("all", fired.path("labels").path("version").asText());
             assertEquals("page", fired.path("labels").path("severity").asText());
-            List<JsonNode> silences = Outputs.parse(KafkaTestSupport.values(
-                            KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)))
-                    .stream()
+            List<JsonNode> silences = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.vitals).stream()
                     .filter(v -> v.path("vital").asText().equals("prediction_silence_s"))
                     .collect(Collectors.toList());
             assertTrue(

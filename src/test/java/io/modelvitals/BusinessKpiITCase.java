@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
-import io.modelvitals.testing.Outputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -147,13 +144,9 @@ class BusinessKpiITCase {
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(labels));
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.businessEvents, KafkaTestSupport.utf8(events));
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        KafkaJob.define(env, spec, true);
-        env.execute("business kpi it");
+        KafkaTestSupport.runToEnd(spec, "business kpi it");
 
-        List<JsonNode> vitals = Outputs.parse(
-                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
+        List<JsonNode> vitals = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.vitals);
 
         // The take-rate of each version and window is exactly what the generator counted.
         List<JsonNode> takeRates = vitals.stream()
@@ -214,8 +207,7 @@ class BusinessKpiITCase {
                 .allMatch(v -> v.path("version").asText().equals("all")
                         && v.path("value").asDouble() > 0.5));
 
-        List<JsonNode> alerts = Outputs.parse(
-                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
+        List<JsonNode> alerts = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.alerts);
         Set<String> fired = alerts.stream()
                 .filter(a -> a.path("status").asText().equals("firing"))
                 .map(a -> a.path("labels").path("alertname").asText() + "/"
@@ -233,8 +225,7 @@ class BusinessKpiITCase {
                 worse.path("window_end").asLong(),
                 "two fallen windows (for: 2): the predictions of minutes 12 and 13");
 
-        List<JsonNode> deadLetters = Outputs.parse(
-                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters)));
+        List<JsonNode> deadLetters = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.deadLetters);
         assertEquals(
                 5,
                 deadLetters.stream()

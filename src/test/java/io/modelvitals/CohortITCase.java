@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
-import io.modelvitals.testing.Outputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +16,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -147,13 +144,9 @@ class CohortITCase {
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, KafkaTestSupport.utf8(labels));
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.businessEvents, KafkaTestSupport.utf8(events));
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        KafkaJob.define(env, spec, true);
-        env.execute("cohort it");
+        KafkaTestSupport.runToEnd(spec, "cohort it");
 
-        List<JsonNode> vitals = Outputs.parse(
-                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
+        List<JsonNode> vitals = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.vitals);
 
         Map<Long, JsonNode> takeRate = vitals.stream()
                 .filter(v -> v.path("vital").asText().equals("kpi")
@@ -196,8 +189,7 @@ class CohortITCase {
                         "label|3|12", 11.0 / 12),
                 accuracy);
 
-        List<JsonNode> alerts = Outputs.parse(
-                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
+        List<JsonNode> alerts = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.alerts);
         List<String> fired = alerts.stream()
                 .filter(a -> a.path("status").asText().equals("firing"))
                 .map(a -> a.path("labels").path("alertname").asText() + "@"
@@ -205,8 +197,7 @@ class CohortITCase {
                 .collect(Collectors.toList());
         assertEquals(List.of("accuracy-low@1"), fired, "the cohort of minute 0, and nothing by label time");
 
-        List<JsonNode> deadLetters = Outputs.parse(
-                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters)));
+        List<JsonNode> deadLetters = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.deadLetters);
         assertEquals(List.of(), deadLetters);
     }
 }

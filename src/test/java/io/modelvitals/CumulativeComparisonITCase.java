@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
-import io.modelvitals.testing.Outputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -111,15 +108,10 @@ class CumulativeComparisonITCase {
         List<String> events = events(incident, predictions);
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions));
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.businessEvents, KafkaTestSupport.utf8(events));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        KafkaJob.define(env, spec, true);
-        env.execute("cumulative comparison it");
+        KafkaTestSupport.runToEnd(spec, "cumulative comparison it");
         return List.of(
-                Outputs.parse(KafkaTestSupport.values(
-                        KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals))),
-                Outputs.parse(KafkaTestSupport.values(
-                        KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts))));
+                KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.vitals),
+                KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.alerts));
     }
 
     private static List<JsonNode> cumulative(List<JsonNode> vitals) {

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
-import io.modelvitals.testing.Outputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +15,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -99,13 +96,9 @@ class DriftITCase {
         MonitorSpec spec = KafkaTestSupport.onFreshTopics(SpecLoader.parse(SPEC, "test"), KAFKA.kafka());
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(predictions()));
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        KafkaJob.define(env, spec, true);
-        env.execute("drift it");
+        KafkaTestSupport.runToEnd(spec, "drift it");
 
-        List<JsonNode> vitals = Outputs.parse(
-                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
+        List<JsonNode> vitals = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.vitals);
         List<JsonNode> psi = vitals.stream()
                 .filter(v -> v.path("vital").asText().equals("class_psi")
                         && v.path("reference").asText().equals("baseline"))
@@ -124,8 +117,7 @@ class DriftITCase {
         assertTrue(stationaryMax < 0.1, "stationary windows stay under the threshold: max PSI " + stationaryMax);
         assertTrue(shiftedMin > 0.2, "shifted windows are far above it: min PSI " + shiftedMin);
 
-        List<JsonNode> alerts = Outputs.parse(
-                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
+        List<JsonNode> alerts = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.alerts);
         assertEquals(2, alerts.size(), "exactly one firing and one resolved: " + alerts);
         JsonNode firing = alerts.stream()
                 .filter(a -> a.path("status").asText().equals("firing"))

@@ -456,8 +456,7 @@ class HostileInputITCase {
                             .mapToLong(Map.Entry::getValue)
                             .sum());
 
-            List<JsonNode> vitals = Outputs.parse(
-                    KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
+            List<JsonNode> vitals = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.vitals);
             assertEquals(
                     WINDOWS * PER_WINDOW + ahead,
                     sum(vitals, "prediction_count", "all"),
@@ -530,8 +529,7 @@ class HostileInputITCase {
     }
 
     private static void await(String topic, Predicate<JsonNode> condition) throws InterruptedException {
-        while (Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), topic))).stream()
-                .noneMatch(condition)) {
+        while (KafkaTestSupport.committedJson(KAFKA.kafka(), topic).stream().noneMatch(condition)) {
             Thread.sleep(200);
         }
     }

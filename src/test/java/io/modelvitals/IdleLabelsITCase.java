@@ -9,7 +9,6 @@ import io.modelvitals.config.SpecLoader;
 import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
-import io.modelvitals.testing.Outputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -85,8 +84,7 @@ class IdleLabelsITCase {
             List<JsonNode> vitals;
             do {
                 Thread.sleep(300);
-                vitals = Outputs.parse(KafkaTestSupport.values(
-                        KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
+                vitals = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.vitals);
             } while (vitals.stream()
                     .noneMatch(v -> v.path("vital").asText().equals("prediction_count")
                             && v.path("window_end").asLong() == lastClosed));
@@ -110,8 +108,7 @@ class IdleLabelsITCase {
                 assertEquals(
                         k < 2 + LABELED_WINDOWS ? 1.0 : 0.0, c.path("value").asDouble(), "coverage in window " + k);
             }
-            List<JsonNode> alerts = Outputs.parse(
-                    KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
+            List<JsonNode> alerts = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.alerts);
             assertEquals(1, alerts.size(), alerts.toString());
             assertEquals("firing", alerts.get(0).path("status").asText());
             assertEquals(

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
-import io.modelvitals.job.KafkaJob;
 import io.modelvitals.job.ReplayJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
@@ -52,10 +51,7 @@ class KafkaPipelineITCase {
                 KAFKA.kafka(), spec.kafka.topics.predictions, KafkaTestSupport.utf8(KnownStreams.predictions()));
         KafkaTestSupport.produce(KAFKA.kafka(), spec.kafka.topics.labels, labels);
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        KafkaJob.define(env, spec, true);
-        env.execute("kafka pipeline it");
+        KafkaTestSupport.runToEnd(spec, "kafka pipeline it");
 
         List<String> vitals =
                 KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals));
@@ -72,8 +68,7 @@ class KafkaPipelineITCase {
                 first.path("fingerprint").asText(),
                 new String(alertRecords.get(0).key(), StandardCharsets.UTF_8));
 
-        List<JsonNode> deadLetters = Outputs.parse(
-                KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters)));
+        List<JsonNode> deadLetters = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.deadLetters);
         assertEquals(4, deadLetters.size(), deadLetters.toString());
         for (JsonNode d : deadLetters) {
             String topic = d.path("origin").path("topic").asText();

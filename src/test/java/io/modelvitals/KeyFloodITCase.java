@@ -9,7 +9,6 @@ import io.modelvitals.config.SpecLoader;
 import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
-import io.modelvitals.testing.Outputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,8 +117,7 @@ class KeyFloodITCase {
                     bytes, PREDICTIONS, GHOST_EVENTS);
             assertTrue(bytes < 20_000_000, "state stays bounded: " + bytes + " bytes");
 
-            List<JsonNode> vitals = Outputs.parse(
-                    KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.vitals)));
+            List<JsonNode> vitals = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.vitals);
             Set<String> countries = vitals.stream()
                     .map(v -> v.path("segment").asText())
                     .filter(s -> s.startsWith("country="))
@@ -140,8 +138,7 @@ class KeyFloodITCase {
                     .sum();
             assertTrue(folded >= counted - 2L * CAP, "nearly every prediction folded: " + folded + " of " + counted);
 
-            List<JsonNode> alerts = Outputs.parse(
-                    KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.alerts)));
+            List<JsonNode> alerts = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.alerts);
             assertTrue(
                     alerts.stream()
                             .anyMatch(a -> a.path("labels")
@@ -151,8 +148,7 @@ class KeyFloodITCase {
                                     && a.path("status").asText().equals("firing")
                                     && a.path("labels").path("class").asText().equals("country")),
                     alerts.toString());
-            List<JsonNode> deadLetters = Outputs.parse(KafkaTestSupport.values(
-                    KafkaTestSupport.readCommitted(KAFKA.kafka(), spec.kafka.topics.deadLetters)));
+            List<JsonNode> deadLetters = KafkaTestSupport.committedJson(KAFKA.kafka(), spec.kafka.topics.deadLetters);
             assertTrue(deadLetters.stream()
                     .allMatch(d -> d.path("reason").asText().startsWith("unattributed business event")));
             assertTrue(

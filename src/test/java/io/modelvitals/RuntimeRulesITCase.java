@@ -9,7 +9,6 @@ import io.modelvitals.config.SpecLoader;
 import io.modelvitals.job.KafkaJob;
 import io.modelvitals.testing.EmbeddedKafkaExtension;
 import io.modelvitals.testing.KafkaTestSupport;
-import io.modelvitals.testing.Outputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -75,8 +74,7 @@ class RuntimeRulesITCase {
     /** Polls a topic (read_committed) until some record satisfies the condition. */
     private static List<JsonNode> await(String topic, Predicate<JsonNode> condition) throws InterruptedException {
         while (true) {
-            List<JsonNode> records =
-                    Outputs.parse(KafkaTestSupport.values(KafkaTestSupport.readCommitted(KAFKA.kafka(), topic)));
+            List<JsonNode> records = KafkaTestSupport.committedJson(KAFKA.kafka(), topic);
             if (records.stream().anyMatch(condition)) return records;
             Thread.sleep(200);
         }

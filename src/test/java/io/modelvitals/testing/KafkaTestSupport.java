@@ -1,6 +1,8 @@
 package io.modelvitals.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.MonitorSpec;
+import io.modelvitals.job.KafkaJob;
 import io.modelvitals.tools.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -69,6 +72,22 @@ public final class KafkaTestSupport {
         List<byte[]> out = new ArrayList<>();
         for (String l : lines) out.add(l.getBytes(StandardCharsets.UTF_8));
         return out;
+    }
+
+    /**
+     * Runs the Kafka job over what the input topics hold, to their end (bounded sources), at parallelism 2 on the
+     * test's MiniCluster.
+     */
+    public static void runToEnd(MonitorSpec spec, String jobName) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        KafkaJob.define(env, spec, true);
+        env.execute(jobName);
+    }
+
+    /** The JSON records committed to partition 0 of a topic, read_committed. */
+    public static List<JsonNode> committedJson(EmbeddedKafka kafka, String topic) {
+        return Outputs.parse(values(readCommitted(kafka, topic)));
     }
 
     /** Everything committed to partition 0 of a topic, read as an alerting system would: read_committed. */
