@@ -30,10 +30,13 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,6 +63,9 @@ public final class Benchmark {
     private final EmbeddedKafka kafka;
     private final int partitions;
     private final int parallelism;
+    /** Started by the first measured run, closed at the end: see {@link #cluster()}. */
+    private static MiniCluster cluster;
+
     /** RocksDB's timer store (Flink's default ROCKSDB, or HEAP), for the RocksDB phase; unset: Flink's default. */
     private String rocksdbTimers;
     /** The full job's checkpoint interval (the spec's default, 10 s, unless --checkpoint-interval says otherwise). */
@@ -114,10 +120,9 @@ public final class Benchmark {
             b.rocksdbTimers = flags.get("rocksdb-timers", null);
             b.checkpointInterval = flags.get("checkpoint-interval", "10s");
             // Local execution gives the TaskManager 128 MB of managed memory, RocksDB's whole block cache: the index
-            // blocks
-            // of the join's files did not stay cached and every lookup read and decompressed one again (43% of the
-            // join's
-            // task). 512 MB is 256 MB per slot at p = 2, below deploy/k8s's share (about 680 MB per slot of a 4 GB TM).
+            // blocks of the join's files did not stay cached and every lookup read and decompressed one again (43% of
+            // the join's task). 512 MB is 256 MB per slot at p = 2, below deploy/k8s's share (about 680 MB per slot of
+            // a 4 GB TaskManager).
             b.managedMemory = flags.get("managed-memory", "512m");
             b.partitionedIndex = flags.has("partitioned-index");
             b.figures.put("machine", machine());
@@ -147,6 +152,8 @@ public final class Benchmark {
             // The replay phases after the broker's: they run in JVMs of their own.
             ReplayBenchmark.run(flags, phases, b.figures);
             write(out, b.figures);
+        } finally {
+            if (cluster != null) cluster.close();
         }
     }
 
@@ -357,6 +364,27 @@ public final class Benchmark {
         return measure(name, env, events);
     }
 
+    /**
+     * The cluster the measured runs are submitted to, started once, as jobs go to a running cluster in production. A
+     * local environment per run started a MiniCluster each time, whose RPC system (Pekko, in a class loader of its own)
+     * loaded ~1,650 classes again and kept the JIT compiler busy for 4-7 CPU-s per run (docs/benchmarks.md). Each job's
+     * state backend and checkpointing come from its own configuration.
+     */
+    private MiniCluster cluster() throws Exception {
+        if (cluster == null) {
+            Configuration conf = new Configuration();
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(managedMemory));
+            conf.set(RestOptions.BIND_PORT, "0");
+            cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                    .setConfiguration(conf)
+                    .setNumTaskManagers(1)
+                    .setNumSlotsPerTaskManager(parallelism)
+                    .build());
+            cluster.start();
+        }
+        return cluster;
+    }
+
     /** Runs a bounded job: its net runtime, the process's CPU time per event and the peak heap. */
     private Map<String, Object> measure(String name, StreamExecutionEnvironment env, long events) throws Exception {
         // Each run starts from a collected heap, so one run's garbage (and its collections) is not charged to the next.
@@ -367,7 +395,8 @@ public final class Benchmark {
         // run to run by half, the CPU spent per event less, so it is the figure to compare changes by.
         long cpu0 = processCpuNanos();
         long jit0 = jitMillis();
-        JobExecutionResult result = env.execute("benchmark " + name);
+        JobExecutionResult result =
+                cluster().executeJobBlocking(env.getStreamGraph().getJobGraph());
         double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
         // The JIT compiler's threads are in the process's CPU: a job's first runs compile it (a quarter of the CPU
         // of the runs after two warm-ups, async-profiler), which a job running for days pays once. Reported beside.
