@@ -161,32 +161,67 @@ class DriftTest {
             sum1 += out[1];
             product += out[0] * out[1];
         }
-        for (int i = 0; i < shares.length; i++) {
-            org.apache.commons.math3.distribution.BinomialDistribution law =
-                    new org.apache.commons.math3.distribution.BinomialDistribution(n, shares[i]);
-            java.util.List<double[]> cells = new java.util.ArrayList<>();
-            double expected = 0, observed = 0;
-            for (int x = 0; x <= n; x++) {
-                expected += draws * law.probability(x);
-                observed += histogram[i][x];
-                if (expected >= 5) {
-                    cells.add(new double[] {expected, observed});
-                    expected = 0;
-                    observed = 0;
-                }
-            }
-            double[] lastCell = cells.get(cells.size() - 1); // the tail left over joins the last full cell
-            lastCell[0] += expected;
-            lastCell[1] += observed;
-            double statistic = 0;
-            for (double[] c : cells) statistic += (c[1] - c[0]) * (c[1] - c[0]) / c[0];
-            double critical = new org.apache.commons.math3.distribution.ChiSquaredDistribution(cells.size() - 1)
-                    .inverseCumulativeProbability(0.999);
-            assertTrue(
-                    statistic < critical, "bin " + i + ": chi-square " + statistic + " on " + cells.size() + " cells");
-        }
+        for (int i = 0; i < shares.length; i++) assertBinomial(histogram[i], draws, n, shares[i], "bin " + i);
         double covariance = product / draws - (sum0 / draws) * (sum1 / draws);
         assertEquals(-n * shares[0] * shares[1], covariance, 0.1 * n * shares[0] * shares[1]);
+    }
+
+    /**
+     * Chi-square goodness of fit of a histogram of draws against Commons Math's Binomial(n, p), cells merged until each
+     * expects 5, at the 0.999 quantile: a sampler off by a few per cent in any region of the support fails.
+     */
+    private static void assertBinomial(long[] histogram, int draws, int n, double p, String what) {
+        org.apache.commons.math3.distribution.BinomialDistribution law =
+                new org.apache.commons.math3.distribution.BinomialDistribution(n, p);
+        java.util.List<double[]> cells = new java.util.ArrayList<>();
+        double expected = 0, observed = 0;
+        for (int x = 0; x <= n; x++) {
+            expected += draws * law.probability(x);
+            observed += histogram[x];
+            if (expected >= 5) {
+                cells.add(new double[] {expected, observed});
+                expected = 0;
+                observed = 0;
+            }
+        }
+        double[] lastCell = cells.get(cells.size() - 1); // the tail left over joins the last full cell
+        lastCell[0] += expected;
+        lastCell[1] += observed;
+        double statistic = 0;
+        for (double[] c : cells) statistic += (c[1] - c[0]) * (c[1] - c[0]) / c[0];
+        double critical = new org.apache.commons.math3.distribution.ChiSquaredDistribution(cells.size() - 1)
+                .inverseCumulativeProbability(0.999);
+        assertTrue(statistic < critical, what + ": chi-square " + statistic + " on " + cells.size() + " cells");
+    }
+
+    @Test
+    void theSearchFromTheModeDrawsBinomialCounts() {
+        // Means from just above the switch (15) to the largest cell a chain of 1,000 values has (500).
+        java.util.SplittableRandom random = new java.util.SplittableRandom(31);
+        int draws = 40_000;
+        for (double[] c : new double[][] {{1000, 0.5}, {1000, 0.03}, {300, 0.1}, {40, 0.4}, {7, 0.5}}) {
+            int n = (int) c[0];
+            double p = c[1];
+            long[] histogram = new long[n + 1];
+            for (int d = 0; d < draws; d++) histogram[(int) Drift.inversionFromMode(random, n, p)]++;
+            assertBinomial(histogram, draws, n, p, "n = " + n + ", p = " + p);
+        }
+    }
+
+    @Test
+    void theChiSquareSurvivalIsOneMinusItsDistributionFunction() {
+        // Against Commons Math's ChiSquaredDistribution where 1 - cdf is exact enough, and a published value:
+        // P(chi2(1) >= 3.841459) = 0.05.
+        for (int df : new int[] {1, 2, 5, 30}) {
+            org.apache.commons.math3.distribution.ChiSquaredDistribution chi =
+                    new org.apache.commons.math3.distribution.ChiSquaredDistribution(df);
+            for (double x : new double[] {0.1, 1, df, 3 * df + 5}) {
+                assertEquals(1 - chi.cumulativeProbability(x), Drift.chiSquareSurvival(x, df), 1e-12);
+            }
+        }
+        assertEquals(0.05, Drift.chiSquareSurvival(3.841459, 1), 1e-7);
+        assertEquals(1.0, Drift.chiSquareSurvival(0, 3), 0.0);
+        assertTrue(Drift.chiSquareSurvival(400, 1) > 0, "the far tail does not round to 0");
     }
 
     @Test
