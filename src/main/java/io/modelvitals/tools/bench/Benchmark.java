@@ -56,7 +56,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * sliding against tumbling windows, state per pending prediction, and alert latency. Prints a table
  * and writes the figures as JSON. See docs/benchmarks.md.
  */
-public final class Benchmark {
+public final class Benchmark implements AutoCloseable {
     private static final long START = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
 
     private final Map<String, Object> figures = new java.util.LinkedHashMap<>();
@@ -64,7 +64,7 @@ public final class Benchmark {
     private final int partitions;
     private final int parallelism;
     /** Started by the first measured run, closed at the end: see {@link #cluster()}. */
-    private static MiniCluster cluster;
+    private MiniCluster cluster;
 
     /** RocksDB's timer store (Flink's default ROCKSDB, or HEAP), for the RocksDB phase; unset: Flink's default. */
     private String rocksdbTimers;
@@ -74,6 +74,11 @@ public final class Benchmark {
     private String managedMemory;
 
     private boolean partitionedIndex;
+
+    @Override
+    public void close() throws Exception {
+        if (cluster != null) cluster.close();
+    }
 
     private Benchmark(EmbeddedKafka kafka, int partitions, int parallelism) {
         this.kafka = kafka;
@@ -115,8 +120,8 @@ public final class Benchmark {
             return;
         }
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Benchmark b = new Benchmark(kafka, partitions, parallelism);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                Benchmark b = new Benchmark(kafka, partitions, parallelism)) {
             b.rocksdbTimers = flags.get("rocksdb-timers", null);
             b.checkpointInterval = flags.get("checkpoint-interval", "10s");
             // Local execution gives the TaskManager 128 MB of managed memory, RocksDB's whole block cache: the index
@@ -152,8 +157,6 @@ public final class Benchmark {
             // The replay phases after the broker's: they run in JVMs of their own.
             ReplayBenchmark.run(flags, phases, b.figures);
             write(out, b.figures);
-        } finally {
-            if (cluster != null) cluster.close();
         }
     }
 
@@ -427,9 +430,8 @@ public final class Benchmark {
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
-                    if (!Files.readString(task.resolve("comm")).startsWith("C")) continue;
-                    String comm = Files.readString(task.resolve("comm"));
-                    if (!comm.contains("CompilerThre")) continue;
+                    // "C2 CompilerThre", "C1 CompilerThre": the names Linux keeps of HotSpot's compiler threads.
+                    if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) continue;
                     String stat = Files.readString(task.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)

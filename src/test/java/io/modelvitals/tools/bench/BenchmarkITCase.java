@@ -47,6 +47,7 @@ class BenchmarkITCase {
         for (String run : new String[] {"heap_tumbling", "rocksdb_tumbling", "heap_sliding"}) {
             assertTrue(figures.path(run).path("events_per_s").asLong() > 0, run);
             assertTrue(figures.path(run).path("cpu_us_per_event").asDouble() > 0, run);
+            assertTrue(figures.path(run).path("jit_seconds").isNumber(), run + ": the JIT compiler's CPU beside it");
         }
         for (String backend : new String[] {"state_hashmap", "state_rocksdb"}) {
             assertEquals(3000, figures.path(backend).path("pending_predictions").asLong());
