@@ -439,7 +439,7 @@ public final class Drift {
                 continue;
             }
             double p = Math.min(1, shares[i] / mass);
-            long x = mass <= 0 ? 0 : exact ? exactBinomial(random, left, p) : binomial(random, left, p);
+            long x = mass <= 0 ? 0 : binomial(random, left, p, exact);
             out[i] = x;
             left -= x;
             mass -= shares[i];
@@ -452,21 +452,18 @@ public final class Drift {
      * approximation, rounded (those cells are already in their asymptotic regime).
      */
     static long binomial(SplittableRandom random, long n, double p) {
-        if (n <= 0 || p <= 0) return 0;
-        if (p >= 1) return n;
-        if (p > 0.5) return n - binomial(random, n, 1 - p);
-        double mean = n * p;
-        if (mean < 50) return inversion(random, n, p);
-        long k = Math.round(mean + Math.sqrt(mean * (1 - p)) * random.nextGaussian());
-        return Math.max(0, Math.min(n, k));
+        return binomial(random, n, p, false);
     }
 
-    /** An exact binomial draw by inversion, for n up to {@link #EXACT_MAX} ((1 − p)^n stays a normal double). */
-    static long exactBinomial(SplittableRandom random, long n, double p) {
+    /** @param exact exact by inversion at every mean (for n up to {@link #EXACT_MAX}: (1 − p)^n stays a normal double) */
+    private static long binomial(SplittableRandom random, long n, double p, boolean exact) {
         if (n <= 0 || p <= 0) return 0;
         if (p >= 1) return n;
-        if (p > 0.5) return n - exactBinomial(random, n, 1 - p);
-        return inversion(random, n, p);
+        if (p > 0.5) return n - binomial(random, n, 1 - p, exact);
+        double mean = n * p;
+        if (exact || mean < 50) return inversion(random, n, p);
+        long k = Math.round(mean + Math.sqrt(mean * (1 - p)) * random.nextGaussian());
+        return Math.max(0, Math.min(n, k));
     }
 
     /** From this mean up, an exact draw searches from the mode rather than from 0 (measured crossover, docs/drift.md). */
