@@ -20,6 +20,16 @@ public class JobSpec implements Serializable {
     public int maxRecordBytes = 1_048_576;
 
     public String transactionalIdPrefix = "model-vitals";
+    /**
+     * How alerts reach their topic. exactly_once: in the checkpoint's Kafka transaction, readable once the checkpoint
+     * completes (a checkpoint interval plus the slowest state's snapshot later). at_least_once: readable as soon as
+     * written; a restart re-sends the alert states written since the last checkpoint, which the forwarder and
+     * Alertmanager take as the same state again (docs/semantics.md). Vitals and dead letters are always exactly-once.
+     */
+    public String alertDelivery = EXACTLY_ONCE;
+
+    public static final String EXACTLY_ONCE = "exactly_once";
+    public static final String AT_LEAST_ONCE = "at_least_once";
     /** Predictions of models not declared in the spec: monitored with the defaults, or dead-lettered. */
     public boolean monitorUndeclaredModels = true;
 

@@ -61,6 +61,9 @@ final class SpecValidator {
         if (spec.job.stateBackend != null && !STATE_BACKENDS.contains(spec.job.stateBackend)) {
             errors.add("job.state_backend: hashmap or rocksdb");
         }
+        if (!JobSpec.EXACTLY_ONCE.equals(spec.job.alertDelivery)
+                && !JobSpec.AT_LEAST_ONCE.equals(spec.job.alertDelivery))
+            errors.add("job.alert_delivery: exactly_once or at_least_once");
         if (!START_FROM.contains(spec.kafka.startFrom)) errors.add("kafka.start_from: must be one of " + START_FROM);
         validateModel(errors, "defaults", spec.defaults);
         Set<String> names = new HashSet<>();

@@ -1,5 +1,6 @@
 package io.modelvitals.io;
 
+import io.modelvitals.config.JobSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.events.AlertRecord;
 import io.modelvitals.events.ControlRecord;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -91,7 +93,10 @@ public final class KafkaIO {
         }
     }
 
-    /** Exactly-once sinks: records become visible to read_committed consumers when a checkpoint completes. */
+    /**
+     * Exactly-once sinks: records become visible to read_committed consumers when a checkpoint completes. Alerts may
+     * instead go at least once ({@code job.alert_delivery}), readable as soon as they are written.
+     */
     public static JobSinks sinks(MonitorSpec spec) {
         String servers = spec.kafka.bootstrapServers;
         Properties client = clientProperties(spec);
@@ -104,6 +109,7 @@ public final class KafkaIO {
                                 client,
                                 spec.kafka.topics.vitals,
                                 prefix + "-vitals",
+                                DeliveryGuarantee.EXACTLY_ONCE,
                                 new OutputJson.VitalKey(),
                                 new OutputJson.VitalValue()))
                         .uid("sink-vitals")
@@ -117,6 +123,9 @@ public final class KafkaIO {
                                 client,
                                 spec.kafka.topics.alerts,
                                 prefix + "-alerts",
+                                JobSpec.AT_LEAST_ONCE.equals(spec.job.alertDelivery)
+                                        ? DeliveryGuarantee.AT_LEAST_ONCE
+                                        : DeliveryGuarantee.EXACTLY_ONCE,
                                 new OutputJson.AlertKey(),
                                 new OutputJson.AlertValue()))
                         .uid("sink-alerts")
@@ -131,6 +140,7 @@ public final class KafkaIO {
                                 client,
                                 spec.kafka.topics.deadLetters,
                                 prefix + "-dead-letters",
+                                DeliveryGuarantee.EXACTLY_ONCE,
                                 null,
                                 new OutputJson.DeadLetterValue()))
                         .uid("sink-dead-letters")
@@ -151,15 +161,20 @@ public final class KafkaIO {
             Properties client,
             String topic,
             String transactionalIdPrefix,
+            DeliveryGuarantee delivery,
             SerializationSchema<T> key,
             SerializationSchema<T> value) {
-        return KafkaSink.<T>builder()
+        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(client)
                 .setBootstrapServers(servers)
                 .setRecordSerializer(new OutputRecordSerializer<>(topic, key, value))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
-                .build();
+                .setDeliveryGuarantee(delivery);
+        if (delivery == DeliveryGuarantee.EXACTLY_ONCE)
+            builder.setTransactionalIdPrefix(transactionalIdPrefix)
+                    .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        // At least once: the producer is idempotent (Kafka's default), so a retry within a run writes no copy and
+        // an alert's states stay in order on their key's partition; only a restart repeats what followed the last
+        // checkpoint.
+        return builder.build();
     }
 }

@@ -1,7 +1,9 @@
 package io.modelvitals.tools.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelvitals.config.Args;
+import io.modelvitals.config.JobSpec;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
 import io.modelvitals.job.KafkaJob;
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -106,6 +109,11 @@ public final class Benchmark implements AutoCloseable {
         // latency.
         long latencyCheckpointMs = Long.parseLong(flags.get("latency-checkpoint-ms", "100"));
         long latencyBufferTimeoutMs = Long.parseLong(flags.get("latency-buffer-timeout-ms", "100"));
+        // exactly_once (the job's default) or at_least_once: job.alert_delivery of the latency job's spec.
+        String latencyAlertDelivery = flags.get("latency-alert-delivery", JobSpec.EXACTLY_ONCE);
+        // Flink settings for the latency job only, "key=value;key=value" (a state backend, changelog, incremental
+        // checkpoints: what the checkpoint an exactly-once alert waits for depends on).
+        String latencyFlinkConfig = flags.get("latency-flink-config", "");
         List<String> phases = List.of(flags.get("phases", "ceiling,parse,warmup,heap,rocksdb,sliding,state,latency")
                 .split(","));
         Path out = Path.of(flags.get("out", "target/benchmark.json"));
@@ -152,7 +160,13 @@ public final class Benchmark implements AutoCloseable {
                 b.statePerPrediction("hashmap", pending, models, versions);
                 b.statePerPrediction("rocksdb", pending, models, versions);
             }
-            if (phases.contains("latency")) b.alertLatency(latencySeconds, latencyCheckpointMs, latencyBufferTimeoutMs);
+            if (phases.contains("latency"))
+                b.alertLatency(
+                        latencySeconds,
+                        latencyCheckpointMs,
+                        latencyBufferTimeoutMs,
+                        latencyAlertDelivery,
+                        latencyFlinkConfig);
             b.summarize();
             // The replay phases after the broker's: they run in JVMs of their own.
             ReplayBenchmark.run(flags, phases, b.figures);
@@ -495,9 +509,14 @@ public final class Benchmark implements AutoCloseable {
     /**
      * Alert latency: live traffic with event time = wall time, one-second windows, and a rule that fires
      * and resolves on alternate windows. Latency = when the alert is readable (read_committed) minus
-     * when the watermark could first pass the window's end (window end + out-of-orderness).
+     * when the watermark could first pass the window's end (window end + out-of-orderness). A second reader
+     * (read_uncommitted) sees each alert as soon as the job writes it, before its transaction commits: the
+     * difference is what exactly-once costs. The job runs on the benchmark's cluster, warm after the throughput
+     * phases, as an alerting job runs for days.
      */
-    private void alertLatency(int seconds, long checkpointMs, long bufferTimeoutMs) throws Exception {
+    private void alertLatency(
+            int seconds, long checkpointMs, long bufferTimeoutMs, String alertDelivery, String flinkConfig)
+            throws Exception {
         Map<String, String> topics = freshTopics("latency");
         String rules = String.join(
                 "\n",
@@ -506,50 +525,39 @@ public final class Benchmark implements AutoCloseable {
         MonitorSpec spec = spec("{size: 1s}", "1m", checkpointMs + "ms", rules);
         spec.job.maxOutOfOrderness = "50ms";
         spec.job.idleness = "5s";
+        spec.job.alertDelivery = alertDelivery;
         spec.kafka.topics.predictions = topics.get("predictions");
         spec.kafka.topics.labels = topics.get("labels");
         spec.kafka.topics.businessEvents = topics.get("business-events");
         StreamExecutionEnvironment env = environment("hashmap");
-        // Watermarks every 20 ms. The network buffer timeout is Flink's 100 ms by default: 10 ms made no difference
-        // that the run-to-run noise did not swamp (docs/benchmarks.md).
+        // Watermarks every 20 ms. The network buffer timeout is Flink's 100 ms by default (docs/benchmarks.md).
         Configuration latency = new Configuration();
         latency.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(20));
         latency.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(bufferTimeoutMs));
+        Map<String, String> extra = new HashMap<>();
+        for (String setting : flinkConfig.split(";")) {
+            if (setting.isBlank()) continue;
+            String[] kv = setting.split("=", 2);
+            extra.put(kv[0].trim(), kv[1].trim());
+        }
+        latency.addAll(Configuration.fromMap(extra));
         env.configure(latency);
         KafkaJob.define(env, spec, false);
         System.gc(); // the earlier phases' garbage would otherwise be collected, with pauses, during this one
-        JobClient job = env.executeAsync("benchmark latency");
+        JobID job =
+                cluster().submitJob(env.getStreamGraph().getJobGraph()).get().getJobID();
         Thread.sleep(3000);
 
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean running = new AtomicBoolean(true);
-        Thread reader = new Thread(
-                () -> {
-                    Properties props = new Properties();
-                    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-                    props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-reader");
-                    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-                    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-                    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-                    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-                    ObjectMapper mapper = new ObjectMapper();
-                    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-                        consumer.subscribe(List.of(spec.kafka.topics.alerts));
-                        while (running.get()) {
-                            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(10))) {
-                                long now = System.currentTimeMillis();
-                                long windowEnd = mapper.readTree(r.value())
-                                        .path("window_end")
-                                        .asLong();
-                                latencies.add(now - (windowEnd + 50));
-                            }
-                        }
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                },
-                "latency-reader");
-        reader.start();
+        Map<String, List<Long>> latencies = new java.util.LinkedHashMap<>();
+        List<Thread> readers = new ArrayList<>();
+        for (String isolation : List.of("read_committed", "read_uncommitted")) {
+            List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+            latencies.put(isolation, seen);
+            Thread reader = new Thread(() -> readAlerts(spec.kafka.topics.alerts, isolation, running, seen), isolation);
+            reader.start();
+            readers.add(reader);
+        }
 
         try (KafkaProducer<String, String> producer = producer()) {
             long end = System.currentTimeMillis() + seconds * 1000L;
@@ -570,32 +578,107 @@ public final class Benchmark implements AutoCloseable {
         }
         Thread.sleep(2000);
         running.set(false);
-        reader.join();
-        job.cancel().get();
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        // The first windows include job start-up; skip the first 3 alerts.
-        List<Long> steady = sorted.size() > 6 ? new ArrayList<>(latencies.subList(3, latencies.size())) : sorted;
-        Collections.sort(steady);
-        long p50 = percentile(steady, 0.5), p99 = percentile(steady, 0.99);
+        for (Thread reader : readers) reader.join();
+        Map<String, Object> checkpoints = checkpointStats(job);
+        cluster().cancelJob(job).get();
+        Map<String, Object> figure = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, List<Long>> e : latencies.entrySet()) {
+            // The first windows include job start-up; skip the first 3 alerts.
+            List<Long> all = new ArrayList<>(e.getValue());
+            List<Long> steady = all.size() > 6 ? new ArrayList<>(all.subList(3, all.size())) : all;
+            Collections.sort(steady);
+            long p50 = percentile(steady, 0.5), p99 = percentile(steady, 0.99);
+            long max = steady.isEmpty() ? 0 : steady.get(steady.size() - 1);
+            progress(
+                    "alert latency (%s) over %d alerts: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms",
+                    e.getKey(), steady.size(), p50, percentile(steady, 0.9), p99, max);
+            if (e.getKey().equals("read_committed")) {
+                figure.put("alerts", steady.size());
+                figure.put("p50", p50);
+                figure.put("p99", p99);
+                figure.put("max", max);
+            } else {
+                figure.put("written_p50", p50);
+                figure.put("written_p99", p99);
+            }
+        }
+        figure.put("checkpoint_interval_ms", checkpointMs);
+        figure.put("buffer_timeout_ms", bufferTimeoutMs);
+        figure.put("alert_delivery", alertDelivery);
+        figure.put("flink_config", flinkConfig);
+        figure.put("checkpoints", checkpoints);
+        figures.put("alert_latency_ms", figure);
+    }
+
+    /**
+     * The running job's checkpoints, from Flink's REST API: how long they took end to end (the wait an alert's
+     * transaction has before it can commit) and, for the last one, which operators took longest and held the most.
+     */
+    private Map<String, Object> checkpointStats(JobID job) throws Exception {
+        java.net.URI rest = cluster().getRestAddress().get();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode stats = ReplayRun.get(http, mapper, rest, "/jobs/" + job + "/checkpoints");
+        JsonNode duration = stats.path("summary").path("end_to_end_duration");
+        Map<String, Object> figure = new java.util.LinkedHashMap<>();
+        figure.put("completed", stats.path("counts").path("completed").asLong());
+        figure.put("duration_p50_ms", duration.path("p50").asDouble());
+        figure.put("duration_p99_ms", duration.path("p99").asDouble());
+        figure.put("duration_max_ms", duration.path("max").asLong());
+        figure.put(
+                "state_size_p50_bytes",
+                stats.path("summary").path("state_size").path("p50").asDouble());
         progress(
-                "alert latency over %d alerts: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms",
-                steady.size(), p50, percentile(steady, 0.9), p99, steady.isEmpty() ? 0 : steady.get(steady.size() - 1));
-        figures.put(
-                "alert_latency_ms",
-                Map.of(
-                        "alerts",
-                        steady.size(),
-                        "p50",
-                        p50,
-                        "p99",
-                        p99,
-                        "max",
-                        steady.isEmpty() ? 0 : steady.get(steady.size() - 1),
-                        "checkpoint_interval_ms",
-                        checkpointMs,
-                        "buffer_timeout_ms",
-                        bufferTimeoutMs));
+                "checkpoints: %d completed, end to end p50 %.0f ms, p99 %.0f ms, max %d ms; state p50 %,.0f bytes",
+                figure.get("completed"),
+                figure.get("duration_p50_ms"),
+                figure.get("duration_p99_ms"),
+                figure.get("duration_max_ms"),
+                figure.get("state_size_p50_bytes"));
+        long last = stats.path("latest").path("completed").path("id").asLong(-1);
+        if (last >= 0) {
+            Map<String, String> names = new HashMap<>();
+            for (JsonNode v : ReplayRun.get(http, mapper, rest, "/jobs/" + job).path("vertices"))
+                names.put(v.path("id").asText(), v.path("name").asText());
+            JsonNode tasks = ReplayRun.get(http, mapper, rest, "/jobs/" + job + "/checkpoints/details/" + last)
+                    .path("tasks");
+            Map<String, Object> byVertex = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> t : tasks.properties()) {
+                String name = names.getOrDefault(t.getKey(), t.getKey());
+                name = name.length() > 60 ? name.substring(0, 60) : name;
+                long e2e = t.getValue().path("end_to_end_duration").asLong();
+                long size = t.getValue().path("state_size").asLong();
+                byVertex.put(name, e2e + " ms, " + size + " bytes");
+                progress("  checkpoint %d: %-60s %5d ms %,12d bytes", last, name, e2e, size);
+            }
+            figure.put("last", byVertex);
+        }
+        return figure;
+    }
+
+    /** Reads the alerts topic at one isolation level: per alert, when it became readable after its window's end. */
+    private void readAlerts(String topic, String isolation, AtomicBoolean running, List<Long> latencies) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-reader-" + isolation);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        ObjectMapper mapper = new ObjectMapper();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            while (running.get()) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(10))) {
+                    long now = System.currentTimeMillis();
+                    long windowEnd =
+                            mapper.readTree(r.value()).path("window_end").asLong();
+                    latencies.add(now - (windowEnd + 50));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long percentile(List<Long> sorted, double q) {

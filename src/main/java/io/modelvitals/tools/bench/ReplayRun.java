@@ -149,7 +149,7 @@ public final class ReplayRun {
         return sum == 0 ? 0 : round(max / (sum / values.size()));
     }
 
-    private static JsonNode get(HttpClient http, ObjectMapper mapper, URI rest, String path)
+    static JsonNode get(HttpClient http, ObjectMapper mapper, URI rest, String path)
             throws IOException, InterruptedException {
         HttpResponse<String> r =
                 http.send(HttpRequest.newBuilder(rest.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
