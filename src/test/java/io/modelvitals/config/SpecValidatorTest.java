@@ -29,13 +29,16 @@ class SpecValidatorTest {
         assertErrors(
                 String.join(
                         "\n",
-                        "job: {max_out_of_orderness: soon, max_record_bytes: 63, state_backend: memory}",
+                        "job: {max_out_of_orderness: soon, max_record_bytes: 63, state_backend: memory,"
+                                + " alert_delivery: exactly-once}",
                         "kafka: {start_from: beginning}"),
                 "job.max_out_of_orderness: 'soon'" + DURATION,
                 "job.max_record_bytes: at least 64",
                 "job.state_backend: hashmap or rocksdb",
+                "job.alert_delivery: exactly_once or at_least_once",
                 "kafka.start_from: must be one of …");
-        assertErrors("job: {max_record_bytes: 64, state_backend: rocksdb}\nkafka: {start_from: latest}");
+        assertErrors("job: {max_record_bytes: 64, state_backend: rocksdb, alert_delivery: at_least_once}\n"
+                + "kafka: {start_from: latest}");
     }
 
     @Test
