@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -67,6 +69,11 @@ class AlertDeliveryITCase {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
+        // Flink starts the first checkpoint after a random delay between the minimum pause and the interval: with
+        // the pause at the interval, none can complete within the test.
+        Configuration noCheckpoint = new Configuration();
+        noCheckpoint.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Duration.ofHours(1));
+        env.configure(noCheckpoint);
         KafkaJob.define(env, spec, false);
         JobClient job = env.executeAsync("alert delivery it");
         try {

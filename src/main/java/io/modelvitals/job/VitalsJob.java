@@ -65,6 +65,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.transformations.PartitionTransformation;
 
 /**
  * The model-vitals topology, top to bottom: sources → valid records → prediction–label join →
@@ -140,21 +141,44 @@ public final class VitalsJob {
                 .map(new DeadLetterCounter())
                 .uid("dead-letter-counter")
                 .name("Count dead letters"));
-        flushAtOnceAfter(env, joined.getTransformation());
+        flushSummariesAtOnce(env, joined.getTransformation());
     }
 
     /**
-     * Every operator after the join sends per-window summaries (pane partials, vitals, checks, alerts: a few records
-     * per window and slice, 0.3% of the events), so each flushes its output at once instead of holding a network buffer
-     * for up to the buffer timeout (Flink's 100 ms by default) at each of an alert's four to five hops: measured, an
-     * alert was written 130 ms (p50) after its window could close, 57 ms with this (docs/benchmarks.md). The sources and
-     * the join carry every event and keep the configured timeout, which batches them.
+     * After the first shuffle that follows the join, every record is a per-window summary (pane partials, vitals,
+     * checks, alerts, heartbeats: a few per window and slice, 0.3% of the events), so every operator there flushes its
+     * output at once instead of holding a network buffer for up to the buffer timeout (Flink's 100 ms by default) at
+     * each of an alert's four to five hops: measured, at-least-once alerts were readable at p99 278-313 ms, 141-172 ms
+     * with this (docs/benchmarks.md). Before that shuffle the records are per event (predictions, labels, scored
+     * predictions, late records on their way to the dead letters) and keep the configured timeout, which batches them;
+     * the pane pre-aggregation, whose one network output is its partials, flushes at once too (TwoPhaseAggregation).
      */
-    private static void flushAtOnceAfter(StreamExecutionEnvironment env, Transformation<?> join) {
-        Map<Transformation<?>, Boolean> after = new IdentityHashMap<>();
+    private static void flushSummariesAtOnce(StreamExecutionEnvironment env, Transformation<?> join) {
+        Map<Transformation<?>, Boolean> afterJoin = new IdentityHashMap<>();
+        Map<Transformation<?>, Boolean> summaries = new IdentityHashMap<>();
         for (Transformation<?> t : env.getTransformations()) {
-            if (isAfter(t, join, after)) t.setBufferTimeout(0);
+            if (isSummary(t, join, afterJoin, summaries)) t.setBufferTimeout(0);
         }
+    }
+
+    /** Whether a shuffle after the join is upstream of {@code t}. */
+    private static boolean isSummary(
+            Transformation<?> t,
+            Transformation<?> join,
+            Map<Transformation<?>, Boolean> afterJoin,
+            Map<Transformation<?>, Boolean> memo) {
+        Boolean known = memo.get(t);
+        if (known != null) return known;
+        boolean summary = false;
+        for (Transformation<?> input : t.getInputs()) {
+            if ((input instanceof PartitionTransformation && isAfter(input, join, afterJoin))
+                    || isSummary(input, join, afterJoin, memo)) {
+                summary = true;
+                break;
+            }
+        }
+        memo.put(t, summary);
+        return summary;
     }
 
     private static boolean isAfter(Transformation<?> t, Transformation<?> join, Map<Transformation<?>, Boolean> memo) {

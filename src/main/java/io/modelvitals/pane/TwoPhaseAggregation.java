@@ -157,7 +157,10 @@ public final class TwoPhaseAggregation<IN extends PaneRecord, A extends Mergeabl
                         partialType,
                         new PaneAggregateOperator<>(
                                 spec, aggregator, TypeInformation.of(slicedType), lateRecords, delay))
-                .uid(firstUid);
+                .uid(firstUid)
+                // Its one network output is the partials, a few per pane and slice: sent at once, not after the
+                // buffer timeout (the late records go to a chained map that keeps it). docs/architecture.md.
+                .setBufferTimeout(0);
         SingleOutputStreamOperator<OUT> windows = partials.keyBy(PanePartial::mergeKey, Types.STRING)
                 .process(
                         new PaneWindowCombiner<>(

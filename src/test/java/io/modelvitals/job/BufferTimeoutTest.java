@@ -16,9 +16,10 @@ import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stages after the join send per-window summaries and flush each record at once; the sources and the join, which
- * carry every event, keep the configured buffer timeout (here 37 ms, so a node left at Flink's default of 100 ms would
- * show too).
+ * After the first shuffle that follows the join, the operators send per-window summaries and flush each record at
+ * once, and so does the pane pre-aggregation (its partials); every operator that sends a record per event (the
+ * sources, the join, scored predictions for the estimation, late records on their way to the dead letters) keeps the
+ * configured buffer timeout (here 37 ms, so a node left at Flink's default of 100 ms would show too).
  */
 class BufferTimeoutTest {
     private static final String SPEC = String.join(
@@ -27,6 +28,8 @@ class BufferTimeoutTest {
             "defaults:",
             "  window: {size: 10m}",
             "  segments: [country]",
+            "  absence: {predictions: 10m, labels: 1h}",
+            "  estimation: {bins: 10, min_samples: 100, calibration: {windows: 2, min_labels: 300}}",
             "  attribution_window: 10m",
             "  kpis:",
             "    - {name: take_rate, numerator: {events: [play]}, denominator: {events: [impression]}}",
@@ -51,8 +54,14 @@ class BufferTimeoutTest {
                 "Valid labels",
                 "Labels as feedback",
                 "Business events as feedback",
-                "Join predictions with labels and business events"))
-            assertEquals(37, node(graph, hot).getBufferTimeout(), hot);
+                "Join predictions with labels and business events",
+                "Scored predictions",
+                "Scored outcomes",
+                "Slice scores by segment",
+                "Prediction heartbeats",
+                "Late predictions",
+                "Late join results",
+                "Late attributed events")) assertEquals(37, node(graph, hot).getBufferTimeout(), hot);
 
         List<String> summaries = List.of(
                 "Evaluate rules",
@@ -62,13 +71,17 @@ class BufferTimeoutTest {
                 "Finite vitals",
                 "Versions per model",
                 "Challengers against the champion",
+                "Silence of predictions and labels",
+                "Performance estimated from scores, against outcomes",
+                "Late quality partials",
+                "Count dead letters",
                 "Vitals as metrics");
         for (String summary : summaries) assertEquals(0, node(graph, summary).getBufferTimeout(), summary);
         // The first phase of each two-phase aggregation, chained to the join, is where the summaries start.
         List<StreamNode> panes = graph.getStreamNodes().stream()
                 .filter(n -> n.getOperatorName().startsWith("Pre-aggregate"))
                 .collect(Collectors.toList());
-        assertTrue(panes.size() >= 3, "pane pre-aggregations: " + names(graph));
+        assertTrue(panes.size() >= 4, "pane pre-aggregations: " + names(graph));
         for (StreamNode pane : panes) assertEquals(0, pane.getBufferTimeout(), pane.getOperatorName());
     }
 

@@ -111,6 +111,8 @@ public final class Benchmark implements AutoCloseable {
         long latencyBufferTimeoutMs = Long.parseLong(flags.get("latency-buffer-timeout-ms", "100"));
         // exactly_once (the job's default) or at_least_once: job.alert_delivery of the latency job's spec.
         String latencyAlertDelivery = flags.get("latency-alert-delivery", JobSpec.EXACTLY_ONCE);
+        if (!List.of(JobSpec.EXACTLY_ONCE, JobSpec.AT_LEAST_ONCE).contains(latencyAlertDelivery))
+            throw new IllegalArgumentException("--latency-alert-delivery: exactly_once or at_least_once");
         // Flink settings for the latency job only, "key=value;key=value" (a state backend, changelog, incremental
         // checkpoints: what the checkpoint an exactly-once alert waits for depends on).
         String latencyFlinkConfig = flags.get("latency-flink-config", "");
@@ -538,6 +540,9 @@ public final class Benchmark implements AutoCloseable {
         for (String setting : flinkConfig.split(";")) {
             if (setting.isBlank()) continue;
             String[] kv = setting.split("=", 2);
+            if (kv.length != 2)
+                throw new IllegalArgumentException("--latency-flink-config: key=value;key=value, not " + setting);
+            // Job settings only: the cluster is already running.
             extra.put(kv[0].trim(), kv[1].trim());
         }
         latency.addAll(Configuration.fromMap(extra));
