@@ -148,7 +148,7 @@ public final class VitalsJob {
      * After the first shuffle that follows the join, every record is a per-window summary (pane partials, vitals,
      * checks, alerts, heartbeats: a few per window and slice, 0.3% of the events), so every operator there flushes its
      * output at once instead of holding a network buffer for up to the buffer timeout (Flink's 100 ms by default) at
-     * each of an alert's four to five hops: measured, at-least-once alerts were readable at p99 278-313 ms, 141-172 ms
+     * each of an alert's four to five hops: measured, at-least-once alerts were readable at p99 278-313 ms, 132-201 ms
      * with this (docs/benchmarks.md). Before that shuffle the records are per event (predictions, labels, scored
      * predictions, late records on their way to the dead letters) and keep the configured timeout, which batches them;
      * the pane pre-aggregation, whose one network output is its partials, flushes at once too (TwoPhaseAggregation).
