@@ -52,6 +52,8 @@ public final class LiveConsole {
     private final Map<String, Long> printed = new TreeMap<>();
 
     private final TreeMap<String, JsonNode> queuedAlerts = new TreeMap<>();
+    /** Orders the alerts of one window as they came; never reused (the queue's size was, and overwrote alerts). */
+    private long alertsSeen;
 
     public LiveConsole(PrintStream out, Listener listener) {
         this.out = out;
@@ -194,7 +196,7 @@ public final class LiveConsole {
     public void alert(JsonNode a) {
         listener.alert(a);
         // Held until the rows of its window are out, so the alert reads after the numbers that raised it.
-        queuedAlerts.put(String.format("%015d|%06d", a.path("window_end").asLong(), queuedAlerts.size()), a);
+        queuedAlerts.put(String.format("%015d|%012d", a.path("window_end").asLong(), alertsSeen++), a);
         printDueAlerts();
     }
 
