@@ -97,9 +97,14 @@ public final class KafkaTestSupport {
 
     /** The same, on any broker. */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic) {
+        return read(bootstrapServers, topic, "read_committed");
+    }
+
+    /** Everything partition 0 of a topic holds now for a reader at this isolation level. */
+    public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, String topic, String isolation) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
