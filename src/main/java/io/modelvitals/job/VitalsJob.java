@@ -56,6 +56,7 @@ import io.modelvitals.quality.JoinResultSlicer;
 import io.modelvitals.quality.QualityPanes;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -155,44 +156,28 @@ public final class VitalsJob {
      */
     private static void flushSummariesAtOnce(StreamExecutionEnvironment env, Transformation<?> join) {
         Map<Transformation<?>, Boolean> afterJoin = new IdentityHashMap<>();
-        Map<Transformation<?>, Boolean> summaries = new IdentityHashMap<>();
+        Map<Transformation<?>, Boolean> afterShuffle = new IdentityHashMap<>();
+        Predicate<Transformation<?>> shuffleAfterJoin =
+                t -> t instanceof PartitionTransformation && downstreamOf(t, input -> input == join, afterJoin);
         for (Transformation<?> t : env.getTransformations()) {
-            if (isSummary(t, join, afterJoin, summaries)) t.setBufferTimeout(0);
+            if (downstreamOf(t, shuffleAfterJoin, afterShuffle)) t.setBufferTimeout(0);
         }
     }
 
-    /** Whether a shuffle after the join is upstream of {@code t}. */
-    private static boolean isSummary(
-            Transformation<?> t,
-            Transformation<?> join,
-            Map<Transformation<?>, Boolean> afterJoin,
-            Map<Transformation<?>, Boolean> memo) {
+    /** Whether one of {@code t}'s inputs, direct or not, is a {@code root}; memoized per {@code root}. */
+    private static boolean downstreamOf(
+            Transformation<?> t, Predicate<Transformation<?>> root, Map<Transformation<?>, Boolean> memo) {
         Boolean known = memo.get(t);
         if (known != null) return known;
-        boolean summary = false;
+        boolean downstream = false;
         for (Transformation<?> input : t.getInputs()) {
-            if ((input instanceof PartitionTransformation && isAfter(input, join, afterJoin))
-                    || isSummary(input, join, afterJoin, memo)) {
-                summary = true;
+            if (root.test(input) || downstreamOf(input, root, memo)) {
+                downstream = true;
                 break;
             }
         }
-        memo.put(t, summary);
-        return summary;
-    }
-
-    private static boolean isAfter(Transformation<?> t, Transformation<?> join, Map<Transformation<?>, Boolean> memo) {
-        Boolean known = memo.get(t);
-        if (known != null) return known;
-        boolean after = false;
-        for (Transformation<?> input : t.getInputs()) {
-            if (input == join || isAfter(input, join, memo)) {
-                after = true;
-                break;
-            }
-        }
-        memo.put(t, after);
-        return after;
+        memo.put(t, downstream);
+        return downstream;
     }
 
     /** The valid records of each input. */
