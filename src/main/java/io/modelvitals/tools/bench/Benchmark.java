@@ -525,7 +525,8 @@ public final class Benchmark implements AutoCloseable {
                 "  rules:",
                 "    - {name: share-a, vital: class_share, class: a, op: '>', threshold: 0.5, min_samples: 10, for: 1, severity: info}");
         MonitorSpec spec = spec("{size: 1s}", "1m", checkpointMs + "ms", rules);
-        spec.job.maxOutOfOrderness = "50ms";
+        long outOfOrdernessMs = 50;
+        spec.job.maxOutOfOrderness = outOfOrdernessMs + "ms";
         spec.job.idleness = "5s";
         spec.job.alertDelivery = alertDelivery;
         spec.kafka.topics.predictions = topics.get("predictions");
@@ -559,7 +560,8 @@ public final class Benchmark implements AutoCloseable {
         for (String isolation : List.of("read_committed", "read_uncommitted")) {
             List<Long> seen = Collections.synchronizedList(new ArrayList<>());
             latencies.put(isolation, seen);
-            Thread reader = new Thread(() -> readAlerts(spec.kafka.topics.alerts, isolation, running, seen), isolation);
+            Thread reader = new Thread(
+                    () -> readAlerts(spec.kafka.topics.alerts, isolation, outOfOrdernessMs, running, seen), isolation);
             reader.start();
             readers.add(reader);
         }
@@ -662,7 +664,8 @@ public final class Benchmark implements AutoCloseable {
     }
 
     /** Reads the alerts topic at one isolation level: per alert, when it became readable after its window's end. */
-    private void readAlerts(String topic, String isolation, AtomicBoolean running, List<Long> latencies) {
+    private void readAlerts(
+            String topic, String isolation, long outOfOrdernessMs, AtomicBoolean running, List<Long> latencies) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-reader-" + isolation);
@@ -678,7 +681,7 @@ public final class Benchmark implements AutoCloseable {
                     long now = System.currentTimeMillis();
                     long windowEnd =
                             mapper.readTree(r.value()).path("window_end").asLong();
-                    latencies.add(now - (windowEnd + 50));
+                    latencies.add(now - (windowEnd + outOfOrdernessMs));
                 }
             }
         } catch (IOException e) {
