@@ -131,7 +131,7 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             }
             c.windowStart = v.windowStart;
             c.windowEnd = v.windowEnd;
-            c.staleAfterMs = model.alertStaleAfterMs();
+            c.staleAfterMs = Vitals.DRIFT.contains(v.vital) ? model.driftStaleAfterMs() : model.alertStaleAfterMs();
             c.labels = Routing.labels(model, rule);
             c.generatorUrl = Routing.generatorUrl(model.generatorUrl, c);
             out.collect(c);

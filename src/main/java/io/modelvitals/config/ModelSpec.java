@@ -179,4 +179,13 @@ public class ModelSpec implements Serializable {
     public long alertStaleAfterMs() {
         return alertStaleAfter != null ? Durations.parse(alertStaleAfter).toMillis() : 10 * windowSlideMs();
     }
+
+    /**
+     * When an alert on a drift vital is stale: drift compared once per window size (drift.every: window, the default)
+     * misses no window until two sizes have passed without one, whatever alert_stale_after says in slides.
+     */
+    public long driftStaleAfterMs() {
+        long cadence = drift == null ? windowSlideMs() : drift.cadenceMs(windowSizeMs(), windowSlideMs());
+        return Math.max(alertStaleAfterMs(), 2 * cadence);
+    }
 }

@@ -85,8 +85,12 @@ public class OutputDriftFunction extends KeyedProcessFunction<String, OutputSumm
         ModelSpec model = spec.model(window.values().iterator().next().model);
         if (model == null) return;
         DriftSpec drift = model.drift;
-        long size = model.windowSizeMs();
+        long size = model.windowSizeMs(), slide = model.windowSlideMs();
         long back = drift.previousWindowsBack * size;
+        // Sliding windows are compared once per window size unless drift.every says slide (DriftSpec#every): the
+        // windows skipped here are neither compared, nor captured as the fixed reference, nor kept for "previous"
+        // (the window a size earlier of a compared one is a compared one).
+        if (!drift.comparesAt(end, size, slide)) return;
         Map<String, Long> traffic = new TreeMap<>();
         window.forEach((version, s) -> traffic.put(version, s.accumulator.predictions));
         String champion = Champion.of(drift.champion != null ? drift.champion : model.champion, traffic);
@@ -123,12 +127,12 @@ public class OutputDriftFunction extends KeyedProcessFunction<String, OutputSumm
             records.forEach(out::collect);
         }
         if (drift.references.contains(DriftSpec.PREVIOUS)) {
-            long slide = model.windowSlideMs();
             for (OutputSummary s : window.values()) history.put(s.version + "|" + end, s);
-            // The next window (end + slide) needs end + slide − back; anything older is done with.
+            // The next compared window (end + its cadence) needs end + cadence − back; anything older is done with.
+            long cadence = drift.cadenceMs(size, slide);
             List<String> stale = new ArrayList<>();
             for (Map.Entry<String, OutputSummary> e : history.entries()) {
-                if (e.getValue().windowEnd < end + slide - back) stale.add(e.getKey());
+                if (e.getValue().windowEnd < end + cadence - back) stale.add(e.getKey());
             }
             for (String k : stale) history.remove(k);
         }

@@ -172,4 +172,44 @@ class RuleEvaluatorTest {
                         "c:few"),
                 seen);
     }
+
+    /**
+     * A drift alert on a sliding window is not stale between two compared windows: drift comes once per window size
+     * (drift.every: window), so it is stale after two sizes, while every other vital keeps the model's 10 slides.
+     */
+    @Test
+    void driftAlertsOnSlidingWindowsGoStaleAfterTwoWindowSizes() {
+        String rules = String.join(
+                "\n",
+                "    rules:",
+                "      - {name: drift, vital: class_drift, reference: previous, op: '>=', threshold: 1}",
+                "      - {name: few, vital: error_rate, op: '>', threshold: 0.5}",
+                "");
+        long minute = 60_000;
+        for (String every : new String[] {"window", "slide"}) {
+            MonitorSpec spec = SpecLoader.parse(
+                    "models:\n  - name: m\n    window: {size: 10m, slide: 1m}\n    drift: {every: " + every + "}\n"
+                            + rules,
+                    "test");
+            List<RuleCheck> checks = new java.util.ArrayList<>();
+            org.apache.flink.util.Collector<RuleCheck> out = new org.apache.flink.util.Collector<>() {
+                @Override
+                public void collect(RuleCheck c) {
+                    checks.add(c);
+                }
+
+                @Override
+                public void close() {}
+            };
+            RuleEvaluator evaluator = new RuleEvaluator(spec);
+            VitalRecord drift = new VitalRecord("m", "v1", "all", "class_drift", null, 1, 500, 0, 10 * minute);
+            drift.reference = "previous";
+            evaluator.evaluate(drift, out);
+            evaluator.evaluate(new VitalRecord("m", "v1", "all", "error_rate", null, 0.9, 500, 0, 10 * minute), out);
+            assertEquals(2, checks.size(), every);
+            // alert_stale_after's default is 10 slides: 10 minutes; two window sizes are 20.
+            assertEquals(("window".equals(every) ? 20 : 10) * minute, checks.get(0).staleAfterMs, every);
+            assertEquals(10 * minute, checks.get(1).staleAfterMs, every);
+        }
+    }
 }

@@ -241,7 +241,7 @@ class SpecValidatorTest {
                         "  - {name: f, drift: {baseline: {sample: []}}}",
                         "  - {name: g, drift: {baseline: {class_shares: {x: 0, y: 2}}}}",
                         "  - {name: h, drift: {alpha: 1, test_max_samples: -1, js_threshold: 1.5,"
-                                + " wasserstein_threshold: 0}}"),
+                                + " wasserstein_threshold: 0, every: minute}}"),
                 "models[0].drift.min_samples: must be ≥ 1",
                 "models[0].drift.previous_windows_back: must be ≥ 1",
                 "models[0].drift.fixed_windows: must be ≥ 1",
@@ -253,6 +253,7 @@ class SpecValidatorTest {
                 "models[3].drift.baseline: give either bin_edges with bin_counts or a sample, not both",
                 "models[4].drift.baseline.bin_counts: counts must be ≥ 0 and not all 0",
                 "models[5].drift.baseline.sample: must be a non-empty list of finite numbers",
+                "models[7].drift.every: window or slide",
                 "models[7].drift.alpha: a significance level in (0, 1)",
                 "models[7].drift.test_max_samples: must be ≥ 0",
                 "models[7].drift.js_threshold: in (0, 1]",

@@ -19,6 +19,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Windows of 60 s; champion by traffic; previous = the adjacent window; fixed = the first 2 windows; baseline shares. */
 class OutputDriftFunctionTest {
@@ -52,6 +54,10 @@ class OutputDriftFunctionTest {
 
     /** A summary of window k for a version with {@code a} outputs of class a and {@code b} of class b. */
     private void summary(int k, String version, int a, int b) throws Exception {
+        summary(k * W, (k + 1) * W, version, a, b);
+    }
+
+    private void summary(long start, long end, String version, int a, int b) throws Exception {
         OutputAccumulator acc = new OutputAccumulator();
         for (int i = 0; i < a + b; i++) {
             OutputSample s = new OutputSample();
@@ -62,8 +68,8 @@ class OutputDriftFunctionTest {
         s.model = "m";
         s.version = version;
         s.slice = "all";
-        s.windowStart = k * W;
-        s.windowEnd = (k + 1) * W;
+        s.windowStart = start;
+        s.windowEnd = end;
         s.accumulator = acc;
         harness.processElement(s, s.windowEnd - 1);
     }
@@ -148,5 +154,45 @@ class OutputDriftFunctionTest {
         // pending: empty; history: the last window; fixed: one entry (v1) — one key, three states.
         assertEquals(2, harness.numKeyedStateEntries());
         assertEquals(49, psi("previous").size());
+    }
+
+    /**
+     * A 2-minute window sliding by 1 minute. By default only the windows that start on a multiple of 2 minutes are
+     * compared, each with the one 2 minutes earlier; with every: slide, each window is. PSI by hand: Σ (p − q) ln(p / q).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"window", "slide"})
+    void slidingWindowsAreComparedOncePerWindowSizeUnlessEverySlide(String every) throws Exception {
+        MonitorSpec spec = SpecLoader.parse(
+                "models: [{name: m, window: {size: 2m, slide: 1m},"
+                        + " drift: {min_samples: 1, references: [previous], every: " + every + "}}]\n",
+                "test");
+        // The window [k, k + 2) minutes: its a and b outputs.
+        int[][] counts = {{50, 50}, {30, 70}, {40, 60}, {20, 80}, {60, 40}, {10, 90}};
+        try (KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new OutputDriftFunction(spec)),
+                        OutputSummary::driftKey,
+                        Types.STRING)) {
+            h.open();
+            harness = h;
+            for (int k = 0; k < counts.length; k++) {
+                long end = (k + 2) * W;
+                summary(k * W, end, "v1", counts[k][0], counts[k][1]);
+                harness.processWatermark(new Watermark(end - 1));
+                List<VitalRecord> out =
+                        psi("previous").stream().filter(v -> v.windowEnd == end).collect(Collectors.toList());
+                // The window ending at (k + 2) minutes, against the one ending 2 minutes earlier (window k − 2).
+                boolean compared = k >= 2 && ("slide".equals(every) || (k + 2) % 2 == 0);
+                assertEquals(compared ? 1 : 0, out.size(), "window ending at minute " + (k + 2));
+                if (compared) {
+                    double p = counts[k][0] / 100.0, q = counts[k - 2][0] / 100.0;
+                    double byHand = (p - q) * Math.log(p / q) + (q - p) * Math.log((1 - p) / (1 - q));
+                    assertEquals(byHand, out.get(0).value, 1e-12);
+                }
+            }
+            // pending is empty; history holds what the next compared window needs.
+            assertTrue(harness.numKeyedStateEntries() <= 2, "state: " + harness.numKeyedStateEntries());
+        }
     }
 }

@@ -21,7 +21,9 @@ import java.util.SplittableRandom;
  * against a clean reference window (the {@code fixed} setting). Not a test: run it and read the table
  * (docs/drift.md has the figures and the command).
  *
- * <p>Usage: {@code DriftSimulation [windows=10000] [trials=100] [sizes=60,300,18000,100000]}.
+ * <p>Usage: {@code DriftSimulation [windows=10000] [trials=100] [sizes=60,300,18000,100000] [slides=1]}. With
+ * slides k &gt; 1 it measures sliding windows instead ({@link #sliding}): windows of n values made of k panes,
+ * one test per pane.
  */
 public final class DriftSimulation {
     /** Class shares of the clean traffic: a rare class of 3% so that small windows meet small expected counts. */
@@ -35,6 +37,11 @@ public final class DriftSimulation {
         int[] sizes = args.length > 2
                 ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
                 : new int[] {60, 300, 18_000, 100_000};
+        int slides = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        if (slides > 1) {
+            sliding(windows, trials, sizes, slides);
+            return;
+        }
         System.out.printf(
                 Locale.ROOT,
                 "windows=%d trials=%d alpha=%s test_max_samples=%d js_threshold=%s wasserstein_threshold=%s%n",
@@ -79,6 +86,113 @@ public final class DriftSimulation {
                     one,
                     (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /**
+     * The drift decisions when windows slide: a window of n values is k panes of n / k, and a test may run at every
+     * pane (cadence "slide") or only at the windows that end on a multiple of the window size (cadence "window", the
+     * tumbling windows among the sliding ones). False alerts: on clean traffic, each window against the window one
+     * size earlier (the {@code previous} reference, which does not overlap it), over {@code windows} window sizes;
+     * it counts the alert episodes (a test that decides "drifted" after one that did not: a rule with {@code for: 1}
+     * fires once per episode) per 1,000 window sizes, so that the figures compare with the tumbling ones per unit of
+     * time. Detection: a clean window as the {@code fixed} reference, then shifted panes entering one per slide from a
+     * random phase of the window grid; the median time from the first shifted pane to the first alert, in window
+     * sizes.
+     */
+    static void sliding(int windows, int trials, int[] sizes, int k) {
+        System.out.println("| n | panes | cadence | class_drift false alerts / 1,000 window sizes "
+                + "| value_drift false alerts / 1,000 window sizes | class +5 points: median window sizes "
+                + "| mean +0.5σ | mean +1σ | seconds |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (int n : sizes) {
+            long start = System.nanoTime();
+            DriftSpec spec = spec(n);
+            SplittableRandom random = new SplittableRandom(31L * n + k);
+            OutputAccumulator[] panes = new OutputAccumulator[2 * k];
+            for (int i = 0; i < panes.length; i++) panes[i] = window(random, n / k, SHARES, 0.0);
+            long tests = (long) windows * k;
+            // [cadence][vital]: episodes; a test at window cadence is every k-th one.
+            int[][] episodes = new int[2][2];
+            boolean[][] was = new boolean[2][2];
+            for (long t = 0; t < tests; t++) {
+                // panes[t % 2k ...]: the oldest 2k panes, the previous window's k, then the current window's k.
+                OutputAccumulator previous = new OutputAccumulator(), current = new OutputAccumulator();
+                for (int i = 0; i < k; i++) {
+                    previous.merge(panes[(int) ((t + i) % (2 * k))]);
+                    current.merge(panes[(int) ((t + k + i) % (2 * k))]);
+                }
+                List<VitalRecord> v =
+                        OutputVitals.drift(summary(current), "previous", DriftReference.of(previous), spec);
+                boolean[] drifted = {value(v, Vitals.CLASS_DRIFT) == 1, value(v, Vitals.VALUE_DRIFT) == 1};
+                for (int c = 0; c < 2; c++) {
+                    if (c == 1 && t % k != 0) continue;
+                    for (int i = 0; i < 2; i++) {
+                        if (drifted[i] && !was[c][i]) episodes[c][i]++;
+                        was[c][i] = drifted[i];
+                    }
+                }
+                // The oldest pane leaves both windows; a new one enters the current window.
+                panes[(int) (t % (2 * k))] = window(random, n / k, SHARES, 0.0);
+            }
+            double[] shifted = SHARES.clone();
+            shifted[0] += 0.05;
+            for (int i = 1; i < shifted.length; i++) shifted[i] *= (1 - shifted[0]) / (1 - SHARES[0]);
+            double[][] classShift = slidingDetection(random, n, k, trials, spec, shifted, 0.0, Vitals.CLASS_DRIFT);
+            double[][] half = slidingDetection(random, n, k, trials, spec, SHARES, 0.5, Vitals.VALUE_DRIFT);
+            double[][] one = slidingDetection(random, n, k, trials, spec, SHARES, 1.0, Vitals.VALUE_DRIFT);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            for (int c = 0; c < 2; c++) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %,d | %d | %s | %.2f | %.2f | %s | %s | %s | %.0f |%n",
+                        n,
+                        k,
+                        c == 0 ? "slide" : "window",
+                        1000.0 * episodes[c][0] / windows,
+                        1000.0 * episodes[c][1] / windows,
+                        median(classShift[c]),
+                        median(half[c]),
+                        median(one[c]),
+                        seconds);
+            }
+        }
+    }
+
+    /**
+     * Time to the first alert per trial and cadence ([0] slide, [1] window), in window sizes from the first shifted
+     * pane; CAP + 1 when none within CAP window sizes. Both cadences see the same panes: the window cadence tests the
+     * windows that end on the grid, whose phase against the onset is uniform.
+     */
+    static double[][] slidingDetection(
+            SplittableRandom random,
+            int n,
+            int k,
+            int trials,
+            DriftSpec spec,
+            double[] shares,
+            double shift,
+            String vital) {
+        double[][] out = new double[2][trials];
+        for (int t = 0; t < trials; t++) {
+            DriftReference reference = DriftReference.of(window(random, n, SHARES, 0.0));
+            java.util.ArrayDeque<OutputAccumulator> current = new java.util.ArrayDeque<>();
+            for (int i = 0; i < k; i++) current.add(window(random, n / k, SHARES, 0.0));
+            int phase = random.nextInt(k);
+            out[0][t] = out[1][t] = CAP + 1;
+            for (int j = 1; j <= CAP * k && out[1][t] > CAP; j++) {
+                current.removeFirst();
+                current.addLast(window(random, n / k, shares, shift));
+                boolean onGrid = (j + phase) % k == 0;
+                if (out[0][t] <= CAP && !onGrid) continue;
+                OutputAccumulator w = new OutputAccumulator();
+                for (OutputAccumulator p : current) w.merge(p);
+                if (value(OutputVitals.drift(summary(w), "fixed", reference, spec), vital) == 1) {
+                    if (out[0][t] > CAP) out[0][t] = (double) j / k;
+                    if (onGrid) out[1][t] = (double) j / k;
+                }
+            }
+        }
+        return out;
     }
 
     /** The defaults, except min_samples below 100 for the 60-value windows (a challenger at 5% of traffic). */
@@ -152,5 +266,12 @@ public final class DriftSimulation {
         Arrays.sort(sorted);
         int m = sorted[sorted.length / 2];
         return m > CAP ? "> " + CAP : Integer.toString(m);
+    }
+
+    static String median(double[] windowSizes) {
+        double[] sorted = windowSizes.clone();
+        Arrays.sort(sorted);
+        double m = sorted[sorted.length / 2];
+        return m > CAP ? "> " + CAP : String.format(Locale.ROOT, "%.1f", m);
     }
 }
