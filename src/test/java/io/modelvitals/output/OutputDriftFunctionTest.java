@@ -12,7 +12,13 @@ import io.modelvitals.events.VitalRecord;
 import io.modelvitals.vitals.OutputAccumulator;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -72,6 +78,23 @@ class OutputDriftFunctionTest {
         s.windowEnd = end;
         s.accumulator = acc;
         harness.processElement(s, s.windowEnd - 1);
+    }
+
+    /** Windows kept for the "previous" reference, for model m and the slice "all". */
+    private int historyEntries() throws Exception {
+        OutputSummary key = new OutputSummary();
+        key.model = "m";
+        key.slice = "all";
+        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key.driftKey());
+        // The state is registered by the operator: the backend returns it by name.
+        MapState<String, OutputSummary> history = backend.getPartitionedState(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                new MapStateDescriptor<>("drift-history", Types.STRING, TypeInformation.of(OutputSummary.class)));
+        int n = 0;
+        for (String ignored : history.keys()) n++;
+        return n;
     }
 
     private void closeWindow(int k) throws Exception {
@@ -153,6 +176,7 @@ class OutputDriftFunctionTest {
         }
         // pending: empty; history: the last window; fixed: one entry (v1) — one key, three states.
         assertEquals(2, harness.numKeyedStateEntries());
+        assertEquals(1, historyEntries());
         assertEquals(49, psi("previous").size());
     }
 
@@ -191,8 +215,9 @@ class OutputDriftFunctionTest {
                     assertEquals(byHand, out.get(0).value, 1e-12);
                 }
             }
-            // pending is empty; history holds what the next compared window needs.
-            assertTrue(harness.numKeyedStateEntries() <= 2, "state: " + harness.numKeyedStateEntries());
+            // History holds what the next compared windows need: once per window size, the window ending at minute 6
+            // (for the one ending at 8); at every slide, those ending at minutes 6 and 7 (for 8 and 9).
+            assertEquals("slide".equals(every) ? 2 : 1, historyEntries());
         }
     }
 }

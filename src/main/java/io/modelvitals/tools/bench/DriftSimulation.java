@@ -39,6 +39,9 @@ public final class DriftSimulation {
                 : new int[] {60, 300, 18_000, 100_000};
         int slides = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         if (slides > 1) {
+            for (int n : sizes)
+                if (n % slides != 0)
+                    throw new IllegalArgumentException(n + " values do not split into " + slides + " panes");
             sliding(windows, trials, sizes, slides);
             return;
         }
