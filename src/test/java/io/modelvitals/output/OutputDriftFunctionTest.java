@@ -48,9 +48,19 @@ class OutputDriftFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new OutputDriftFunction(SPEC)), OutputSummary::driftKey, Types.STRING);
-        harness.open();
+        harness = open(SPEC);
+    }
+
+    /** The operator on a harness, opened; the tests that use another spec make it the current one. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> open(MonitorSpec spec)
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new OutputDriftFunction(spec)),
+                        OutputSummary::driftKey,
+                        Types.STRING);
+        h.open();
+        return h;
     }
 
     @AfterEach
@@ -153,12 +163,7 @@ class OutputDriftFunctionTest {
     void aNamedChampionWinsOverTraffic() throws Exception {
         MonitorSpec spec = SpecLoader.parse(
                 "models: [{name: m, window: {size: 1m}, drift: {min_samples: 1, champion: v1}}]\n", "test");
-        try (KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new OutputDriftFunction(spec)),
-                        OutputSummary::driftKey,
-                        Types.STRING)) {
-            h.open();
+        try (KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> h = open(spec)) {
             harness = h;
             summary(0, "v1", 1, 1);
             summary(0, "v2", 90, 10);
@@ -193,12 +198,7 @@ class OutputDriftFunctionTest {
                 "test");
         // The window [k, k + 2) minutes: its a and b outputs.
         int[][] counts = {{50, 50}, {30, 70}, {40, 60}, {20, 80}, {60, 40}, {10, 90}};
-        try (KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new OutputDriftFunction(spec)),
-                        OutputSummary::driftKey,
-                        Types.STRING)) {
-            h.open();
+        try (KeyedOneInputStreamOperatorTestHarness<String, OutputSummary, VitalRecord> h = open(spec)) {
             harness = h;
             for (int k = 0; k < counts.length; k++) {
                 long end = (k + 2) * W;
