@@ -63,14 +63,14 @@ public class DriftSpec implements Serializable {
 
     public static final double DEFAULT_WASSERSTEIN_THRESHOLD = 0.1;
 
-    /** Whether the window that ends at {@code windowEnd} is compared, by {@link #every}. */
-    public boolean comparesAt(long windowEnd, long size, long slide) {
-        return EVERY_SLIDE.equals(every) || size == slide || Math.floorMod(windowEnd, size) == 0;
+    /** Whether every window is compared, not only those on the window-size grid ({@link #every}). */
+    public boolean everySlide() {
+        return EVERY_SLIDE.equals(every);
     }
 
     /** How often the drift vitals of a window arrive: the slide, or the window size (by {@link #every}). */
     public long cadenceMs(long size, long slide) {
-        return EVERY_SLIDE.equals(every) ? slide : size;
+        return everySlide() ? slide : size;
     }
 
     public double alpha() {

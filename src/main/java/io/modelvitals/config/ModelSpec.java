@@ -181,11 +181,15 @@ public class ModelSpec implements Serializable {
     }
 
     /**
-     * When an alert on a drift vital is stale: drift compared once per window size (drift.every: window, the default)
-     * misses no window until two sizes have passed without one, whatever alert_stale_after says in slides.
+     * When an alert whose checks come every {@code cadenceMs} is stale: after alert_stale_after, and never before two of
+     * its checks are missed (drift compared once per window size and change detectors read one window per size).
      */
-    public long driftStaleAfterMs() {
-        long cadence = drift == null ? windowSlideMs() : drift.cadenceMs(windowSizeMs(), windowSlideMs());
-        return Math.max(alertStaleAfterMs(), 2 * cadence);
+    public long alertStaleAfterMs(long cadenceMs) {
+        return Math.max(alertStaleAfterMs(), 2 * cadenceMs);
+    }
+
+    /** Whether the window ending at {@code windowEnd} starts on a multiple of the window size (every tumbling one). */
+    public boolean onWindowGrid(long windowEnd) {
+        return Math.floorMod(windowEnd, windowSizeMs()) == 0;
     }
 }

@@ -90,7 +90,7 @@ public class OutputDriftFunction extends KeyedProcessFunction<String, OutputSumm
         // Sliding windows are compared once per window size unless drift.every says slide (DriftSpec#every): the
         // windows skipped here are neither compared, nor captured as the fixed reference, nor kept for "previous"
         // (the window a size earlier of a compared one is a compared one).
-        if (!drift.comparesAt(end, size, slide)) return;
+        if (!drift.everySlide() && !model.onWindowGrid(end)) return;
         Map<String, Long> traffic = new TreeMap<>();
         window.forEach((version, s) -> traffic.put(version, s.accumulator.predictions));
         String champion = Champion.of(drift.champion != null ? drift.champion : model.champion, traffic);

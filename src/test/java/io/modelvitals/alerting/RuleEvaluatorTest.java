@@ -212,4 +212,48 @@ class RuleEvaluatorTest {
             assertEquals(10 * minute, checks.get(1).staleAfterMs, every);
         }
     }
+
+    /**
+     * On sliding windows a change detector reads only the windows on the window-size grid (overlapping windows made
+     * cusum fire on noise: docs/detection.md), and its alert is stale after two window sizes; a threshold rule on the
+     * same vital reads every slide.
+     */
+    @Test
+    void detectorsOnSlidingWindowsReadOneWindowPerWindowSize() {
+        MonitorSpec spec = SpecLoader.parse(
+                String.join(
+                        "\n",
+                        "models:",
+                        "  - name: m",
+                        "    window: {size: 10m, slide: 1m}",
+                        "    rules:",
+                        "      - {name: detector, vital: accuracy, detector: {type: bernoulli_cusum}}",
+                        "      - {name: threshold, vital: accuracy, op: '<', threshold: 0.5}",
+                        ""),
+                "test");
+        RuleEvaluator evaluator = new RuleEvaluator(spec);
+        List<RuleCheck> checks = new java.util.ArrayList<>();
+        org.apache.flink.util.Collector<RuleCheck> out = new org.apache.flink.util.Collector<>() {
+            @Override
+            public void collect(RuleCheck c) {
+                checks.add(c);
+            }
+
+            @Override
+            public void close() {}
+        };
+        long minute = 60_000;
+        // Windows ending at minutes 15 to 35: on the grid at 20 and 30.
+        for (long end = 15; end <= 35; end++)
+            evaluator.evaluate(
+                    new VitalRecord("m", "v1", "all", "accuracy", null, 0.9, 500, (end - 10) * minute, end * minute),
+                    out);
+        List<Long> detectorEnds = checks.stream()
+                .filter(c -> c.rule.equals("detector"))
+                .map(c -> c.windowEnd / minute)
+                .collect(java.util.stream.Collectors.toList());
+        assertEquals(List.of(20L, 30L), detectorEnds);
+        assertEquals(21, checks.stream().filter(c -> c.rule.equals("threshold")).count());
+        for (RuleCheck c : checks) assertEquals((c.rule.equals("detector") ? 20 : 10) * minute, c.staleAfterMs, c.rule);
+    }
 }
