@@ -14,6 +14,7 @@ import io.modelvitals.events.SideOutputs;
 import io.modelvitals.events.VitalRecord;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -192,15 +193,7 @@ class RuleEvaluatorTest {
                             + rules,
                     "test");
             List<RuleCheck> checks = new java.util.ArrayList<>();
-            org.apache.flink.util.Collector<RuleCheck> out = new org.apache.flink.util.Collector<>() {
-                @Override
-                public void collect(RuleCheck c) {
-                    checks.add(c);
-                }
-
-                @Override
-                public void close() {}
-            };
+            org.apache.flink.util.Collector<RuleCheck> out = new ListCollector<>(checks);
             RuleEvaluator evaluator = new RuleEvaluator(spec);
             VitalRecord drift = new VitalRecord("m", "v1", "all", "class_drift", null, 1, 500, 0, 10 * minute);
             drift.reference = "previous";
@@ -233,15 +226,7 @@ class RuleEvaluatorTest {
                 "test");
         RuleEvaluator evaluator = new RuleEvaluator(spec);
         List<RuleCheck> checks = new java.util.ArrayList<>();
-        org.apache.flink.util.Collector<RuleCheck> out = new org.apache.flink.util.Collector<>() {
-            @Override
-            public void collect(RuleCheck c) {
-                checks.add(c);
-            }
-
-            @Override
-            public void close() {}
-        };
+        org.apache.flink.util.Collector<RuleCheck> out = new ListCollector<>(checks);
         long minute = 60_000;
         // Windows ending at minutes 15 to 35: on the grid at 20 and 30.
         for (long end = 15; end <= 35; end++)

@@ -240,15 +240,7 @@ public final class DetectionBenchmark {
             long fa = falseAlerts.getOrDefault(r, 0L);
             StringBuilder row = new StringBuilder();
             row.append("| ").append(sc.name()).append(" | `").append(r).append("` | ");
-            double[] ci = poissonInterval(fa);
-            row.append(String.format(
-                    Locale.ROOT,
-                    "%.2f (%.2f–%.2f), %d in %,d",
-                    1000.0 * fa / monitored,
-                    1000.0 * ci[0] / monitored,
-                    1000.0 * ci[1] / monitored,
-                    fa,
-                    monitored));
+            row.append(perThousand(fa, monitored)).append(String.format(Locale.ROOT, ", %d in %,d", fa, monitored));
             row.append(" | ");
             List<String> cells = new ArrayList<>();
             for (Map.Entry<String, Map<String, int[]>> e : delays.entrySet()) {
@@ -325,14 +317,11 @@ public final class DetectionBenchmark {
             StringBuilder row = new StringBuilder("| `" + r + "` |");
             for (int cadence = 0; cadence < 2; cadence++) {
                 long fa = falseAlerts.get(cadence).getOrDefault(r, 0L);
-                double[] ci = poissonInterval(fa);
-                row.append(String.format(
-                        Locale.ROOT,
-                        " %.2f (%.2f–%.2f), %d |",
-                        1000.0 * fa / windowSizes,
-                        1000.0 * ci[0] / windowSizes,
-                        1000.0 * ci[1] / windowSizes,
-                        fa));
+                row.append(' ')
+                        .append(perThousand(fa, windowSizes))
+                        .append(", ")
+                        .append(fa)
+                        .append(" |");
             }
             for (int cadence = 0; cadence < 2; cadence++) {
                 List<String> cells = new ArrayList<>();
@@ -429,6 +418,13 @@ public final class DetectionBenchmark {
         int i = (int) Math.ceil(q * sorted.length) - 1;
         int x = sorted[Math.max(0, i)];
         return x == Integer.MAX_VALUE ? "—" : String.valueOf(x);
+    }
+
+    /** A count per 1,000 of {@code of}, with its exact Poisson 95% interval: "1.15 (0.73–1.73)". */
+    static String perThousand(long count, long of) {
+        double[] ci = poissonInterval(count);
+        return String.format(
+                Locale.ROOT, "%.2f (%.2f–%.2f)", 1000.0 * count / of, 1000.0 * ci[0] / of, 1000.0 * ci[1] / of);
     }
 
     /** Exact (Garwood) 95% interval of a Poisson count. */
