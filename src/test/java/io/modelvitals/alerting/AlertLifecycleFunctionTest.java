@@ -159,6 +159,43 @@ class AlertLifecycleFunctionTest {
         assertEquals(0, harness.numEventTimeTimers());
     }
 
+    /**
+     * Vitals that arrive a delay after their window (here an hour, beyond the 10-minute alert_stale_after: the
+     * prediction timeline's quality comes a label horizon late) keep their alert: staleness counts from arrival.
+     */
+    @Test
+    void anAlertOnVitalsThatArriveLateIsNotForgottenBetweenThem() throws Exception {
+        long delay = 60 * W;
+        for (int k = 0; k < 4; k++) {
+            harness.processWatermark(new Watermark((k + 1) * W + delay - 1));
+            RuleCheck c = new RuleCheck();
+            c.rule = "accuracy-low";
+            c.model = "m";
+            c.version = "v2";
+            c.segment = "all";
+            c.vital = "accuracy";
+            c.severity = "critical";
+            c.op = "<";
+            c.threshold = 0.8;
+            c.forWindows = 2;
+            c.value = 0.7;
+            c.n = 500;
+            c.sufficient = true;
+            c.breached = true;
+            c.windowStart = k * W;
+            c.windowEnd = (k + 1) * W;
+            c.staleAfterMs = STALE;
+            harness.processElement(c, c.windowEnd - 1);
+        }
+        // The last check arrived at watermark 4W + delay − 1: stale at that plus STALE.
+        long stale = 4 * W + delay - 1 + STALE;
+        harness.processWatermark(new Watermark(stale - 1));
+        assertEquals(List.of(AlertRecord.FIRING), statuses(), "breached in four windows in a row: firing, once");
+        assertEquals(1, harness.numKeyedStateEntries());
+        harness.processWatermark(new Watermark(stale));
+        assertEquals(List.of(AlertRecord.FIRING, AlertRecord.RESOLVED), statuses(), "stale a STALE after arrival");
+    }
+
     @Test
     void aReplayedOlderWindowIsIgnored() throws Exception {
         window(0, 0.70, 500);
