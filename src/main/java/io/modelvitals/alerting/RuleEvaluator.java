@@ -109,7 +109,7 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             // A change detector assumes independent windows: fed every slide of overlapping windows, its sums
             // walked on shared noise (cusum raised 177 false alerts per 1,000 window sizes at 10 slides a window,
             // docs/detection.md). It reads the windows that start on a multiple of the window size only.
-            if (rule.detector != null && !model.onWindowGrid(v.windowEnd)) continue;
+            if (rule.detector != null && overlapping(v, model) && !model.onWindowGrid(v.windowEnd)) continue;
             RuleCheck c = new RuleCheck();
             c.rule = rule.name;
             c.model = v.model;
@@ -137,13 +137,24 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             c.windowEnd = v.windowEnd;
             // How often this alert's checks come: every window size for detectors and drift compared so, else
             // every slide; an alert is not stale before two of them are missed.
-            boolean perWindowSize = rule.detector != null
+            boolean perWindowSize = (rule.detector != null && overlapping(v, model))
+                    || Vitals.SAMPLE_RATIO_CUMULATIVE_P_VALUE.equals(v.vital)
                     || (Vitals.DRIFT.contains(v.vital) && model.drift != null && !model.drift.everySlide());
             c.staleAfterMs = model.alertStaleAfterMs(perWindowSize ? model.windowSizeMs() : model.windowSlideMs());
             c.labels = Routing.labels(model, rule);
             c.generatorUrl = Routing.generatorUrl(model.generatorUrl, c);
             out.collect(c);
         }
+    }
+
+    /**
+     * Whether a vital comes from the model's overlapping windows: windows of the model's size sliding by less. Silence
+     * vitals have windows of their own, and the cumulative sample-ratio test already looks once per window size.
+     */
+    static boolean overlapping(VitalRecord v, ModelSpec model) {
+        return model.windowSlideMs() < model.windowSizeMs()
+                && v.windowEnd - v.windowStart == model.windowSizeMs()
+                && !Vitals.SAMPLE_RATIO_CUMULATIVE_P_VALUE.equals(v.vital);
     }
 
     /**

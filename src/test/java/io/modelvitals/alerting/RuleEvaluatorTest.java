@@ -219,9 +219,13 @@ class RuleEvaluatorTest {
                         "models:",
                         "  - name: m",
                         "    window: {size: 10m, slide: 1m}",
+                        "    traffic_split: {v1: 0.5, v2: 0.5}",
+                        "    kpis: [{name: k, numerator: {events: [play]}, denominator: {events: [impression]}}]",
                         "    rules:",
                         "      - {name: detector, vital: accuracy, detector: {type: bernoulli_cusum}}",
                         "      - {name: threshold, vital: accuracy, op: '<', threshold: 0.5}",
+                        "      - {name: silence, vital: prediction_silence_s, detector: {type: cusum}}",
+                        "      - {name: ratio, vital: sample_ratio_cumulative_p_value, detector: {type: cusum}}",
                         ""),
                 "test");
         RuleEvaluator evaluator = new RuleEvaluator(spec);
@@ -233,6 +237,21 @@ class RuleEvaluatorTest {
             evaluator.evaluate(
                     new VitalRecord("m", "v1", "all", "accuracy", null, 0.9, 500, (end - 10) * minute, end * minute),
                     out);
+        // Vitals not on the model's overlapping windows reach a detector whatever their end: silence (windows of its
+        // own) and the cumulative sample-ratio test (already once per window size, from the experiment's start).
+        evaluator.evaluate(
+                new VitalRecord("m", "v1", "all", "prediction_silence_s", null, 30, 0, 1000, 17 * minute + 500), out);
+        evaluator.evaluate(
+                new VitalRecord(
+                        "m", "v1", "all", "sample_ratio_cumulative_p_value", null, 0.5, 900, 13 * minute, 23 * minute),
+                out);
+        assertEquals(1, checks.stream().filter(c -> c.rule.equals("silence")).count());
+        assertEquals(1, checks.stream().filter(c -> c.rule.equals("ratio")).count());
+        // The sample-ratio test comes once per window size: stale after two (20 minutes), not 10 slides.
+        assertEquals(
+                20 * minute,
+                checks.stream().filter(c -> c.rule.equals("ratio")).findFirst().orElseThrow().staleAfterMs);
+        checks.removeIf(c -> c.rule.equals("silence") || c.rule.equals("ratio"));
         List<Long> detectorEnds = checks.stream()
                 .filter(c -> c.rule.equals("detector"))
                 .map(c -> c.windowEnd / minute)
