@@ -59,7 +59,7 @@ public final class DetectionBenchmark {
         int shiftRuns = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int panes = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         if (panes > 1) {
-            sliding(seed, cleanRuns, panes);
+            sliding(seed, cleanRuns, shiftRuns, panes);
             return;
         }
         long started = System.nanoTime();
@@ -257,13 +257,19 @@ public final class DetectionBenchmark {
      * against the same windows taken once per window size (the tumbling windows among them). Counted per 1,000 window
      * sizes after a warm-up of 30 window sizes, so that the figures compare per hour with the tumbling table.
      */
-    static void sliding(long seed, int runs, int panes) {
+    static void sliding(long seed, int runs, int shiftRuns, int panes) {
         int n = 300;
         if (n % panes != 0) throw new IllegalArgumentException(n + " does not split into " + panes + " panes");
         Scenario sc = scenarios().get(0);
         long slide = W / panes;
         MonitorSpec spec = SpecLoader.parse(
-                "models:\n  - name: m\n    window: {size: 5m, slide: " + slide + "ms}\n    rules:\n" + sc.rules(),
+                "models:\n  - name: m\n    window: {size: 5m, slide: " + slide + "ms}\n    rules:\n" + sc.rules()
+                        // for: about size / slide, the advice for threshold rules on sliding windows
+                        // (docs/detection.md)
+                        + rules(
+                                "accuracy",
+                                "op: '<', threshold: 0.85, for: " + panes / 2,
+                                "op: '<', threshold: 0.85, for: " + panes),
                 "detection benchmark, sliding");
         RuleEvaluator evaluator = new RuleEvaluator(spec);
         List<String> ruleNames = new ArrayList<>();
@@ -273,31 +279,29 @@ public final class DetectionBenchmark {
         long windowSizes = (long) runs * CLEAN_WINDOWS;
         for (int run = 0; run < runs; run++) {
             SplittableRandom rng = new SplittableRandom(seed * 37 + run);
-            slidingRun(evaluator, rng, n, panes, 0.90, Long.MAX_VALUE, (cadence, c, t) -> {
-                if (t >= (long) WARMUP * panes) falseAlerts.get(cadence).merge(c.rule, 1L, Long::sum);
-                return true;
+            slidingRun(evaluator, rng, n, panes, 0.90, Long.MAX_VALUE, (cadence, c, t, st, fired) -> {
+                if (fired && t >= (long) WARMUP * panes)
+                    falseAlerts.get(cadence).merge(c.rule, 1L, Long::sum);
             });
         }
-        // Shifts after the warm-up and 20 more window sizes, at a random slide: window sizes from the first shifted
-        // pane to the first alert.
+        // Shifts after the warm-up and 20 more window sizes, at a random slide: slides from the first shifted pane to
+        // the first window with the alert firing (the shifted slide itself counts 1, as the tumbling table counts).
         Map<String, List<Map<String, int[]>>> delays = new LinkedHashMap<>();
         for (double drop : new double[] {0.05, 0.10}) {
             List<Map<String, int[]>> byCadence = List.of(new HashMap<>(), new HashMap<>());
             for (Map<String, int[]> m : byCadence)
                 for (String r : ruleNames) {
-                    int[] d = new int[runs];
+                    int[] d = new int[shiftRuns];
                     Arrays.fill(d, Integer.MAX_VALUE);
                     m.put(r, d);
                 }
-            for (int run = 0; run < runs; run++) {
+            for (int run = 0; run < shiftRuns; run++) {
                 SplittableRandom rng = new SplittableRandom(seed * 41 + run + (long) (drop * 1e6));
                 long onset = (long) (WARMUP + 20) * panes + rng.nextInt(panes);
                 int r0 = run;
-                slidingRun(evaluator, rng, n, panes, 0.90 - drop, onset, (cadence, c, t) -> {
+                slidingRun(evaluator, rng, n, panes, 0.90 - drop, onset, (cadence, c, t, st, fired) -> {
                     int[] d = byCadence.get(cadence).get(c.rule);
-                    if (t >= onset && d[r0] == Integer.MAX_VALUE)
-                        d[r0] = (int) Math.ceil((double) (t - onset + 1) / panes);
-                    return t < onset + (long) HORIZON * panes;
+                    if (st.firing && t >= onset && d[r0] == Integer.MAX_VALUE) d[r0] = (int) (t - onset + 1);
                 });
             }
             delays.put(String.format(Locale.ROOT, "−%.0f pts", drop * 100), byCadence);
@@ -327,22 +331,23 @@ public final class DetectionBenchmark {
                 List<String> cells = new ArrayList<>();
                 for (Map.Entry<String, List<Map<String, int[]>>> e : delays.entrySet())
                     cells.add(e.getKey() + ": "
-                            + delaySummary(e.getValue().get(cadence).get(r)));
+                            + windowSizes(e.getValue().get(cadence).get(r), panes));
                 row.append(' ').append(String.join("; ", cells)).append(" |");
             }
             System.out.println(row);
         }
     }
 
-    /** What a sliding run reports: an alert of a rule at slide t; false stops the run. */
+    /** What a sliding run reports: each check of slide t through its alert state, and whether it wrote FIRING. */
     interface SlidingAlert {
-        boolean fired(int cadence, RuleCheck c, long t);
+        void checked(int cadence, RuleCheck c, long t, AlertState st, boolean fired);
     }
 
     /**
      * One run of sliding windows through the rule path: panes of n / panes labeled predictions, correct with
-     * probability 0.90 before {@code onset} and {@code shifted} from it; every slide's window ([0], as the job runs
-     * it) and the windows on the window-size grid alone ([1]) each through their own alert states.
+     * probability 0.90 before {@code onset} and {@code shifted} from it, until the clean span (no onset) or HORIZON
+     * window sizes after the onset; every slide's window ([0], as the job runs it) and the windows on the window-size
+     * grid alone ([1]) each through their own alert states.
      */
     static void slidingRun(
             RuleEvaluator evaluator,
@@ -356,9 +361,8 @@ public final class DetectionBenchmark {
         List<Map<String, AlertState>> states = List.of(new HashMap<>(), new HashMap<>());
         long[] correct = new long[panes];
         for (int i = 0; i < panes; i++) correct[i] = binomial(rng, n / panes, 0.90);
-        long end = onset == Long.MAX_VALUE ? (long) (WARMUP + CLEAN_WINDOWS) * panes : Long.MAX_VALUE;
-        boolean going = true;
-        for (long t = 0; t < end && going; t++) {
+        long end = onset == Long.MAX_VALUE ? (long) (WARMUP + CLEAN_WINDOWS) * panes : onset + (long) HORIZON * panes;
+        for (long t = 0; t < end; t++) {
             correct[(int) (t % panes)] = binomial(rng, n / panes, t >= onset ? shifted : 0.90);
             long x = 0;
             for (long c : correct) x += c;
@@ -372,19 +376,30 @@ public final class DetectionBenchmark {
                 v.windowStart = v.windowEnd - W;
                 List<RuleCheck> checks = new ArrayList<>();
                 evaluator.evaluate(v, new ListCollector<>(checks));
-                int cad = cadence;
-                long slideNo = t;
-                boolean[] more = {true};
                 for (RuleCheck c : checks) {
                     AlertState st = states.get(cadence).computeIfAbsent(c.rule, r -> new AlertState());
-                    AlertLifecycleFunction.advance(c, st, a -> {
-                        if (a.status.equals(AlertRecord.FIRING)) more[0] &= alert.fired(cad, c, slideNo);
-                    });
-                    if (onset != Long.MAX_VALUE && slideNo >= onset + (long) HORIZON * panes) more[0] = false;
+                    boolean[] fired = {false};
+                    AlertLifecycleFunction.advance(c, st, a -> fired[0] |= a.status.equals(AlertRecord.FIRING));
+                    alert.checked(cadence, c, t, st, fired[0]);
                 }
-                going &= more[0];
             }
         }
+    }
+
+    /** Median / p90 of slides to detection, in window sizes to a tenth; "—" beyond the horizon. */
+    static String windowSizes(int[] slides, int panes) {
+        int[] sorted = slides.clone();
+        Arrays.sort(sorted);
+        int detected = 0;
+        for (int x : sorted) if (x != Integer.MAX_VALUE) detected++;
+        java.util.function.DoubleFunction<String> q = p -> {
+            int x = sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+            return x == Integer.MAX_VALUE ? "—" : String.format(Locale.ROOT, "%.1f", (double) x / panes);
+        };
+        String out = q.apply(0.5) + " / " + q.apply(0.9);
+        if (detected < sorted.length)
+            out += String.format(Locale.ROOT, " (%d%% within %d)", 100 * detected / sorted.length, HORIZON);
+        return out;
     }
 
     private static List<RuleCheck> checks(RuleEvaluator evaluator, List<VitalRecord> records, int k) {
