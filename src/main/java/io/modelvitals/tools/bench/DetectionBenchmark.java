@@ -34,7 +34,8 @@ import org.apache.flink.api.common.functions.util.ListCollector;
  * </ul>
  *
  * Run: {@code mvn -q -o compile exec:exec@detection} (or {@code java -cp target/classes:$(cat cp.txt)
- * io.modelvitals.tools.bench.DetectionBenchmark [seed] [cleanRuns] [shiftRuns]}). Prints a markdown table.
+ * io.modelvitals.tools.bench.DetectionBenchmark [seed] [cleanRuns] [shiftRuns] [panes]}). Prints a markdown table;
+ * with panes &gt; 1, the sliding-window table instead ({@code sliding}).
  */
 public final class DetectionBenchmark {
     static final long W = 300_000; // five-minute windows
