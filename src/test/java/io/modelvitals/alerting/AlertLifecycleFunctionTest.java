@@ -46,6 +46,13 @@ class AlertLifecycleFunctionTest {
     }
 
     private void window(int k, double accuracy, long n, java.util.Map<String, String> labels) throws Exception {
+        RuleCheck c = check(k, accuracy, n, labels);
+        harness.processElement(c, c.windowEnd - 1);
+        harness.processWatermark(new Watermark(c.windowEnd - 1));
+    }
+
+    /** The check of window k: accuracy-low (&lt; 0.8 for 2 windows) on m v2 all, at least 100 samples. */
+    private static RuleCheck check(int k, double accuracy, long n, java.util.Map<String, String> labels) {
         RuleCheck c = new RuleCheck();
         c.labels = labels;
         c.rule = "accuracy-low";
@@ -64,8 +71,7 @@ class AlertLifecycleFunctionTest {
         c.windowStart = k * W;
         c.windowEnd = (k + 1) * W;
         c.staleAfterMs = STALE;
-        harness.processElement(c, c.windowEnd - 1);
-        harness.processWatermark(new Watermark(c.windowEnd - 1));
+        return c;
     }
 
     private List<AlertRecord> alerts() {
@@ -168,23 +174,7 @@ class AlertLifecycleFunctionTest {
         long delay = 60 * W;
         for (int k = 0; k < 4; k++) {
             harness.processWatermark(new Watermark((k + 1) * W + delay - 1));
-            RuleCheck c = new RuleCheck();
-            c.rule = "accuracy-low";
-            c.model = "m";
-            c.version = "v2";
-            c.segment = "all";
-            c.vital = "accuracy";
-            c.severity = "critical";
-            c.op = "<";
-            c.threshold = 0.8;
-            c.forWindows = 2;
-            c.value = 0.7;
-            c.n = 500;
-            c.sufficient = true;
-            c.breached = true;
-            c.windowStart = k * W;
-            c.windowEnd = (k + 1) * W;
-            c.staleAfterMs = STALE;
+            RuleCheck c = check(k, 0.7, 500, null);
             harness.processElement(c, c.windowEnd - 1);
         }
         // The last check arrived at watermark 4W + delay − 1: stale at that plus STALE.
