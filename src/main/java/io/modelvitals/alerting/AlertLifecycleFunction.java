@@ -43,12 +43,7 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         if (st == null) st = new AlertState();
         if (!advance(c, st, out::collect)) return;
         if (st.staleTimer != 0) ctx.timerService().deleteEventTimeTimer(st.staleTimer);
-        // Stale after alert_stale_after of event time with no newer window, counted from when this one arrived: vitals
-        // that come a delay after their window's end (the prediction timeline's quality, KPIs after the attribution
-        // window, realized estimation errors) would otherwise meet a timer already behind the watermark, and their
-        // alert would be forgotten at once.
-        long from = Math.max(c.windowEnd, ctx.timerService().currentWatermark());
-        st.staleTimer = from > Long.MAX_VALUE - c.staleAfterMs ? Long.MAX_VALUE : from + c.staleAfterMs;
+        st.staleTimer = c.windowEnd + c.staleAfterMs;
         ctx.timerService().registerEventTimeTimer(st.staleTimer);
         state.update(st);
     }

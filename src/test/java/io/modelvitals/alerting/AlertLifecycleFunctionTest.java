@@ -165,27 +165,6 @@ class AlertLifecycleFunctionTest {
         assertEquals(0, harness.numEventTimeTimers());
     }
 
-    /**
-     * Vitals that arrive a delay after their window (here an hour, beyond the 10-minute alert_stale_after: the
-     * prediction timeline's quality comes a label horizon late) keep their alert: staleness counts from arrival.
-     */
-    @Test
-    void anAlertOnVitalsThatArriveLateIsNotForgottenBetweenThem() throws Exception {
-        long delay = 60 * W;
-        for (int k = 0; k < 4; k++) {
-            harness.processWatermark(new Watermark((k + 1) * W + delay - 1));
-            RuleCheck c = check(k, 0.7, 500, null);
-            harness.processElement(c, c.windowEnd - 1);
-        }
-        // The last check arrived at watermark 4W + delay − 1: stale at that plus STALE.
-        long stale = 4 * W + delay - 1 + STALE;
-        harness.processWatermark(new Watermark(stale - 1));
-        assertEquals(List.of(AlertRecord.FIRING), statuses(), "breached in four windows in a row: firing, once");
-        assertEquals(1, harness.numKeyedStateEntries());
-        harness.processWatermark(new Watermark(stale));
-        assertEquals(List.of(AlertRecord.FIRING, AlertRecord.RESOLVED), statuses(), "stale a STALE after arrival");
-    }
-
     @Test
     void aReplayedOlderWindowIsIgnored() throws Exception {
         window(0, 0.70, 500);
