@@ -43,7 +43,7 @@ public class AlertLifecycleFunction extends KeyedProcessFunction<String, RuleChe
         if (st == null) st = new AlertState();
         if (!advance(c, st, out::collect)) return;
         if (st.staleTimer != 0) ctx.timerService().deleteEventTimeTimer(st.staleTimer);
-        st.staleTimer = c.windowEnd + c.staleAfterMs;
+        st.staleTimer = RuleEvaluator.plus(c.windowEnd, c.staleAfterMs);
         ctx.timerService().registerEventTimeTimer(st.staleTimer);
         state.update(st);
     }

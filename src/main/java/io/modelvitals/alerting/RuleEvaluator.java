@@ -140,11 +140,35 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             boolean perWindowSize = (rule.detector != null && overlapping(v, model))
                     || Vitals.SAMPLE_RATIO_CUMULATIVE_P_VALUE.equals(v.vital)
                     || (Vitals.DRIFT.contains(v.vital) && model.drift != null && !model.drift.everySlide());
-            c.staleAfterMs = model.alertStaleAfterMs(perWindowSize ? model.windowSizeMs() : model.windowSlideMs());
+            c.staleAfterMs = plus(
+                    model.alertStaleAfterMs(perWindowSize ? model.windowSizeMs() : model.windowSlideMs()),
+                    emissionDelayMs(v, model));
             c.labels = Routing.labels(model, rule);
             c.generatorUrl = Routing.generatorUrl(model.generatorUrl, c);
             out.collect(c);
         }
+    }
+
+    /**
+     * How long after its window's end a vital comes, by the stage that waits for it: its alert's stale timer (set
+     * from the window's end) must allow for it, or a vital later than alert_stale_after meets a timer already behind
+     * the watermark and its alert is forgotten at once. Labels final for the prediction timeline and the discrepancy,
+     * the attribution window for KPIs, the label horizon and a window for realized estimates; on time otherwise.
+     */
+    static long emissionDelayMs(VitalRecord v, ModelSpec model) {
+        if (Vitals.DISCREPANCY.equals(v.vital)) return Math.max(model.kpiDelayMs(), model.cohortQualityDelayMs());
+        if (VitalRecord.PREDICTION_TIMELINE.equals(v.timeline)) return model.cohortQualityDelayMs();
+        if (Vitals.BY_KPI.contains(v.vital)
+                || Vitals.SAMPLE_RATIO_P_VALUE.equals(v.vital)
+                || Vitals.SAMPLE_RATIO_CUMULATIVE_P_VALUE.equals(v.vital)) return model.kpiDelayMs();
+        if (v.vital.startsWith(Vitals.REALIZED_PREFIX) || v.vital.startsWith(Vitals.ESTIMATION_ERROR_PREFIX))
+            return plus(model.labelHorizonMs(), model.windowSizeMs());
+        return 0;
+    }
+
+    /** a + b for durations, at most Long.MAX_VALUE (an unbounded label horizon). */
+    static long plus(long a, long b) {
+        return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
     }
 
     /**

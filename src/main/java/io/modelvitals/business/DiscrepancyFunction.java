@@ -58,7 +58,7 @@ public class DiscrepancyFunction extends KeyedProcessFunction<String, VitalRecor
 
     /** How long after a window's end both its vitals are final: the KPIs' and the cohort quality's delay. */
     static long delayMs(ModelSpec model) {
-        return Math.max(KpiPanes.delayMs(model), model.cohortQualityDelayMs());
+        return Math.max(model.kpiDelayMs(), model.cohortQualityDelayMs());
     }
 
     public static String key(VitalRecord v) {

@@ -29,7 +29,7 @@ public final class KpiPanes {
      * dead letters with its reason.
      */
     public static long delayMs(ModelSpec model) {
-        return model.kpis.isEmpty() ? 0 : model.attributionWindowMs();
+        return model.kpiDelayMs();
     }
 
     public static TwoPhaseAggregation<AttributedEvent, KpiAccumulator, SlicedKpis, KpiSummary> of(MonitorSpec spec) {

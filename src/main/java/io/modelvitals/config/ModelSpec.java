@@ -113,6 +113,11 @@ public class ModelSpec implements Serializable {
      * How long after a window's end its prediction-time quality is final: labels count up to the label horizon after
      * their prediction, late labels up to the grace after that.
      */
+    /** How long after a window's end its KPI vitals come: the attribution window, when the model has KPIs. */
+    public long kpiDelayMs() {
+        return kpis.isEmpty() ? 0 : attributionWindowMs();
+    }
+
     public long cohortQualityDelayMs() {
         long h = labelHorizonMs(), g = lateLabelGraceMs();
         return h > Long.MAX_VALUE - g ? Long.MAX_VALUE : h + g;

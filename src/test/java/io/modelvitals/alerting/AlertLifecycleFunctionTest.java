@@ -165,6 +165,28 @@ class AlertLifecycleFunctionTest {
         assertEquals(0, harness.numEventTimeTimers());
     }
 
+    /**
+     * A vital that comes an hour after its window (beyond the 10-minute alert_stale_after: the prediction timeline's
+     * quality comes a label horizon late) carries its delay in its stale time (RuleEvaluator), so its alert is kept
+     * between windows and forgotten STALE after the last one came.
+     */
+    @Test
+    void anAlertOnVitalsThatComeLateIsNotForgottenBetweenThem() throws Exception {
+        long delay = 60 * W;
+        for (int k = 0; k < 4; k++) {
+            harness.processWatermark(new Watermark((k + 1) * W + delay - 1));
+            RuleCheck c = check(k, 0.7, 500, null);
+            c.staleAfterMs = STALE + delay;
+            harness.processElement(c, c.windowEnd - 1);
+        }
+        long stale = 4 * W + delay + STALE;
+        harness.processWatermark(new Watermark(stale - 1));
+        assertEquals(List.of(AlertRecord.FIRING), statuses(), "breached in four windows in a row: firing, once");
+        assertEquals(1, harness.numKeyedStateEntries());
+        harness.processWatermark(new Watermark(stale));
+        assertEquals(List.of(AlertRecord.FIRING, AlertRecord.RESOLVED), statuses(), "stale STALE after it came");
+    }
+
     @Test
     void aReplayedOlderWindowIsIgnored() throws Exception {
         window(0, 0.70, 500);

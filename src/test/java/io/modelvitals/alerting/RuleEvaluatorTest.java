@@ -247,9 +247,10 @@ class RuleEvaluatorTest {
                 out);
         assertEquals(1, checks.stream().filter(c -> c.rule.equals("silence")).count());
         assertEquals(1, checks.stream().filter(c -> c.rule.equals("ratio")).count());
-        // The sample-ratio test comes once per window size: stale after two (20 minutes), not 10 slides.
+        // The sample-ratio test comes once per window size: stale after two (20 minutes), not 10 slides, plus the
+        // KPI pipeline's delay (the attribution window, 1 h by default).
         assertEquals(
-                20 * minute,
+                20 * minute + 60 * minute,
                 checks.stream().filter(c -> c.rule.equals("ratio")).findFirst().orElseThrow().staleAfterMs);
         checks.removeIf(c -> c.rule.equals("silence") || c.rule.equals("ratio"));
         List<Long> detectorEnds = checks.stream()
@@ -259,5 +260,44 @@ class RuleEvaluatorTest {
         assertEquals(List.of(20L, 30L), detectorEnds);
         assertEquals(21, checks.stream().filter(c -> c.rule.equals("threshold")).count());
         for (RuleCheck c : checks) assertEquals((c.rule.equals("detector") ? 20 : 10) * minute, c.staleAfterMs, c.rule);
+    }
+
+    /**
+     * A vital that comes a known delay after its window carries the delay in its stale time: the prediction
+     * timeline's quality (label horizon + grace), KPIs (the attribution window); on-time vitals do not.
+     */
+    @Test
+    void lateVitalsCarryTheirDelayInTheirStaleTime() {
+        MonitorSpec spec = SpecLoader.parse(
+                String.join(
+                        "\n",
+                        "models:",
+                        "  - name: m",
+                        "    window: {size: 1h}",
+                        "    label_horizon: 2h",
+                        "    late_label_grace: 1h",
+                        "    quality_timeline: prediction",
+                        "    attribution_window: 30m",
+                        "    kpis: [{name: k, numerator: {events: [play]}, denominator: {events: [impression]}}]",
+                        "    rules:",
+                        "      - {name: quality, vital: accuracy, op: '<', threshold: 0.5}",
+                        "      - {name: kpi, vital: kpi, class: k, op: '<', threshold: 0.5}",
+                        "      - {name: latency, vital: latency_p95_ms, op: '>', threshold: 100}",
+                        ""),
+                "test");
+        RuleEvaluator evaluator = new RuleEvaluator(spec);
+        List<RuleCheck> checks = new java.util.ArrayList<>();
+        ListCollector<RuleCheck> out = new ListCollector<>(checks);
+        long hour = 3_600_000;
+        VitalRecord accuracy = new VitalRecord("m", "v1", "all", "accuracy", null, 0.1, 500, 0, hour);
+        accuracy.timeline = VitalRecord.PREDICTION_TIMELINE;
+        evaluator.evaluate(accuracy, out);
+        evaluator.evaluate(new VitalRecord("m", "v1", "all", "kpi", "k", 0.1, 500, 0, hour), out);
+        evaluator.evaluate(new VitalRecord("m", "v1", "all", "latency_p95_ms", null, 500, 500, 0, hour), out);
+        assertEquals(3, checks.size());
+        // alert_stale_after: 10 slides of 1 h; plus 2 h + 1 h of labels, plus 30 min of attribution, plus nothing.
+        assertEquals(13 * hour, checks.get(0).staleAfterMs);
+        assertEquals(10 * hour + hour / 2, checks.get(1).staleAfterMs);
+        assertEquals(10 * hour, checks.get(2).staleAfterMs);
     }
 }
