@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
 import io.modelvitals.job.ReplayJob;
+import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.tools.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,11 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeterministicSketchITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = KafkaTestSupport.miniCluster();
 
     /** Every vital read from a quantile sketch, or from the histogram beside it. */
     static final Set<String> SKETCH_DERIVED = Set.of(

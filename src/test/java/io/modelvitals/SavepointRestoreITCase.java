@@ -17,6 +17,7 @@ import io.modelvitals.io.JobSinks;
 import io.modelvitals.io.KafkaIO;
 import io.modelvitals.io.OutputJson;
 import io.modelvitals.job.VitalsJob;
+import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.tools.EmbeddedKafka;
 import io.modelvitals.tools.demo.TrafficSimulator;
 import java.io.DataInputStream;
@@ -72,7 +73,6 @@ import org.apache.flink.runtime.state.OperatorStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.StateBackendFactory;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -151,11 +151,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SavepointRestoreITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = KafkaTestSupport.miniCluster();
 
     /** Where the committed recording is on the test classpath, and in the source tree. */
     static final String RESOURCE = "/savepoints/pre-restructure";

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelvitals.config.SpecLoader;
+import io.modelvitals.testing.KafkaTestSupport;
 import io.modelvitals.testing.KnownStreams;
 import io.modelvitals.testing.Outputs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -21,11 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The topology over JSONL files: exact vitals, the exact alert sequence, dead letters with file and line. */
 class ReplayITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = KafkaTestSupport.miniCluster();
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)

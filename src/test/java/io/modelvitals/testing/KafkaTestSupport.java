@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,6 +25,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Fresh topics, producing and read_committed reading on the in-process broker, for ITCases. */
 public final class KafkaTestSupport {
+    /**
+     * The Flink cluster the job ITCases run on: one TaskManager with two slots, parallelism 2 as in the benchmark.
+     * One shape for all of them, so a change to it is one change.
+     */
+    public static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(2)
+                .build());
+    }
+
     private KafkaTestSupport() {}
 
     /** Points the spec at fresh, randomly named topics (inputs with two partitions) on the broker. */
