@@ -34,6 +34,7 @@ import io.modelvitals.events.RuleCheck;
 import io.modelvitals.events.ScoredRecord;
 import io.modelvitals.events.SideOutputs;
 import io.modelvitals.events.VitalRecord;
+import io.modelvitals.events.WireTypeInfo;
 import io.modelvitals.io.AlwaysIdleWatermarks;
 import io.modelvitals.io.CorroboratedWatermarks;
 import io.modelvitals.io.DeadLetterBlindWatermarks;
@@ -198,8 +199,7 @@ public final class VitalsJob {
         Inputs in = new Inputs();
         in.predictions = env.fromSource(sources.predictions, watermarks, "Predictions")
                 .uid("source-predictions")
-                .process(
-                        new ValidRecordRouter<>(r -> r.prediction, p -> p.origin), TypeInformation.of(Prediction.class))
+                .process(new ValidRecordRouter<>(r -> r.prediction, p -> p.origin), WireTypeInfo.PREDICTIONS)
                 .uid("valid-predictions")
                 .name("Valid predictions");
         in.labels = env.fromSource(sources.labels, watermarks, "Labels")
@@ -231,13 +231,13 @@ public final class VitalsJob {
     private static SingleOutputStreamOperator<JoinResult> join(MonitorSpec spec, Inputs in, DeadLetters deadLetters) {
         DataStream<Feedback> feedback = in.labels
                 .map(l -> Feedback.of(l))
-                .returns(Feedback.class)
+                .returns(WireTypeInfo.FEEDBACK)
                 .uid("label-feedback")
                 .name("Labels as feedback");
         if (in.withKpis) {
             feedback = feedback.union(in.businessEvents
                     .map(e -> Feedback.of(e))
-                    .returns(Feedback.class)
+                    .returns(WireTypeInfo.FEEDBACK)
                     .uid("event-feedback")
                     .name("Business events as feedback"));
         }

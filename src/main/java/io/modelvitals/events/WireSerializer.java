@@ -1,0 +1,130 @@
+package io.modelvitals.events;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * A hand-written serializer for an input record on its way from its source to the join, the one shuffle every event
+ * takes. Flink's {@code PojoSerializer} first builds a default instance of every field of the record (a map for each
+ * map, an origin, through reflection) and then overwrites them all: that was half of the join task's deserialization
+ * and, with the reflective field access, 4-5% of the job's CPU (docs/benchmarks.md). The records stay POJOs, and state
+ * keeps Flink's POJO serializers (their class names are in savepoints): these serializers are given only to the
+ * streams between the sources and the join ({@link WireTypeInfo}), whose bytes are never stored.
+ */
+public abstract class WireSerializer<T> extends TypeSerializerSingleton<T> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public final boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public final T copy(T from, T reuse) {
+        return copy(from);
+    }
+
+    /** A deep copy by a round trip: Flink copies a record only to hand it to more than one chained consumer. */
+    @Override
+    public final T copy(T from) {
+        if (from == null) return null;
+        try {
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            serialize(from, out);
+            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy " + from, e);
+        }
+    }
+
+    @Override
+    public final int getLength() {
+        return -1;
+    }
+
+    @Override
+    public final T deserialize(T reuse, DataInputView source) throws IOException {
+        return deserialize(source);
+    }
+
+    @Override
+    public final void copy(DataInputView source, DataOutputView target) throws IOException {
+        serialize(deserialize(source), target);
+    }
+
+    // Nullable values, each behind a presence byte (Flink's own StringValue form for strings: null is a length of 0).
+
+    protected static void writeString(String s, DataOutputView out) throws IOException {
+        org.apache.flink.types.StringValue.writeString(s, out);
+    }
+
+    protected static String readString(DataInputView in) throws IOException {
+        return org.apache.flink.types.StringValue.readString(in);
+    }
+
+    protected static void writeDouble(Double d, DataOutputView out) throws IOException {
+        out.writeBoolean(d != null);
+        if (d != null) out.writeDouble(d);
+    }
+
+    protected static Double readDouble(DataInputView in) throws IOException {
+        return in.readBoolean() ? in.readDouble() : null;
+    }
+
+    protected static void writeOrigin(Origin o, DataOutputView out) throws IOException {
+        out.writeBoolean(o != null);
+        if (o == null) return;
+        writeString(o.topic, out);
+        out.writeInt(o.partition);
+        out.writeLong(o.offset);
+    }
+
+    protected static Origin readOrigin(DataInputView in) throws IOException {
+        return in.readBoolean() ? new Origin(readString(in), in.readInt(), in.readLong()) : null;
+    }
+
+    protected static void writeStrings(Map<String, String> m, DataOutputView out) throws IOException {
+        out.writeInt(m == null ? -1 : m.size());
+        if (m == null) return;
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            writeString(e.getKey(), out);
+            writeString(e.getValue(), out);
+        }
+    }
+
+    protected static Map<String, String> readStrings(DataInputView in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) return null;
+        Map<String, String> m = new HashMap<>(capacity(n));
+        for (int i = 0; i < n; i++) m.put(readString(in), readString(in));
+        return m;
+    }
+
+    protected static void writeDoubles(Map<String, Double> m, DataOutputView out) throws IOException {
+        out.writeInt(m == null ? -1 : m.size());
+        if (m == null) return;
+        for (Map.Entry<String, Double> e : m.entrySet()) {
+            writeString(e.getKey(), out);
+            writeDouble(e.getValue(), out);
+        }
+    }
+
+    protected static Map<String, Double> readDoubles(DataInputView in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) return null;
+        Map<String, Double> m = new HashMap<>(capacity(n));
+        for (int i = 0; i < n; i++) m.put(readString(in), readDouble(in));
+        return m;
+    }
+
+    /** A HashMap that holds {@code n} entries without resizing. */
+    private static int capacity(int n) {
+        return (int) (n / 0.75f) + 1;
+    }
+}
