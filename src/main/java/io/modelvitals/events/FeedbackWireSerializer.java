@@ -23,6 +23,7 @@ public final class FeedbackWireSerializer extends WireSerializer<Feedback> {
 
     @Override
     public void serialize(Feedback f, DataOutputView out) throws IOException {
+        writeFormat(out);
         out.writeByte((f.label != null ? LABEL : NONE) | (f.event != null ? EVENT : NONE));
         if (f.label != null) {
             Label l = f.label;
@@ -47,6 +48,7 @@ public final class FeedbackWireSerializer extends WireSerializer<Feedback> {
 
     @Override
     public Feedback deserialize(DataInputView in) throws IOException {
+        readFormat(in);
         byte present = in.readByte();
         if (present < NONE || present > BOTH) throw new IOException("not a feedback record: " + present);
         Feedback f = new Feedback();

@@ -18,6 +18,7 @@ public final class PredictionWireSerializer extends WireSerializer<Prediction> {
 
     @Override
     public void serialize(Prediction p, DataOutputView out) throws IOException {
+        writeFormat(out);
         writeString(p.predictionId, out);
         writeString(p.model, out);
         writeString(p.version, out);
@@ -34,6 +35,7 @@ public final class PredictionWireSerializer extends WireSerializer<Prediction> {
 
     @Override
     public Prediction deserialize(DataInputView in) throws IOException {
+        readFormat(in);
         Prediction p = new Prediction();
         p.predictionId = readString(in);
         p.model = readString(in);

@@ -434,9 +434,10 @@ public final class Benchmark implements AutoCloseable {
         run.put("cpu_seconds", round(cpuSeconds));
         run.put("cpu_us_per_event", round(cpuMicrosPerEvent));
         run.put("jit_seconds", round(jitSeconds));
-        // The steady state a job that runs for days reaches: the JIT's long tail (4-6 CPU-s of every 1M-event run
-        // after two warm-ups, mostly methods compiled for the first time) is also the largest source of run-to-run
-        // noise, so A/B comparisons are steadier on this figure.
+        // Closer to the steady state of a job that runs for days: the JIT's long tail (4-6 CPU-s of every 1M-event run
+        // after two warm-ups, mostly methods compiled for the first time) is paid once there. jitMillis() counts the
+        // compiler threads alive at the end: all of them on 2 cores (one C1, one C2), maybe not on larger machines,
+        // where the JVM stops idle ones.
         run.put("cpu_us_per_event_without_jit", round((cpuSeconds - jitSeconds) * 1e6 / events));
         run.put("peak_heap_mb", peakHeap >> 20);
         return run;
