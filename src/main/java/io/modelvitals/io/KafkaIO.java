@@ -165,7 +165,7 @@ public final class KafkaIO {
      * fill (Kafka's defaults are 16 KB and 5 ms). Such a sink's records are readable only when the checkpoint's commit
      * comes, and the sink flushes its producer before that, so the wait costs no latency; while the vitals of a
      * sliding window, ten times as many records in bursts at each slide, went to the broker in thousands of small
-     * requests: batched, a sliding run took 23% less CPU (docs/benchmarks.md, "Batching the exactly-once
+     * requests: batched, a sliding run took 22% less CPU (docs/benchmarks.md, "Batching the exactly-once
      * sinks"). Alerts are few, and at least once (by choice) readable as soon as written: Kafka's defaults. Batching
      * settings in {@code kafka.properties} win.
      */
