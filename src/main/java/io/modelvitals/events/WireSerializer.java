@@ -106,36 +106,46 @@ public abstract class WireSerializer<T> extends TypeSerializerSingleton<T> {
     }
 
     protected static void writeStrings(Map<String, String> m, DataOutputView out) throws IOException {
-        out.writeInt(m == null ? -1 : m.size());
-        if (m == null) return;
-        for (Map.Entry<String, String> e : m.entrySet()) {
-            writeString(e.getKey(), out);
-            writeString(e.getValue(), out);
-        }
+        writeMap(m, out, WireSerializer::writeString);
     }
 
     protected static Map<String, String> readStrings(DataInputView in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) return null;
-        Map<String, String> m = new HashMap<>(capacity(n));
-        for (int i = 0; i < n; i++) m.put(readString(in), readString(in));
-        return m;
+        return readMap(in, WireSerializer::readString);
     }
 
     protected static void writeDoubles(Map<String, Double> m, DataOutputView out) throws IOException {
-        out.writeInt(m == null ? -1 : m.size());
-        if (m == null) return;
-        for (Map.Entry<String, Double> e : m.entrySet()) {
-            writeString(e.getKey(), out);
-            writeDouble(e.getValue(), out);
-        }
+        writeMap(m, out, WireSerializer::writeDouble);
     }
 
     protected static Map<String, Double> readDoubles(DataInputView in) throws IOException {
+        return readMap(in, WireSerializer::readDouble);
+    }
+
+    /** Writes one value of a map. */
+    private interface ValueWriter<V> {
+        void write(V value, DataOutputView out) throws IOException;
+    }
+
+    /** Reads one value of a map. */
+    private interface ValueReader<V> {
+        V read(DataInputView in) throws IOException;
+    }
+
+    /** A nullable map with string keys: its size (-1 for null), then each key and value. */
+    private static <V> void writeMap(Map<String, V> m, DataOutputView out, ValueWriter<V> value) throws IOException {
+        out.writeInt(m == null ? -1 : m.size());
+        if (m == null) return;
+        for (Map.Entry<String, V> e : m.entrySet()) {
+            writeString(e.getKey(), out);
+            value.write(e.getValue(), out);
+        }
+    }
+
+    private static <V> Map<String, V> readMap(DataInputView in, ValueReader<V> value) throws IOException {
         int n = in.readInt();
         if (n < 0) return null;
-        Map<String, Double> m = new HashMap<>(capacity(n));
-        for (int i = 0; i < n; i++) m.put(readString(in), readDouble(in));
+        Map<String, V> m = new HashMap<>(capacity(n));
+        for (int i = 0; i < n; i++) m.put(readString(in), value.read(in));
         return m;
     }
 
