@@ -109,7 +109,8 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             // A change detector assumes independent windows: fed every slide of overlapping windows, its sums
             // walked on shared noise (cusum raised 177 false alerts per 1,000 window sizes at 10 slides a window,
             // docs/detection.md). It reads the windows that start on a multiple of the window size only.
-            if (rule.detector != null && overlapping(v, model) && !model.onWindowGrid(v.windowEnd)) continue;
+            boolean gridOnly = rule.detector != null && overlapping(v, model);
+            if (gridOnly && !model.onWindowGrid(v.windowEnd)) continue;
             RuleCheck c = new RuleCheck();
             c.rule = rule.name;
             c.model = v.model;
@@ -135,14 +136,8 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
             }
             c.windowStart = v.windowStart;
             c.windowEnd = v.windowEnd;
-            // How often this alert's checks come: every window size for detectors and drift compared so, else
-            // every slide; an alert is not stale before two of them are missed.
-            boolean perWindowSize = (rule.detector != null && overlapping(v, model))
-                    || Vitals.SAMPLE_RATIO_CUMULATIVE_P_VALUE.equals(v.vital)
-                    || (Vitals.DRIFT.contains(v.vital) && model.drift != null && !model.drift.everySlide());
-            c.staleAfterMs = plus(
-                    model.alertStaleAfterMs(perWindowSize ? model.windowSizeMs() : model.windowSlideMs()),
-                    emissionDelayMs(v, model));
+            c.staleAfterMs =
+                    plus(model.alertStaleAfterMs(checkCadenceMs(v, model, gridOnly)), emissionDelayMs(v, model));
             c.labels = Routing.labels(model, rule);
             c.generatorUrl = Routing.generatorUrl(model.generatorUrl, c);
             out.collect(c);
@@ -164,6 +159,18 @@ public class RuleEvaluator extends BroadcastProcessFunction<VitalRecord, Control
         if (v.vital.startsWith(Vitals.REALIZED_PREFIX) || v.vital.startsWith(Vitals.ESTIMATION_ERROR_PREFIX))
             return plus(model.labelHorizonMs(), model.windowSizeMs());
         return 0;
+    }
+
+    /**
+     * How often an alert's checks come, so that it is not stale before two of them are missed: every window size for a
+     * detector reading only the window-size grid ({@code gridOnly}) and for the cumulative sample-ratio test, drift at
+     * its own cadence, else every slide.
+     */
+    static long checkCadenceMs(VitalRecord v, ModelSpec model, boolean gridOnly) {
+        long size = model.windowSizeMs(), slide = model.windowSlideMs();
+        if (gridOnly || Vitals.SAMPLE_RATIO_CUMULATIVE_P_VALUE.equals(v.vital)) return size;
+        if (Vitals.DRIFT.contains(v.vital) && model.drift != null) return model.drift.cadenceMs(size, slide);
+        return slide;
     }
 
     /** a + b for durations, at most Long.MAX_VALUE (an unbounded label horizon). */
