@@ -350,6 +350,11 @@ public final class Benchmark implements AutoCloseable {
         figures.put(name, median(runs));
     }
 
+    /** {@code a}'s figure {@code key} over {@code b}'s (a double-valued figure of two runs). */
+    private static double ratio(Map<String, Object> a, Map<String, Object> b, String key) {
+        return (Double) a.get(key) / (Double) b.get(key);
+    }
+
     /** The run with the median throughput, with the highest peak heap and every run beside it. */
     private static Map<String, Object> median(List<Map<String, Object>> runs) {
         List<Map<String, Object>> byRate = new ArrayList<>(runs);
@@ -739,13 +744,12 @@ public final class Benchmark implements AutoCloseable {
             if (tumbling != null) {
                 // Medians' ratio, and by CPU time per event (the steadier figure under load).
                 double share = (double) (Long) tumbling.get("events_per_s") / (Long) parse.get("events_per_s");
-                double byCpu = (Double) parse.get("cpu_us_per_event") / (Double) tumbling.get("cpu_us_per_event");
+                double byCpu = ratio(parse, tumbling, "cpu_us_per_event");
                 figures.put("heap_vs_parse_only", round(share));
                 figures.put("heap_vs_parse_only_by_cpu", round(byCpu));
                 figures.put(
                         "heap_vs_parse_only_by_cpu_without_jit",
-                        round((Double) parse.get("cpu_us_per_event_without_jit")
-                                / (Double) tumbling.get("cpu_us_per_event_without_jit")));
+                        round(ratio(parse, tumbling, "cpu_us_per_event_without_jit")));
                 System.out.printf(
                         Locale.ROOT,
                         "%-40s %.2f × (events/s), %.2f × (CPU per event)%n",
@@ -756,27 +760,23 @@ public final class Benchmark implements AutoCloseable {
         }
         if (rocks != null && tumbling != null) {
             double share = (double) (Long) rocks.get("events_per_s") / (Long) tumbling.get("events_per_s");
-            double byCpu = (Double) tumbling.get("cpu_us_per_event") / (Double) rocks.get("cpu_us_per_event");
+            double byCpu = ratio(tumbling, rocks, "cpu_us_per_event");
             figures.put("rocksdb_vs_heap", round(share));
             figures.put("rocksdb_vs_heap_by_cpu", round(byCpu));
             figures.put(
                     "rocksdb_vs_heap_by_cpu_without_jit",
-                    round((Double) tumbling.get("cpu_us_per_event_without_jit")
-                            / (Double) rocks.get("cpu_us_per_event_without_jit")));
+                    round(ratio(tumbling, rocks, "cpu_us_per_event_without_jit")));
             System.out.printf(
                     Locale.ROOT, "%-40s %.2f × (events/s), %.2f × (CPU per event)%n", "RocksDB vs heap", share, byCpu);
         }
         if (tumbling != null && sliding != null) {
             // By CPU time, the steadier figure on a shared machine; the wall-clock ratio is kept beside it.
-            double cost = (Double) sliding.get("cpu_seconds") / (Double) tumbling.get("cpu_seconds");
+            double cost = ratio(sliding, tumbling, "cpu_seconds");
             figures.put("sliding_cost_vs_tumbling", round(cost));
             figures.put(
                     "sliding_cost_vs_tumbling_without_jit",
-                    round((Double) sliding.get("cpu_us_per_event_without_jit")
-                            / (Double) tumbling.get("cpu_us_per_event_without_jit")));
-            figures.put(
-                    "sliding_cost_vs_tumbling_wall",
-                    round((Double) sliding.get("seconds") / (Double) tumbling.get("seconds")));
+                    round(ratio(sliding, tumbling, "cpu_us_per_event_without_jit")));
+            figures.put("sliding_cost_vs_tumbling_wall", round(ratio(sliding, tumbling, "seconds")));
             System.out.printf(
                     Locale.ROOT, "%-40s %.2f × (CPU time)%n", "sliding (10m/1m) cost vs tumbling (10m)", cost);
         }
