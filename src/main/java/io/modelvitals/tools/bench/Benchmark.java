@@ -71,6 +71,16 @@ public final class Benchmark implements AutoCloseable {
 
     /** RocksDB's timer store (Flink's default ROCKSDB, or HEAP), for the RocksDB phase; unset: Flink's default. */
     private String rocksdbTimers;
+    /** Warm-up runs before the JIT's share can end the warm-up: the first run compiles, the second shows the rest. */
+    private static final int MIN_WARMUP_RUNS = 2;
+
+    private static final String TUMBLING = "{size: 10m}";
+    private static final String SLIDING = "{size: 10m, slide: 1m}";
+    /** Unset: no warm-up (the phase list has no {@code warmup}). */
+    private WarmUp warmUp;
+    /** Per configuration warmed up: its runs and their JIT shares, the JSON's {@code warmup}. */
+    private final Map<String, Object> warmups = new java.util.LinkedHashMap<>();
+
     /** The full job's checkpoint interval (the spec's default, 10 s, unless --checkpoint-interval says otherwise). */
     private String checkpointInterval;
     /** taskmanager.memory.managed.size: RocksDB's block cache and write buffers. */
@@ -101,8 +111,11 @@ public final class Benchmark implements AutoCloseable {
         // Run-to-run noise on a shared 2-core virtual machine is large: each throughput figure is the median of this
         // many runs.
         int repeats = Integer.parseInt(flags.get("repeat", "3"));
-        // The C2 compiler was still busy after one warm-up run (successive runs kept getting faster): two by default.
-        int warmupRuns = Integer.parseInt(flags.get("warmup-runs", "2"));
+        // Warm-up runs until the JIT compiler's threads take less than this share of a run's CPU, at most this many:
+        // after two runs the compiler still took a fifth of every measured run and the code kept getting faster for
+        // five more (docs/benchmarks.md, "The JIT settled").
+        int warmupRuns = Integer.parseInt(flags.get("warmup-runs", "10"));
+        double warmupJitShare = Double.parseDouble(flags.get("warmup-jit-share", "0.1"));
         long pending = Long.parseLong(flags.get("pending-predictions", "200000"));
         int latencySeconds = Integer.parseInt(flags.get("latency-seconds", "60"));
         // An alert is readable once the checkpoint after it commits the Kafka transaction: the interval bounds the
@@ -149,15 +162,19 @@ public final class Benchmark implements AutoCloseable {
             b.produce(topics, events, models, versions, rate);
             if (phases.contains("ceiling")) b.ceiling(topics, events);
             // The JIT compiles the job's code during the first runs (the C2 compiler alone took a third of a core): the
-            // figures are for the job as it runs for days, so unreported runs warm it up first.
-            if (phases.contains("warmup")) b.job("warmup", topics, events, "hashmap", "{size: 10m}", warmupRuns);
+            // figures are for the job as it runs for days, so unreported runs warm it up first, the heap job's before
+            // anything is measured and each other configuration's (RocksDB's state backend, the sliding combiners:
+            // code the heap job never ran) before its own runs.
+            if (phases.contains("warmup")) {
+                b.warmUp = new WarmUp(warmupRuns, warmupJitShare);
+                b.figures.put("warmup", b.warmups);
+            }
+            if (b.warmUp != null) b.warmUp("heap_tumbling", topics, events, "hashmap", TUMBLING);
             // After the warm-up, which compiled the parsing code too.
             if (phases.contains("parse")) b.parseOnly(topics, events, repeats);
-            if (phases.contains("heap")) b.job("heap_tumbling", topics, events, "hashmap", "{size: 10m}", repeats);
-            if (phases.contains("rocksdb"))
-                b.job("rocksdb_tumbling", topics, events, "rocksdb", "{size: 10m}", repeats);
-            if (phases.contains("sliding"))
-                b.job("heap_sliding", topics, events, "hashmap", "{size: 10m, slide: 1m}", repeats);
+            if (phases.contains("heap")) b.job("heap_tumbling", topics, events, "hashmap", TUMBLING, repeats);
+            if (phases.contains("rocksdb")) b.job("rocksdb_tumbling", topics, events, "rocksdb", TUMBLING, repeats);
+            if (phases.contains("sliding")) b.job("heap_sliding", topics, events, "hashmap", SLIDING, repeats);
             if (phases.contains("state")) {
                 b.statePerPrediction("hashmap", pending, models, versions);
                 b.statePerPrediction("rocksdb", pending, models, versions);
@@ -202,7 +219,7 @@ public final class Benchmark implements AutoCloseable {
     private void parseOnly(Map<String, String> topics, long events, int repeats) throws Exception {
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 1; i <= repeats; i++) {
-            MonitorSpec spec = spec("{size: 10m}", "1h", "10s", "");
+            MonitorSpec spec = spec(TUMBLING, "1h", "10s", "");
             spec.kafka.topics.predictions = topics.get("predictions");
             spec.kafka.topics.labels = topics.get("labels");
             spec.kafka.topics.businessEvents = topics.get("business-events");
@@ -344,11 +361,38 @@ public final class Benchmark implements AutoCloseable {
      */
     private void job(String name, Map<String, String> topics, long events, String backend, String window, int repeats)
             throws Exception {
+        if (warmUp != null && !warmups.containsKey(name)) warmUp(name, topics, events, backend, window);
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 1; i <= repeats; i++)
             runs.add(run(name + (repeats > 1 ? " " + i + "/" + repeats : ""), topics, events, backend, window));
         figures.put(name, median(runs));
     }
+
+    /**
+     * Unreported runs of one configuration of the full job until the JIT compiler has done most of its work: until a
+     * run's compiler threads take less than {@link WarmUp#settledJitShare} of its CPU (at least {@link
+     * #MIN_WARMUP_RUNS} runs, at most {@link WarmUp#maxRuns}). A fixed two runs left the compiler a fifth of every
+     * measured run, and the code C2 had not yet compiled ran slower: the same job measured 16-19 µs per event after two
+     * runs and 13-14 after seven (docs/benchmarks.md, "The JIT settled").
+     */
+    private void warmUp(String name, Map<String, String> topics, long events, String backend, String window)
+            throws Exception {
+        List<Double> jitShares = new ArrayList<>();
+        for (int i = 1; i <= warmUp.maxRuns(); i++) {
+            Map<String, Object> r = run(name + " warm-up " + i, topics, events, backend, window);
+            double share = (Double) r.get("jit_seconds") / (Double) r.get("cpu_seconds");
+            jitShares.add(round(share));
+            if (i >= MIN_WARMUP_RUNS && share < warmUp.settledJitShare()) break;
+        }
+        Map<String, Object> warmup = new java.util.LinkedHashMap<>();
+        warmup.put("runs", jitShares.size());
+        warmup.put("jit_share_of_cpu_per_run", jitShares);
+        warmup.put("settled", jitShares.get(jitShares.size() - 1) < warmUp.settledJitShare());
+        warmups.put(name, warmup);
+    }
+
+    /** How the job is warmed up before a configuration's measured runs: the most runs, and the JIT share that ends it. */
+    private record WarmUp(int maxRuns, double settledJitShare) {}
 
     /** {@code a}'s figure {@code key} over {@code b}'s (a double-valued figure of two runs). */
     private static double ratio(Map<String, Object> a, Map<String, Object> b, String key) {
@@ -489,7 +533,7 @@ public final class Benchmark implements AutoCloseable {
                             (stream, key, json) -> producer.send(new ProducerRecord<>(topics.get(stream), key, json)));
             producer.flush();
         }
-        MonitorSpec spec = spec("{size: 10m}", "7d", "1s", "");
+        MonitorSpec spec = spec(TUMBLING, "7d", "1s", "");
         spec.kafka.topics.predictions = topics.get("predictions");
         spec.kafka.topics.labels = topics.get("labels");
         spec.kafka.topics.businessEvents = topics.get("business-events");

@@ -48,6 +48,10 @@ class BenchmarkITCase {
             assertTrue(figures.path(run).path("events_per_s").asLong() > 0, run);
             assertTrue(figures.path(run).path("cpu_us_per_event").asDouble() > 0, run);
             assertTrue(figures.path(run).path("jit_seconds").isNumber(), run + ": the JIT compiler's CPU beside it");
+            // Each configuration is warmed up before its runs, by at most --warmup-runs runs.
+            JsonNode warmup = figures.path("warmup").path(run);
+            assertEquals(1, warmup.path("runs").asInt(), run + ": warmed up once");
+            assertEquals(1, warmup.path("jit_share_of_cpu_per_run").size(), run);
         }
         for (String backend : new String[] {"state_hashmap", "state_rocksdb"}) {
             assertEquals(3000, figures.path(backend).path("pending_predictions").asLong());
