@@ -21,6 +21,12 @@ public final class KafkaJob {
      * configuration; so does the restart strategy (Flink's default with checkpointing: exponential delay).
      */
     public static void define(StreamExecutionEnvironment env, MonitorSpec spec, boolean bounded) {
+        env.configure(configuration(spec));
+        VitalsJob.defineWorkflow(env, spec, KafkaIO.sources(spec, bounded), KafkaIO.sinks(spec));
+    }
+
+    /** What the job sets in Flink's configuration: checkpointing, and the state backend and its RocksDB options. */
+    static Configuration configuration(MonitorSpec spec) {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Durations.parse(spec.job.checkpointInterval));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
@@ -38,7 +44,6 @@ public final class KafkaJob {
                 true);
         if (spec.job.checkpointDir != null)
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, spec.job.checkpointDir);
-        env.configure(conf);
-        VitalsJob.defineWorkflow(env, spec, KafkaIO.sources(spec, bounded), KafkaIO.sinks(spec));
+        return conf;
     }
 }
