@@ -87,7 +87,9 @@ public class PredictionJoinOperator extends AbstractStreamOperator<JoinResult>
     }
 
     public static ValueStateDescriptor<JoinState> stateDescriptor(MonitorSpec spec) {
-        ValueStateDescriptor<JoinState> descriptor = new ValueStateDescriptor<>("join-state", JoinState.class);
+        // The POJO's bytes, written by hand: on RocksDB every record reads and writes this value (JoinStateSerializer).
+        ValueStateDescriptor<JoinState> descriptor =
+                new ValueStateDescriptor<>("join-state", JoinStateSerializer.INSTANCE);
         // Deadlines clear every entry; the TTL is a safety net for a watermark that never advances
         // (a partition that never goes idle), so a stalled stream cannot grow state without bound.
         long longest = Math.max(spec.maxLabelHorizonMs() + maxGraceMs(spec), EventAttribution.maxAttributionMs(spec));

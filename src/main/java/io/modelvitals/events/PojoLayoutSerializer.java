@@ -1,0 +1,289 @@
+package io.modelvitals.events;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+/**
+ * A state type's POJO bytes, written and read by hand: exactly the bytes Flink's {@link PojoSerializer} writes for the
+ * class, without its reflection. On RocksDB every read of a state value is a deserialization, and the POJO serializer
+ * first builds a default instance of every field (an empty map for each map, through reflection) and then overwrites
+ * them: for the join's state that was 17% of the join task on RocksDB (docs/benchmarks.md).
+ *
+ * <p>Savepoints. Because the bytes are the POJO bytes, state written by the POJO serializer (every savepoint before this
+ * serializer) is read as it is, and this serializer's {@link Snapshot} carries the POJO serializer's snapshot of the
+ * layout it writes. So compatibility is the POJO rules': the same fields restore as they are; a savepoint with other
+ * fields (one taken before a field was added) is migrated, read by the POJO serializer of its own layout and written
+ * back by this one. A subclass must write the fields of the class as it is: its test compares its bytes with the POJO
+ * serializer's, so a field added to the class and not here fails.
+ *
+ * <p>The encoding, as PojoSerializer, NullableSerializer, ListSerializer and MapSerializer write it: a POJO is a flags
+ * byte (null, or no subclass) and then each field in the order of its name, each behind a null flag; a list or map
+ * field is a second null flag (Flink wraps them in a NullableSerializer), its size and its elements, each element and
+ * map key behind a null flag, and each map value behind one.
+ */
+public abstract class PojoLayoutSerializer<T> extends TypeSerializerSingleton<T> {
+    private static final long serialVersionUID = 1L;
+
+    /** PojoSerializer's flags. */
+    protected static final byte IS_NULL = 1;
+
+    protected static final byte NO_SUBCLASS = 2;
+
+    private final Class<T> type;
+    /** The POJO serializer of the class as it is: its snapshot is the layout this one writes. */
+    private transient TypeSerializer<T> pojo;
+
+    protected PojoLayoutSerializer(Class<T> type) {
+        this.type = type;
+    }
+
+    /** The POJO serializer whose bytes this one writes. */
+    public final TypeSerializer<T> pojoSerializer() {
+        if (pojo == null) pojo = TypeInformation.of(type).createSerializer(new SerializerConfigImpl());
+        return pojo;
+    }
+
+    @Override
+    public final boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public final T copy(T from, T reuse) {
+        return copy(from);
+    }
+
+    /** A deep copy by a round trip (the heap backend copies a value only when it changes during a snapshot). */
+    @Override
+    public final T copy(T from) {
+        if (from == null) return null;
+        try {
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            serialize(from, out);
+            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy " + from, e);
+        }
+    }
+
+    @Override
+    public final int getLength() {
+        return -1;
+    }
+
+    @Override
+    public final T deserialize(T reuse, DataInputView source) throws IOException {
+        return deserialize(source);
+    }
+
+    @Override
+    public final void copy(DataInputView source, DataOutputView target) throws IOException {
+        serialize(deserialize(source), target);
+    }
+
+    @Override
+    public final TypeSerializerSnapshot<T> snapshotConfiguration() {
+        return new Snapshot<>(pojoSerializer().snapshotConfiguration());
+    }
+
+    /**
+     * In a savepoint: the POJO serializer's snapshot of the layout the bytes have. Its class name is in savepoints: do
+     * not move or rename it.
+     */
+    public static final class Snapshot<T> implements TypeSerializerSnapshot<T> {
+        private TypeSerializerSnapshot<T> layout;
+
+        /** For reading a savepoint. */
+        public Snapshot() {}
+
+        Snapshot(TypeSerializerSnapshot<T> layout) {
+            this.layout = layout;
+        }
+
+        @Override
+        public int getCurrentVersion() {
+            return 1;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) throws IOException {
+            TypeSerializerSnapshot.writeVersionedSnapshot(out, layout);
+        }
+
+        @Override
+        public void readSnapshot(int version, DataInputView in, ClassLoader classLoader) throws IOException {
+            layout = TypeSerializerSnapshot.readVersionedSnapshot(in, classLoader);
+        }
+
+        /** The POJO serializer of the bytes' layout: it reads them whatever the class has become since. */
+        @Override
+        public TypeSerializer<T> restoreSerializer() {
+            return layout.restoreSerializer();
+        }
+
+        /**
+         * Called on the snapshot of the serializer now in use, with the one in the savepoint: that of this class, or the
+         * POJO serializer's (savepoints before it). The same layout is read as it is; another that the POJO rules can
+         * read is migrated.
+         */
+        @Override
+        public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
+            TypeSerializerSnapshot<T> oldLayout = old instanceof Snapshot<T> s ? s.layout : old;
+            if (!(oldLayout instanceof PojoSerializerSnapshot)) return TypeSerializerSchemaCompatibility.incompatible();
+            TypeSerializerSchemaCompatibility<T> pojo = layout.resolveSchemaCompatibility(oldLayout);
+            if (pojo.isCompatibleAsIs()) return TypeSerializerSchemaCompatibility.compatibleAsIs();
+            if (pojo.isIncompatible()) return TypeSerializerSchemaCompatibility.incompatible();
+            return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+        }
+    }
+
+    // A POJO's flags byte.
+
+    /** Writes the flags of a POJO; false if it is null (nothing follows). */
+    protected static boolean writePojo(Object o, DataOutputView out) throws IOException {
+        out.writeByte(o == null ? IS_NULL : NO_SUBCLASS);
+        return o != null;
+    }
+
+    /** Reads the flags of a POJO; false if it is null. */
+    protected static boolean readPojo(DataInputView in) throws IOException {
+        byte flags = in.readByte();
+        if (flags == IS_NULL) return false;
+        if (flags != NO_SUBCLASS) throw new IOException("a POJO written as a subclass (flags " + flags + ")");
+        return true;
+    }
+
+    // Fields (and nullable elements: a list's elements and a map's keys and values are written the same way).
+
+    /** The null flag of a field or element; true if a value follows. */
+    protected static boolean present(Object o, DataOutputView out) throws IOException {
+        out.writeBoolean(o == null);
+        return o != null;
+    }
+
+    protected static boolean present(DataInputView in) throws IOException {
+        return !in.readBoolean();
+    }
+
+    /** A nested POJO field or element: its null flag, then its flags byte. */
+    protected static boolean writeNested(Object o, DataOutputView out) throws IOException {
+        if (!present(o, out)) return false;
+        out.writeByte(NO_SUBCLASS);
+        return true;
+    }
+
+    protected static boolean readNested(DataInputView in) throws IOException {
+        return present(in) && readPojo(in);
+    }
+
+    protected static void writeLong(long v, DataOutputView out) throws IOException {
+        out.writeBoolean(false);
+        out.writeLong(v);
+    }
+
+    protected static long readLong(DataInputView in) throws IOException {
+        primitive(in);
+        return in.readLong();
+    }
+
+    protected static void writeInt(int v, DataOutputView out) throws IOException {
+        out.writeBoolean(false);
+        out.writeInt(v);
+    }
+
+    protected static int readInt(DataInputView in) throws IOException {
+        primitive(in);
+        return in.readInt();
+    }
+
+    protected static void writeBoolean(boolean v, DataOutputView out) throws IOException {
+        out.writeBoolean(false);
+        out.writeBoolean(v);
+    }
+
+    protected static boolean readBoolean(DataInputView in) throws IOException {
+        primitive(in);
+        return in.readBoolean();
+    }
+
+    private static void primitive(DataInputView in) throws IOException {
+        if (in.readBoolean()) throw new IOException("a primitive field written as null");
+    }
+
+    protected static void writeString(String s, DataOutputView out) throws IOException {
+        if (present(s, out)) StringValue.writeString(s, out);
+    }
+
+    protected static String readString(DataInputView in) throws IOException {
+        return present(in) ? StringValue.readString(in) : null;
+    }
+
+    protected static void writeDouble(Double d, DataOutputView out) throws IOException {
+        if (present(d, out)) out.writeDouble(d);
+    }
+
+    protected static Double readDouble(DataInputView in) throws IOException {
+        return present(in) ? in.readDouble() : null;
+    }
+
+    /** Writes one element (or map value), null flag included. */
+    protected interface Writer<V> {
+        void write(V value, DataOutputView out) throws IOException;
+    }
+
+    /** Reads one element (or map value), null flag included. */
+    protected interface Reader<V> {
+        V read(DataInputView in) throws IOException;
+    }
+
+    /** A list field: its null flag, the NullableSerializer's, its size, its elements. */
+    protected static <V> void writeList(List<V> list, DataOutputView out, Writer<V> element) throws IOException {
+        if (!present(list, out)) return;
+        out.writeBoolean(false);
+        out.writeInt(list.size());
+        for (V v : list) element.write(v, out);
+    }
+
+    protected static <V> List<V> readList(DataInputView in, Reader<V> element) throws IOException {
+        if (!present(in) || !present(in)) return null;
+        int n = in.readInt();
+        List<V> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) list.add(element.read(in));
+        return list;
+    }
+
+    /** A map field with string keys: its null flag, the NullableSerializer's, its size, each key and value. */
+    protected static <V> void writeMap(Map<String, V> map, DataOutputView out, Writer<V> value) throws IOException {
+        if (!present(map, out)) return;
+        out.writeBoolean(false);
+        out.writeInt(map.size());
+        for (Map.Entry<String, V> e : map.entrySet()) {
+            writeString(e.getKey(), out);
+            value.write(e.getValue(), out);
+        }
+    }
+
+    protected static <V> Map<String, V> readMap(DataInputView in, Reader<V> value) throws IOException {
+        if (!present(in) || !present(in)) return null;
+        int n = in.readInt();
+        Map<String, V> map = new HashMap<>((int) (n / 0.75f) + 1);
+        for (int i = 0; i < n; i++) map.put(readString(in), value.read(in));
+        return map;
+    }
+}
