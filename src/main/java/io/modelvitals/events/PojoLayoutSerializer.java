@@ -1,16 +1,22 @@
 package io.modelvitals.events;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.api.java.typeutils.PojoField;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -20,10 +26,12 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * A state type's POJO bytes, written and read by hand: exactly the bytes Flink's {@link PojoSerializer} writes for the
- * class, without its reflection. On RocksDB every read of a state value is a deserialization, and the POJO serializer
- * first builds a default instance of every field (an empty map for each map, through reflection) and then overwrites
- * them: for the join's state that was 17% of the join task on RocksDB (docs/benchmarks.md).
+ * A POJO's bytes, written and read by hand: exactly the bytes Flink's {@link PojoSerializer} writes for the class,
+ * without its reflection. The POJO serializer first builds a default instance of every field (an empty map for each
+ * map, an empty string for each string, through reflection) and then overwrites them all. Used where that shows: the
+ * join's state, which RocksDB deserializes on every record (it was 17% of the join task there), and {@link
+ * VitalRecord}, the record a sliding window writes most of, on every edge and in state ({@link PojoLayoutTypeInfo};
+ * docs/benchmarks.md).
  *
  * <p>Savepoints. Because the bytes are the POJO bytes, state written by the POJO serializer (every savepoint before this
  * serializer) is read as it is, and this serializer's {@link Snapshot} carries the POJO serializer's snapshot of the
@@ -55,8 +63,27 @@ public abstract class PojoLayoutSerializer<T> extends TypeSerializerSingleton<T>
 
     /** The POJO serializer whose bytes this one writes. */
     public final TypeSerializer<T> pojoSerializer() {
-        if (pojo == null) pojo = TypeInformation.of(type).createSerializer(new SerializerConfigImpl());
+        if (pojo == null) pojo = pojoTypeInfo(type).createSerializer(new SerializerConfigImpl());
         return pojo;
+    }
+
+    /**
+     * The class's POJO type as Flink's type analysis makes it; for a class that names its own type (its
+     * {@code @TypeInfo} is a {@link PojoLayoutTypeInfo}), the same built from its public fields, as the analysis does
+     * for fields of basic types (the only kind such a class may have: {@code PojoLayoutSerializerTest} checks it).
+     */
+    static <T> TypeInformation<T> pojoTypeInfo(Class<T> type) {
+        TypeInformation<T> analysed = TypeInformation.of(type);
+        if (analysed instanceof PojoTypeInfo) return analysed;
+        List<PojoField> fields = new ArrayList<>();
+        for (Field f : type.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) || Modifier.isTransient(f.getModifiers())) continue;
+            TypeInformation<?> field = TypeExtractor.createTypeInfo(f.getGenericType());
+            if (!(field instanceof BasicTypeInfo))
+                throw new IllegalStateException(type.getName() + "." + f.getName() + " is not of a basic type");
+            fields.add(new PojoField(f, field));
+        }
+        return new PojoTypeInfo<>(type, fields);
     }
 
     @Override
@@ -232,6 +259,24 @@ public abstract class PojoLayoutSerializer<T> extends TypeSerializerSingleton<T>
 
     protected static String readString(DataInputView in) throws IOException {
         return present(in) ? StringValue.readString(in) : null;
+    }
+
+    protected static void writeBooleanObject(Boolean b, DataOutputView out) throws IOException {
+        if (present(b, out)) out.writeBoolean(b);
+    }
+
+    protected static Boolean readBooleanObject(DataInputView in) throws IOException {
+        return present(in) ? in.readBoolean() : null;
+    }
+
+    protected static void writeDoubleValue(double v, DataOutputView out) throws IOException {
+        out.writeBoolean(false);
+        out.writeDouble(v);
+    }
+
+    protected static double readDoubleValue(DataInputView in) throws IOException {
+        primitive(in);
+        return in.readDouble();
     }
 
     protected static void writeDouble(Double d, DataOutputView out) throws IOException {

@@ -1,8 +1,14 @@
 package io.modelvitals.events;
 
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
-/** One vital of one key (model, version, segment slice) in one window. */
+/**
+ * One vital of one key (model, version, segment slice) in one window. A POJO, serialized in its POJO bytes by a
+ * serializer written by hand ({@link VitalRecordSerializer}): a new field must be added there too (its test fails
+ * until it is).
+ */
+@TypeInfo(PojoLayoutTypeInfo.OfVitalRecord.class)
 public class VitalRecord {
     public String model;
     public String version;

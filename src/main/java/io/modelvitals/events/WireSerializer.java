@@ -14,8 +14,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * takes. Flink's {@code PojoSerializer} first builds a default instance of every field of the record (a map for each
  * map, an origin, through reflection) and then overwrites them all: that was half of the join task's deserialization
  * and, with the reflective field access, 4-5% of the job's CPU (docs/benchmarks.md). The records stay POJOs, and state
- * keeps Flink's POJO serializers (their class names are in savepoints): these serializers are given only to the
- * streams between the sources and the join ({@link WireTypeInfo}), whose bytes are not stored, unless unaligned
+ * keeps the POJO bytes (savepoints hold them; the join's own state writes them by hand, {@link PojoLayoutSerializer}):
+ * these serializers, whose layout is their own, are given only to the streams between the sources and the join
+ * ({@link WireTypeInfo}), whose bytes are not stored, unless unaligned
  * checkpoints (off in this job; a cluster could turn them on) store records in flight. So every record starts with
  * {@link #FORMAT}: a layout changed under such a checkpoint fails loudly at the restore instead of being misread.
  */

@@ -29,7 +29,7 @@ class PojoSerializationTest {
                 DeadLetter.class,
                 InputRecord.class,
                 JoinResult.class,
-                VitalRecord.class,
+                // VitalRecord names its own type: its POJO bytes, written by hand (VitalRecordSerializerTest).
                 RuleCheck.class,
                 AlertRecord.class,
                 ClassificationAccumulator.class,
