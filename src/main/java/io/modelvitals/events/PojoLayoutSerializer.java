@@ -13,15 +13,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
@@ -45,7 +42,7 @@ import org.apache.flink.types.StringValue;
  * field is a second null flag (Flink wraps them in a NullableSerializer), its size and its elements, each element and
  * map key behind a null flag, and each map value behind one.
  */
-public abstract class PojoLayoutSerializer<T> extends TypeSerializerSingleton<T> {
+public abstract class PojoLayoutSerializer<T> extends HandWrittenSerializer<T> {
     private static final long serialVersionUID = 1L;
 
     /** PojoSerializer's flags. */
@@ -84,44 +81,6 @@ public abstract class PojoLayoutSerializer<T> extends TypeSerializerSingleton<T>
             fields.add(new PojoField(f, field));
         }
         return new PojoTypeInfo<>(type, fields);
-    }
-
-    @Override
-    public final boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public final T copy(T from, T reuse) {
-        return copy(from);
-    }
-
-    /** A deep copy by a round trip (the heap backend copies a value only when it changes during a snapshot). */
-    @Override
-    public final T copy(T from) {
-        if (from == null) return null;
-        try {
-            DataOutputSerializer out = new DataOutputSerializer(256);
-            serialize(from, out);
-            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot copy " + from, e);
-        }
-    }
-
-    @Override
-    public final int getLength() {
-        return -1;
-    }
-
-    @Override
-    public final T deserialize(T reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public final void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
     }
 
     @Override

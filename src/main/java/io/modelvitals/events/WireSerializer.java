@@ -3,10 +3,7 @@ package io.modelvitals.events;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -20,49 +17,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * checkpoints (off in this job; a cluster could turn them on) store records in flight. So every record starts with
  * {@link #FORMAT}: a layout changed under such a checkpoint fails loudly at the restore instead of being misread.
  */
-public abstract class WireSerializer<T> extends TypeSerializerSingleton<T> {
+public abstract class WireSerializer<T> extends HandWrittenSerializer<T> {
     private static final long serialVersionUID = 1L;
 
     /** The layout of the records; change it with the layout. */
     protected static final byte FORMAT = 1;
-
-    @Override
-    public final boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public final T copy(T from, T reuse) {
-        return copy(from);
-    }
-
-    /** A deep copy by a round trip (this job reuses objects, so Flink rarely copies these records). */
-    @Override
-    public final T copy(T from) {
-        if (from == null) return null;
-        try {
-            DataOutputSerializer out = new DataOutputSerializer(256);
-            serialize(from, out);
-            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot copy " + from, e);
-        }
-    }
-
-    @Override
-    public final int getLength() {
-        return -1;
-    }
-
-    @Override
-    public final T deserialize(T reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public final void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
 
     protected static void writeFormat(DataOutputView out) throws IOException {
         out.writeByte(FORMAT);
