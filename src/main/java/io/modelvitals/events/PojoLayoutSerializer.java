@@ -11,13 +11,11 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
-import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -31,10 +29,10 @@ import org.apache.flink.types.StringValue;
  * docs/benchmarks.md).
  *
  * <p>Savepoints. Because the bytes are the POJO bytes, state written by the POJO serializer (every savepoint before this
- * serializer) is read as it is, and this serializer's {@link Snapshot} carries the POJO serializer's snapshot of the
- * layout it writes. So compatibility is the POJO rules': the same fields restore as they are; a savepoint with other
+ * serializer) is read as it is, and this serializer's snapshot is the POJO serializer's snapshot of the layout it
+ * writes. So compatibility is the POJO rules': the same fields restore as they are; a savepoint with other
  * fields (one taken before a field was added) is migrated, read by the POJO serializer of its own layout and written
- * back by this one. A subclass must write the fields of the class as it is: its test compares its bytes with the POJO
+ * back by this one. Each concrete serializer writes the fields of its class as it is: its test compares its bytes with the POJO
  * serializer's, so a field added to the class and not here fails.
  *
  * <p>The encoding, as PojoSerializer, NullableSerializer, ListSerializer and MapSerializer write it: a POJO is a flags
@@ -52,7 +50,7 @@ public abstract class PojoLayoutSerializer<T> extends HandWrittenSerializer<T> {
 
     private final Class<T> type;
     /** The POJO serializer of the class as it is: its snapshot is the layout this one writes. */
-    private transient TypeSerializer<T> pojo;
+    private transient volatile TypeSerializer<T> pojo;
 
     protected PojoLayoutSerializer(Class<T> type) {
         this.type = type;
@@ -67,7 +65,7 @@ public abstract class PojoLayoutSerializer<T> extends HandWrittenSerializer<T> {
     /**
      * The class's POJO type as Flink's type analysis makes it; for a class that names its own type (its
      * {@code @TypeInfo} is a {@link PojoLayoutTypeInfo}), the same built from its public fields, as the analysis does
-     * for fields of basic types (the only kind such a class may have: {@code PojoLayoutSerializerTest} checks it).
+     * for fields of basic types (the only kind such a class may have: {@code VitalRecordSerializerTest} checks it).
      */
     static <T> TypeInformation<T> pojoTypeInfo(Class<T> type) {
         TypeInformation<T> analysed = TypeInformation.of(type);
@@ -83,68 +81,34 @@ public abstract class PojoLayoutSerializer<T> extends HandWrittenSerializer<T> {
         return new PojoTypeInfo<>(type, fields);
     }
 
+    /**
+     * The POJO serializer's own snapshot of the layout: a savepoint holds no class of this job's for it, so the build
+     * before these serializers (and Flink's POJO serializer, should a later one go back to it) restores it too. On
+     * restore Flink asks this snapshot about the one in the savepoint, by the POJO rules: the same layout is read as it
+     * is, with this serializer kept; another (taken before a field was added) is migrated, read by the POJO serializer
+     * of its own layout and written back by this one.
+     */
     @Override
     public final TypeSerializerSnapshot<T> snapshotConfiguration() {
-        return new Snapshot<>(pojoSerializer().snapshotConfiguration());
-    }
-
-    /**
-     * In a savepoint: the POJO serializer's snapshot of the layout the bytes have. Its class name is in savepoints: do
-     * not move or rename it.
-     */
-    public static final class Snapshot<T> implements TypeSerializerSnapshot<T> {
-        private TypeSerializerSnapshot<T> layout;
-
-        /** For reading a savepoint. */
-        public Snapshot() {}
-
-        Snapshot(TypeSerializerSnapshot<T> layout) {
-            this.layout = layout;
-        }
-
-        @Override
-        public int getCurrentVersion() {
-            return 1;
-        }
-
-        @Override
-        public void writeSnapshot(DataOutputView out) throws IOException {
-            TypeSerializerSnapshot.writeVersionedSnapshot(out, layout);
-        }
-
-        @Override
-        public void readSnapshot(int version, DataInputView in, ClassLoader classLoader) throws IOException {
-            layout = TypeSerializerSnapshot.readVersionedSnapshot(in, classLoader);
-        }
-
-        /** The POJO serializer of the bytes' layout: it reads them whatever the class has become since. */
-        @Override
-        public TypeSerializer<T> restoreSerializer() {
-            return layout.restoreSerializer();
-        }
-
-        /**
-         * Called on the snapshot of the serializer now in use, with the one in the savepoint: that of this class, or the
-         * POJO serializer's (savepoints before it). The same layout is read as it is; another that the POJO rules can
-         * read is migrated.
-         */
-        @Override
-        public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
-            TypeSerializerSnapshot<T> oldLayout = old instanceof Snapshot<T> s ? s.layout : old;
-            if (!(oldLayout instanceof PojoSerializerSnapshot)) return TypeSerializerSchemaCompatibility.incompatible();
-            TypeSerializerSchemaCompatibility<T> pojo = layout.resolveSchemaCompatibility(oldLayout);
-            if (pojo.isCompatibleAsIs()) return TypeSerializerSchemaCompatibility.compatibleAsIs();
-            if (pojo.isIncompatible()) return TypeSerializerSchemaCompatibility.incompatible();
-            return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
-        }
+        return pojoSerializer().snapshotConfiguration();
     }
 
     // A POJO's flags byte.
 
-    /** Writes the flags of a POJO; false if it is null (nothing follows). */
-    protected static boolean writePojo(Object o, DataOutputView out) throws IOException {
+    /**
+     * Writes the flags of a POJO; false if it is null (nothing follows). Only the class itself is written: a subclass
+     * would need its own fields and the POJO serializer's subclass tag, so it is refused rather than cut short.
+     */
+    protected final boolean writePojo(T o, DataOutputView out) throws IOException {
+        if (o != null) exactly(type, o);
         out.writeByte(o == null ? IS_NULL : NO_SUBCLASS);
         return o != null;
+    }
+
+    private static void exactly(Class<?> expected, Object o) {
+        if (o.getClass() != expected)
+            throw new IllegalArgumentException("written as " + expected.getName() + " but is a "
+                    + o.getClass().getName());
     }
 
     /** Reads the flags of a POJO; false if it is null. */
@@ -167,9 +131,10 @@ public abstract class PojoLayoutSerializer<T> extends HandWrittenSerializer<T> {
         return !in.readBoolean();
     }
 
-    /** A nested POJO field or element: its null flag, then its flags byte. */
-    protected static boolean writeNested(Object o, DataOutputView out) throws IOException {
+    /** A nested POJO field or element of the given class (not a subclass): its null flag, then its flags byte. */
+    protected static boolean writeNested(Object o, Class<?> expected, DataOutputView out) throws IOException {
         if (!present(o, out)) return false;
+        exactly(expected, o);
         out.writeByte(NO_SUBCLASS);
         return true;
     }

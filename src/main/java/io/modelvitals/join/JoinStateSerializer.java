@@ -77,7 +77,7 @@ public final class JoinStateSerializer extends PojoLayoutSerializer<JoinState> {
     }
 
     private static void writePrediction(Prediction p, DataOutputView out) throws IOException {
-        if (!writeNested(p, out)) return;
+        if (!writeNested(p, Prediction.class, out)) return;
         writeString(p.error, out);
         writeString(p.label, out);
         writeDouble(p.latencyMs, out);
@@ -111,7 +111,7 @@ public final class JoinStateSerializer extends PojoLayoutSerializer<JoinState> {
     }
 
     private static void writeLabel(Label l, DataOutputView out) throws IOException {
-        if (!writeNested(l, out)) return;
+        if (!writeNested(l, Label.class, out)) return;
         writeString(l.label, out);
         writeOrigin(l.origin, out);
         writeString(l.predictionId, out);
@@ -131,7 +131,7 @@ public final class JoinStateSerializer extends PojoLayoutSerializer<JoinState> {
     }
 
     private static void writeEvent(BusinessEvent e, DataOutputView out) throws IOException {
-        if (!writeNested(e, out)) return;
+        if (!writeNested(e, BusinessEvent.class, out)) return;
         writeString(e.eventId, out);
         writeString(e.model, out);
         writeOrigin(e.origin, out);
@@ -157,7 +157,7 @@ public final class JoinStateSerializer extends PojoLayoutSerializer<JoinState> {
     }
 
     private static void writeOrigin(Origin o, DataOutputView out) throws IOException {
-        if (!writeNested(o, out)) return;
+        if (!writeNested(o, Origin.class, out)) return;
         writeLong(o.offset, out);
         writeInt(o.partition, out);
         writeString(o.topic, out);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelvitals.config.MonitorSpec;
@@ -14,7 +15,6 @@ import io.modelvitals.events.Feedback;
 import io.modelvitals.events.JoinResult;
 import io.modelvitals.events.Label;
 import io.modelvitals.events.Origin;
-import io.modelvitals.events.PojoLayoutSerializer;
 import io.modelvitals.events.Prediction;
 import io.modelvitals.functions.PredictionJoinOperator.JoinState;
 import java.io.IOException;
@@ -113,15 +113,31 @@ class JoinStateSerializerTest {
         assertArrayEquals(before, bytes(POJO, original), "the original is untouched");
     }
 
+    /**
+     * Both ways across the change: state the POJO serializer wrote (every savepoint before this serializer) restores
+     * into this one as it is, and state this one wrote restores into the POJO serializer (a rollback to the build before
+     * it), because the savepoint holds the POJO serializer's own snapshot.
+     */
     @Test
-    void theSameLayoutRestoresAsItIsWhoeverWroteIt() throws Exception {
-        TypeSerializerSnapshot<JoinState> current = SERIALIZER.snapshotConfiguration();
+    void theSameLayoutRestoresAsItIsEitherWay() throws Exception {
+        TypeSerializerSnapshot<JoinState> written = writtenAndRead(SERIALIZER.snapshotConfiguration());
+        assertInstanceOf(PojoSerializerSnapshot.class, written, "no class of this job's in a savepoint");
         assertTrue(
-                current.resolveSchemaCompatibility(POJO.snapshotConfiguration()).isCompatibleAsIs(), "POJO era");
-        TypeSerializerSnapshot<JoinState> written = writtenAndRead(current);
-        assertInstanceOf(PojoLayoutSerializer.Snapshot.class, written);
-        assertTrue(current.resolveSchemaCompatibility(written).isCompatibleAsIs(), "this serializer's savepoints");
-        // What a savepoint's snapshot restores reads this serializer's bytes.
+                SERIALIZER
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(writtenAndRead(POJO.snapshotConfiguration()))
+                        .isCompatibleAsIs(),
+                "POJO era into this serializer");
+        assertTrue(
+                POJO.snapshotConfiguration().resolveSchemaCompatibility(written).isCompatibleAsIs(),
+                "this serializer's savepoints into the build before it");
+        assertTrue(
+                SERIALIZER
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(written)
+                        .isCompatibleAsIs(),
+                "this serializer's savepoints into itself");
+        // What the savepoint's snapshot restores (the POJO serializer) reads this serializer's bytes.
         JoinState full = canonical(full());
         assertArrayEquals(
                 bytes(POJO, full),
@@ -135,18 +151,30 @@ class JoinStateSerializerTest {
     @Test
     void anOlderLayoutIsMigrated() throws Exception {
         TypeSerializerSnapshot<JoinState> older = layoutWithout("kpiNumerators");
-        TypeSerializerSnapshot<JoinState> current = SERIALIZER.snapshotConfiguration();
-        assertTrue(current.resolveSchemaCompatibility(older).isCompatibleAfterMigration());
-        assertTrue(current.resolveSchemaCompatibility(wrapped(older)).isCompatibleAfterMigration());
+        assertTrue(SERIALIZER
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(older)
+                .isCompatibleAfterMigration());
 
         TypeSerializer<JoinState> oldWriter = older.restoreSerializer();
         JoinState full = canonical(full());
         byte[] oldBytes = bytes(oldWriter, full);
-        JoinState read =
-                writtenAndRead(wrapped(older)).restoreSerializer().deserialize(new DataInputDeserializer(oldBytes));
+        JoinState read = older.restoreSerializer().deserialize(new DataInputDeserializer(oldBytes));
         assertNull(read.kpiNumerators, "not in that layout");
         read.kpiNumerators = full.kpiNumerators;
         assertArrayEquals(bytes(POJO, full), bytes(SERIALIZER, canonical(read)), "everything else as it was");
+    }
+
+    /**
+     * A subclass of a record in the state would need its own fields and the POJO serializer's subclass tag: refused,
+     * not written short.
+     */
+    @Test
+    void aSubclassIsRefused() {
+        JoinState state = full();
+        state.prediction = new Prediction() {};
+        assertThrows(IllegalArgumentException.class, () -> bytes(SERIALIZER, state));
+        assertThrows(IllegalArgumentException.class, () -> bytes(SERIALIZER, new JoinState() {}));
     }
 
     @Test
@@ -462,16 +490,6 @@ class JoinStateSerializerTest {
         TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
         return TypeSerializerSnapshot.readVersionedSnapshot(
                 new DataInputDeserializer(out.getCopyOfBuffer()), JoinStateSerializerTest.class.getClassLoader());
-    }
-
-    /** This serializer's snapshot as a build whose class had that layout would have written it. */
-    private static TypeSerializerSnapshot<JoinState> wrapped(TypeSerializerSnapshot<JoinState> layout)
-            throws Exception {
-        Constructor<?> c = PojoLayoutSerializer.Snapshot.class.getDeclaredConstructor(TypeSerializerSnapshot.class);
-        c.setAccessible(true);
-        @SuppressWarnings("unchecked")
-        TypeSerializerSnapshot<JoinState> s = (TypeSerializerSnapshot<JoinState>) c.newInstance(layout);
-        return s;
     }
 
     /**
