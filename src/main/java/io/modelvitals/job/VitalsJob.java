@@ -55,10 +55,13 @@ import io.modelvitals.pane.SegmentSlicer;
 import io.modelvitals.quality.CohortJoinResultSlicer;
 import io.modelvitals.quality.JoinResultSlicer;
 import io.modelvitals.quality.QualityPanes;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.dag.Transformation;
@@ -68,6 +71,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.transformations.PartitionTransformation;
+import org.apache.flink.streaming.api.transformations.UnionTransformation;
 
 /**
  * The model-vitals topology, top to bottom: sources → valid records → prediction–label join →
@@ -393,14 +397,50 @@ public final class VitalsJob {
 
     /** A vital that overflowed (values near ±1e308) is not a number anyone can act on, nor valid JSON. */
     private static DataStream<VitalRecord> finite(DataStream<VitalRecord> vitals) {
-        return vitals.filter(v -> Double.isFinite(v.value)).uid("finite-vitals").name("Finite vitals");
+        return atEachProducer(vitals, v -> Double.isFinite(v.value), "finite-vitals", "Finite vitals");
+    }
+
+    /**
+     * A filter over a union of vitals, chained to each operator that makes them: applied after the union it would be a
+     * task of its own (an operator with more than one input edge is never chained), a network hop, serialized and
+     * deserialized, for every vital; chained, what it drops is never serialized at all (docs/benchmarks.md, "Vitals
+     * filtered where they are made"). Each filter's uid is {@code uid@} its producer's uid. They hold no state, so
+     * savepoints from before (one filter after the union, uid {@code uid}) restore: Flink skips an operator's empty
+     * state.
+     */
+    private static DataStream<VitalRecord> atEachProducer(
+            DataStream<VitalRecord> vitals, FilterFunction<VitalRecord> keep, String uid, String name) {
+        DataStream<VitalRecord> kept = null;
+        for (Transformation<VitalRecord> producer : producers(vitals.getTransformation())) {
+            DataStream<VitalRecord> one = new DataStream<>(vitals.getExecutionEnvironment(), producer)
+                    .filter(keep)
+                    .uid(uid + "@" + producer.getUid())
+                    .name(name)
+                    .setParallelism(producer.getParallelism());
+            kept = kept == null ? one : kept.union(one);
+        }
+        return kept;
+    }
+
+    /** The operators whose outputs a union (of unions) brings together. */
+    @SuppressWarnings("unchecked")
+    private static List<Transformation<VitalRecord>> producers(Transformation<VitalRecord> t) {
+        if (!(t instanceof UnionTransformation)) {
+            if (t.getUid() == null) throw new IllegalStateException("a producer of vitals without a uid: " + t);
+            return List.of(t);
+        }
+        List<Transformation<VitalRecord>> all = new ArrayList<>();
+        for (Transformation<?> input : t.getInputs()) all.addAll(producers((Transformation<VitalRecord>) input));
+        return all;
     }
 
     /** When the model metric and the business metric disagree, that is itself a vital (and an alert). */
     private static DataStream<VitalRecord> discrepancies(MonitorSpec spec, DataStream<VitalRecord> vitals) {
-        return vitals.filter(v -> DiscrepancyFunction.watches(spec, v))
-                .uid("discrepancy-inputs")
-                .name("Quality and KPI vitals")
+        return atEachProducer(
+                        vitals,
+                        v -> DiscrepancyFunction.watches(spec, v),
+                        "discrepancy-inputs",
+                        "Quality and KPI vitals")
                 .keyBy(DiscrepancyFunction::key)
                 .process(new DiscrepancyFunction(spec))
                 .uid("discrepancy")
@@ -420,9 +460,7 @@ public final class VitalsJob {
 
     /** Acceptability goals, over every vital above: met or not per window, and a rule each. */
     private static DataStream<VitalRecord> goals(MonitorSpec spec, DataStream<VitalRecord> vitals) {
-        return vitals.filter(v -> GoalEvaluator.watches(spec, v))
-                .uid("goal-inputs")
-                .name("Vitals with goals")
+        return atEachProducer(vitals, v -> GoalEvaluator.watches(spec, v), "goal-inputs", "Vitals with goals")
                 .keyBy(GoalEvaluator::key)
                 .process(new GoalEvaluator(spec))
                 .uid("goals")
