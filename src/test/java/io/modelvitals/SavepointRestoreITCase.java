@@ -92,11 +92,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * State compatibility across a code change: a savepoint taken by an OLDER build of the job (committed under
- * {@code src/test/resources/savepoints/pre-restructure/}) is restored by the current build, and what follows must be
- * exactly what an uninterrupted run gives.
+ * {@code src/test/resources/savepoints/}, one directory per build, see {@link #recordings}) is restored by the current
+ * build, and what follows must be exactly what an uninterrupted run gives.
  *
  * <p><b>Traffic.</b> The demo's seeded simulator, cut down to {@link #SPAN} of event time at {@link #RATE} predictions
  * per second, with the challenger's model incident in the first 20 minutes (accuracy and output shift: alerts fire
@@ -111,7 +113,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p><b>Record mode</b> (by hand, once, with the code whose state is to be kept: {@code mvn -o
  * -Dtest=SavepointRestoreITCase -Dsurefire.failIfNoSpecifiedTests=false -Dtest.excludedGroups=none
- * -Dsavepoint.record=$PWD/src/test/resources/savepoints/pre-restructure test}, into an empty or absent directory;
+ * -Dsavepoint.record=$PWD/src/test/resources/savepoints/NAME test}, into an empty or absent directory, then add NAME to
+ * {@link #recordings};
  * skipped otherwise): the first part on a fresh broker, the real topology ({@link VitalsJob#defineWorkflow} on Kafka
  * sources) at parallelism 2 on heap state; once the job has committed every input offset (the Kafka source commits at
  * each completed checkpoint), stop with a canonical savepoint, without drain: open windows, pending predictions and
@@ -153,10 +156,20 @@ class SavepointRestoreITCase {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = KafkaTestSupport.miniCluster();
 
-    /** Where the committed recording is on the test classpath, and in the source tree. */
-    static final String RESOURCE = "/savepoints/pre-restructure";
+    /** Where the committed recordings are on the test classpath, and in the source tree. */
+    static final String RESOURCE = "/savepoints/";
 
     static final String RESOURCE_DIR = "src/test/resources" + RESOURCE;
+
+    /**
+     * The recordings, each restored: {@code pre-restructure}, the first round's job, with the POJO serializer
+     * everywhere (its {@code JoinState} lacks fields added since); {@code hand-written-serializers}, the build of 3
+     * December morning (91797f9), whose join state and vitals carry a serializer snapshot of the job's own class
+     * ({@code PojoLayoutSerializer.Snapshot}).
+     */
+    static Stream<String> recordings() {
+        return Stream.of("pre-restructure", "hand-written-serializers");
+    }
 
     // The traffic. Changing any of these invalidates the committed recording (the manifest's checksums say so).
     static final long SEED = 42;
@@ -266,7 +279,7 @@ class SavepointRestoreITCase {
                             "Written by `SavepointRestoreITCase` in record mode and restored by it in every build: see that class.",
                             "Do not edit. To re-record (only with the code whose state must be kept), delete this directory and run",
                             "`mvn -o -Dtest=SavepointRestoreITCase -Dsurefire.failIfNoSpecifiedTests=false -Dtest.excludedGroups=none -Dsavepoint.record=$PWD/"
-                                    + RESOURCE_DIR + " test`.",
+                                    + RESOURCE_DIR + out.getFileName() + " test`.",
                             "",
                             "- `savepoint/`: canonical savepoint (relocatable), heap state, parallelism 2, Snappy-compressed, TTL clock 100 years ahead.",
                             "- `before-*.jsonl`: the outputs emitted before the savepoint, sorted.",
@@ -286,12 +299,12 @@ class SavepointRestoreITCase {
         }
     }
 
-    @Test
+    @ParameterizedTest
+    @MethodSource("recordings")
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void restoresTheSavepointOfTheOldBuildAndContinuesExactly(@TempDir Path tmp) throws Exception {
-        URL resource = SavepointRestoreITCase.class.getResource(RESOURCE + "/manifest.properties");
-        assertNotNull(
-                resource, "the committed recording " + RESOURCE + " is missing (record it, see the class comment)");
+    void restoresTheSavepointOfTheOldBuildAndContinuesExactly(String name, @TempDir Path tmp) throws Exception {
+        URL resource = SavepointRestoreITCase.class.getResource(RESOURCE + name + "/manifest.properties");
+        assertNotNull(resource, "the committed recording " + name + " is missing (record it, see the class comment)");
         Path recording = Path.of(resource.toURI()).getParent();
         Properties manifest = new Properties();
         try (InputStream in = Files.newInputStream(recording.resolve("manifest.properties"))) {

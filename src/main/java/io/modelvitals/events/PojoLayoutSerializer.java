@@ -16,6 +16,7 @@ import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -30,7 +31,7 @@ import org.apache.flink.types.StringValue;
  *
  * <p>Savepoints. Because the bytes are the POJO bytes, state written by the POJO serializer (every savepoint before this
  * serializer) is read as it is, and this serializer's snapshot is the POJO serializer's snapshot of the layout it
- * writes. So compatibility is the POJO rules': the same fields restore as they are; a savepoint with other
+ * writes (one build wrapped it in a {@link Snapshot} of its own, which is still read). So compatibility is the POJO rules': the same fields restore as they are; a savepoint with other
  * fields (one taken before a field was added) is migrated, read by the POJO serializer of its own layout and written
  * back by this one. Each concrete serializer writes the fields of its class as it is: its test compares its bytes with the POJO
  * serializer's, so a field added to the class and not here fails.
@@ -91,6 +92,42 @@ public abstract class PojoLayoutSerializer<T> extends HandWrittenSerializer<T> {
     @Override
     public final TypeSerializerSnapshot<T> snapshotConfiguration() {
         return pojoSerializer().snapshotConfiguration();
+    }
+
+    /**
+     * The snapshot the build of 3 December morning (91797f9, landed) wrote instead: this class's name, version 1, and
+     * the POJO serializer's snapshot inside, versioned. Savepoints of that build hold it, so it is kept for reading
+     * them; it is never written now. It is a POJO serializer snapshot, filled from the one it carries, so the POJO rules
+     * resolve it like any other ({@code PojoSerializerSnapshot} asks only that the old snapshot be one of its kind).
+     * Its class name is in savepoints: do not move or rename it.
+     */
+    public static final class Snapshot<T> extends PojoSerializerSnapshot<T> {
+        private static final int WRAPPER_VERSION = 1;
+
+        /** For reading a savepoint. */
+        public Snapshot() {}
+
+        @Override
+        public int getCurrentVersion() {
+            return WRAPPER_VERSION;
+        }
+
+        /** As that build wrote it (only a savepoint restored and taken again in one step would call this). */
+        @Override
+        public void writeSnapshot(DataOutputView out) throws IOException {
+            out.writeUTF(PojoSerializerSnapshot.class.getName());
+            out.writeInt(super.getCurrentVersion());
+            super.writeSnapshot(out);
+        }
+
+        @Override
+        public void readSnapshot(int version, DataInputView in, ClassLoader classLoader) throws IOException {
+            if (version != WRAPPER_VERSION) throw new IOException("unknown version " + version + " of " + getClass());
+            String inner = in.readUTF();
+            if (!inner.equals(PojoSerializerSnapshot.class.getName()))
+                throw new IOException("expected a POJO serializer snapshot inside, found " + inner);
+            super.readSnapshot(in.readInt(), in, classLoader);
+        }
     }
 
     // A POJO's flags byte.

@@ -169,6 +169,48 @@ class JoinStateSerializerTest {
      * A subclass of a record in the state would need its own fields and the POJO serializer's subclass tag: refused,
      * not written short.
      */
+    /**
+     * The build of 3 December morning (91797f9, landed) wrapped the POJO snapshot in its own class. Its bytes, as its
+     * {@code Snapshot.writeSnapshot} wrote them through {@code writeVersionedSnapshot}, are made here by hand: that
+     * class's name, its version 1, then the POJO serializer's snapshot, itself versioned.
+     */
+    @Test
+    void theWrappedSnapshotOfTheBuildBeforeRestores() throws Exception {
+        TypeSerializerSnapshot<JoinState> same = readWrapped(POJO.snapshotConfiguration());
+        assertTrue(SERIALIZER
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(same)
+                .isCompatibleAsIs());
+        TypeSerializerSnapshot<JoinState> older = readWrapped(layoutWithout("kpiNumerators"));
+        assertTrue(SERIALIZER
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(older)
+                .isCompatibleAfterMigration());
+
+        // Each restores the serializer of its own layout.
+        JoinState full = canonical(full());
+        assertArrayEquals(bytes(POJO, full), bytes(same.restoreSerializer(), full));
+        assertArrayEquals(
+                bytes(layoutWithout("kpiNumerators").restoreSerializer(), full),
+                bytes(older.restoreSerializer(), full));
+    }
+
+    /** The wrapper's bytes around a POJO snapshot, read back; written again, they are the same bytes. */
+    private static TypeSerializerSnapshot<JoinState> readWrapped(TypeSerializerSnapshot<JoinState> layout)
+            throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeUTF("io.modelvitals.events.PojoLayoutSerializer$Snapshot");
+        out.writeInt(1);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, layout);
+        byte[] wrapped = out.getCopyOfBuffer();
+        TypeSerializerSnapshot<JoinState> read = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(wrapped), JoinStateSerializerTest.class.getClassLoader());
+        DataOutputSerializer again = new DataOutputSerializer(256);
+        TypeSerializerSnapshot.writeVersionedSnapshot(again, read);
+        assertArrayEquals(wrapped, again.getCopyOfBuffer(), "written back as it was read");
+        return read;
+    }
+
     @Test
     void aSubclassIsRefused() {
         JoinState state = full();
