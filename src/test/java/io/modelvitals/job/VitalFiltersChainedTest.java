@@ -2,13 +2,16 @@ package io.modelvitals.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelvitals.config.MonitorSpec;
 import io.modelvitals.config.SpecLoader;
 import io.modelvitals.io.KafkaIO;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,30 +26,12 @@ import org.junit.jupiter.api.Test;
  * network hop more (docs/benchmarks.md, "Vitals filtered where they are made").
  */
 class VitalFiltersChainedTest {
-    private static final String SPEC = String.join(
-            "\n",
-            "kafka: {bootstrap_servers: '127.0.0.1:1'}",
-            "defaults:",
-            "  window: {size: 10m, slide: 1m}",
-            "  segments: [country]",
-            "  absence: {predictions: 10m, labels: 1h}",
-            "  estimation: {bins: 10, min_samples: 100, calibration: {windows: 2, min_labels: 300}}",
-            "  attribution_window: 10m",
-            "  kpis:",
-            "    - {name: take_rate, numerator: {events: [play]}, denominator: {events: [impression]}}",
-            "  discrepancies:",
-            "    - {quality: accuracy, kpi: take_rate}",
-            "  goals:",
-            "    - {name: few-errors, vital: error_rate, op: '<', threshold: 0.001, min_samples: 1000}",
-            "  rules:",
-            "    - {name: acc, vital: accuracy, op: '<', threshold: 0.5, min_samples: 10, for: 1, severity: info}",
-            "");
-
     private static final List<String> FILTERS = List.of("Finite vitals", "Quality and KPI vitals", "Vitals with goals");
 
     @Test
-    void everyVitalFilterIsChainedToItsProducer() {
-        MonitorSpec spec = SpecLoader.parse(SPEC, "test");
+    void everyVitalFilterIsChainedToItsProducer() throws IOException {
+        // The demo's spec: it has discrepancies and goals, so all three filters are there.
+        MonitorSpec spec = SpecLoader.parse(demoSpec(), "demo-spec.yaml");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         VitalsJob.defineWorkflow(env, spec, KafkaIO.sources(spec, false), KafkaIO.sinks(spec));
         StreamGraph streams = env.getStreamGraph();
@@ -60,18 +45,38 @@ class VitalFiltersChainedTest {
                     streams.getStreamNode(n.getInEdges().get(0).getSourceId()).getParallelism(),
                     n.getTransformationUID());
         }
-        // A finite filter per producer of vitals: quality (two windows: all and cohorts are not here, so one),
-        // output vitals, drift, KPIs (three), absence, estimation.
-        assertTrue(
-                filterUids.stream().filter(u -> u.startsWith("finite-vitals@")).count() >= 6, filterUids.toString());
-        assertTrue(filterUids.stream().anyMatch(u -> u.startsWith("discrepancy-inputs@")), filterUids.toString());
-        assertTrue(filterUids.stream().anyMatch(u -> u.startsWith("goal-inputs@")), filterUids.toString());
+        // One finite filter per producer of vitals in the demo's job; the discrepancies and goals read the finite
+        // vitals, so theirs sit on those filters, and the goals' also on the discrepancies' and versions' output.
+        List<String> producers = List.of(
+                "vitals",
+                "quality-cohort-windows",
+                "output-vitals",
+                "output-drift",
+                "kpi-vitals",
+                "kpi-comparison",
+                "kpi-cumulative-comparison",
+                "performance-estimation");
+        List<String> expected = new ArrayList<>();
+        for (String p : producers) {
+            expected.add("finite-vitals@" + p);
+            expected.add("discrepancy-inputs@finite-vitals@" + p);
+            expected.add("goal-inputs@finite-vitals@" + p);
+        }
+        expected.add("goal-inputs@discrepancy");
+        expected.add("goal-inputs@versions");
+        assertEquals(new TreeSet<>(expected), new TreeSet<>(filterUids));
         assertEquals(filterUids.size(), filterUids.stream().distinct().count(), "uids are unique");
 
         JobGraph job = StreamingJobGraphGenerator.createJobGraph(streams);
         for (JobVertex v : job.getVertices()) {
             for (String filter : FILTERS)
                 assertFalse(v.getName().startsWith(filter), "a task of its own: " + v.getName());
+        }
+    }
+
+    private static String demoSpec() throws IOException {
+        try (InputStream in = VitalFiltersChainedTest.class.getResourceAsStream("/demo-spec.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }
