@@ -93,6 +93,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -162,13 +163,18 @@ class SavepointRestoreITCase {
     static final String RESOURCE_DIR = "src/test/resources" + RESOURCE;
 
     /**
-     * The recordings, each restored: {@code pre-restructure}, the first round's job, with the POJO serializer
+     * The recordings, each restored into a state backend: {@code pre-restructure}, the first round's job, with the POJO serializer
      * everywhere (its {@code JoinState} lacks fields added since); {@code hand-written-serializers}, the build of 3
      * December morning (91797f9), whose join state and vitals carry a serializer snapshot of the job's own class
      * ({@code PojoLayoutSerializer.Snapshot}).
      */
-    static Stream<String> recordings() {
-        return Stream.of("pre-restructure", "hand-written-serializers");
+    static Stream<Arguments> recordings() {
+        return Stream.of(
+                Arguments.of("pre-restructure", "hashmap"),
+                Arguments.of("hand-written-serializers", "hashmap"),
+                // The same savepoint into RocksDB (a canonical savepoint restores into either backend): the join's
+                // state and the vitals' are then read as they are, lazily, by the serializers of this build.
+                Arguments.of("hand-written-serializers", "rocksdb"));
     }
 
     // The traffic. Changing any of these invalidates the committed recording (the manifest's checksums say so).
@@ -302,7 +308,8 @@ class SavepointRestoreITCase {
     @ParameterizedTest
     @MethodSource("recordings")
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void restoresTheSavepointOfTheOldBuildAndContinuesExactly(String name, @TempDir Path tmp) throws Exception {
+    void restoresTheSavepointOfTheOldBuildAndContinuesExactly(String name, String backend, @TempDir Path tmp)
+            throws Exception {
         URL resource = SavepointRestoreITCase.class.getResource(RESOURCE + name + "/manifest.properties");
         assertNotNull(resource, "the committed recording " + name + " is missing (record it, see the class comment)");
         Path recording = Path.of(resource.toURI()).getParent();
@@ -333,6 +340,7 @@ class SavepointRestoreITCase {
             MonitorSpec spec = spec(specYaml, kafka, "sp-restore");
             String restored = "restored-" + System.nanoTime();
             Configuration conf = jobConfig(true);
+            conf.set(StateBackendOptions.STATE_BACKEND, backend);
             String ahead = System.getProperty("savepoint.check.ttl-clock-ahead-days");
             if (ahead != null) {
                 // For a manual experiment: restore as if N days had passed since the recording.
